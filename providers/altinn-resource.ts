@@ -1,0 +1,379 @@
+/**
+ * AltinnResource: a Resource Registry resource (ServiceResource), typically of resourceType
+ * CorrespondenceService. ../shared/docs/altinn-apis.md section 3.
+ *
+ * | step    | HTTP                                                                          |
+ * |---------|-------------------------------------------------------------------------------|
+ * | create  | GET /resource/{id}; 200 -> PUT /resource/{id}, 404 -> POST /resource (Studio's upsert) |
+ * | read    | GET /resource/{id} (anonymous); 404 -> gone                                   |
+ * | update  | PUT /resource/{id} (full document; the server appends a version)             |
+ * | delete  | DELETE /resource/{id}; never in production, where the API forbids it          |
+ *
+ * id: the resource identifier. Replaced when `identifier`, the owner (`hasCompetentAuthority`
+ * organization or orgcode) or `resourceType` changes: the identifier is the key, the owner moves
+ * the resource to another org, and Correspondence only serves CorrespondenceService resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import * as registry from "./api/resource-registry";
+import { checkWithSchema, jsonEqual, userInputs, type CheckFailure } from "./lib/check";
+import type { ProviderContext } from "./lib/context";
+import type { ProviderImplementation } from "./lib/provider";
+import { runtimeProvider } from "./lib/shell";
+import type { Inputs } from "./lib/types";
+
+const RESOURCE_TYPES = [
+  "Systemresource",
+  "MaskinportenSchema",
+  "Altinn2Service",
+  "AltinnApp",
+  "GenericAccessResource",
+  "BrokerService",
+  "CorrespondenceService",
+  "Consent",
+  "MigratedApp",
+] as const;
+
+const PARTY_TYPES = [
+  "PrivatePerson",
+  "LegalEntityEnterprise",
+  "Company",
+  "BankruptcyEstate",
+  "SelfRegisteredUser",
+] as const;
+
+const REFERENCE_SOURCES = ["Default", "Altinn1", "Altinn2", "Altinn3", "ExternalPlatform"] as const;
+const REFERENCE_TYPES = [
+  "Default",
+  "Uri",
+  "DelegationSchemeId",
+  "MaskinportenScope",
+  "ServiceCode",
+  "ServiceEditionCode",
+  "ApplicationId",
+  "ServiceEditionVersion",
+] as const;
+
+/** The Resource Registry's identifier rule (ServiceResourceHelper.ResourceIdentifierRegex). */
+export const IDENTIFIER_PATTERN = /^[a-z0-9_-]{4,}$/;
+
+const localized = z
+  .object({ nb: z.string().optional(), nn: z.string().optional(), en: z.string().optional() })
+  .strict();
+
+export const altinnResourceInputsSchema = z
+  .object({
+    identifier: z.string(),
+    title: localized,
+    description: localized,
+    rightDescription: localized.optional(),
+    resourceType: z.enum(RESOURCE_TYPES).default("CorrespondenceService"),
+    hasCompetentAuthority: z
+      .object({
+        organization: z.string().optional(),
+        orgcode: z.string(),
+        name: localized.optional(),
+      })
+      .strict(),
+    contactPoints: z
+      .array(
+        z
+          .object({
+            category: z.string().default(""),
+            email: z.string().default(""),
+            telephone: z.string().default(""),
+            contactPage: z.string().default(""),
+          })
+          .strict(),
+      )
+      .min(1, "at least one contact point is required (Altinn Studio's rule): add { category, email }"),
+    status: z.enum(["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"]).default("Completed"),
+    delegable: z.boolean().default(true),
+    visible: z.boolean().default(true),
+    accessListMode: z.enum(["Disabled", "Enabled"]).default("Disabled"),
+    selfIdentifiedUserEnabled: z.boolean().default(false),
+    enterpriseUserEnabled: z.boolean().default(false),
+    availableForType: z.array(z.enum(PARTY_TYPES)).min(1).default(["Company"]),
+    isPartOf: z.string().optional(),
+    homepage: z.string().optional(),
+    version: z.string().optional(),
+    keywords: z
+      .array(z.object({ word: z.string(), language: z.enum(["nb", "nn", "en"]) }).strict())
+      .default([]),
+    resourceReferences: z
+      .array(
+        z
+          .object({
+            referenceSource: z.enum(REFERENCE_SOURCES),
+            reference: z.string(),
+            referenceType: z.enum(REFERENCE_TYPES),
+          })
+          .strict(),
+      )
+      .default([]),
+    spatial: z.array(z.string()).optional(),
+    produces: z.array(z.string()).optional(),
+    thematicAreas: z.array(z.string()).optional(),
+    authorizationReference: z.array(z.object({ id: z.string(), value: z.string() }).strict()).optional(),
+  })
+  .strict();
+
+/** The resolved inputs: defaults filled in by `check`. */
+export type AltinnResourceInputs = z.output<typeof altinnResourceInputsSchema>;
+
+/** What a program passes: every field may be an Output. */
+export type AltinnResourceArgs = Inputs<z.input<typeof altinnResourceInputsSchema>>;
+
+export interface AltinnResourceOutputs extends AltinnResourceInputs {
+  /** `urn:altinn:resource:{identifier}`, as policies, access lists and Events name it. */
+  resourceUrn: string;
+  /** The anonymous read URL of the resource in its environment. */
+  resourceUrl: string;
+}
+
+/** Properties whose change replaces the resource. */
+export const ALTINN_RESOURCE_REPLACE_ON = ["identifier", "hasCompetentAuthority", "resourceType"] as const;
+
+const MANAGED_FIELDS = Object.keys(altinnResourceInputsSchema.shape) as Array<keyof AltinnResourceInputs>;
+
+/**
+ * The server's own validation (ServiceResourceHelper.ValidateResource), run at preview so a bad
+ * stack fails before any write, each failure naming the property and the fix.
+ */
+export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const id = inputs.identifier;
+  if (!IDENTIFIER_PATTERN.test(id)) {
+    failures.push({
+      property: "identifier",
+      reason: `"${id}" is not a valid resource identifier: only lowercase a-z, 0-9, "_" and "-", at least 4 characters (for example "${suggestIdentifier(id, inputs.hasCompetentAuthority.orgcode)}")`,
+    });
+  }
+  if (id.startsWith("app_")) {
+    failures.push({
+      property: "identifier",
+      reason: `"${id}": the prefix app_ is reserved for Altinn Studio apps; choose an identifier such as "${inputs.hasCompetentAuthority.orgcode}-${id.slice(4)}"`,
+    });
+  }
+  if (id.startsWith("se_")) {
+    failures.push({
+      property: "identifier",
+      reason: `"${id}": the prefix se_ is reserved for Altinn 2 service-engine resources; choose another identifier`,
+    });
+  }
+  const languages = [
+    ["nb", "bokmål"],
+    ["nn", "nynorsk"],
+    ["en", "English"],
+  ] as const;
+  const texts: Array<["title" | "description" | "rightDescription", string]> = [
+    ["title", "title"],
+    ["description", "description"],
+  ];
+  if (inputs.delegable) texts.push(["rightDescription", "rightDescription (required when delegable is true)"]);
+  for (const [field, label] of texts) {
+    for (const [code, name] of languages) {
+      const value = inputs[field]?.[code];
+      if (value === undefined || value.trim() === "") {
+        failures.push({
+          property: `${field}.${code}`,
+          reason: `missing ${label} in ${name} (${code}): the Resource Registry requires nb, nn and en`,
+        });
+      }
+    }
+  }
+  const owner = inputs.hasCompetentAuthority;
+  if (!/^[a-z0-9]{2,10}$/.test(owner.orgcode)) {
+    failures.push({
+      property: "hasCompetentAuthority.orgcode",
+      reason: `"${owner.orgcode}" is not an Altinn org code: use the service owner's lowercase code, such as "digdir"`,
+    });
+  }
+  if (owner.orgcode !== "ttd") {
+    if (owner.organization === undefined || owner.organization.trim() === "") {
+      failures.push({
+        property: "hasCompetentAuthority.organization",
+        reason: "the owner's 9-digit organisation number is required (only ttd may omit it)",
+      });
+    } else if (!/^\d{9}$/.test(owner.organization)) {
+      failures.push({
+        property: "hasCompetentAuthority.organization",
+        reason: `"${owner.organization}" is not a 9-digit organisation number`,
+      });
+    }
+  }
+  inputs.contactPoints.forEach((point, index) => {
+    if ([point.category, point.email, point.telephone, point.contactPage].every((v) => v.trim() === "")) {
+      failures.push({
+        property: `contactPoints.${index}`,
+        reason: "a contact point needs at least one of category, email, telephone or contactPage",
+      });
+    }
+  });
+  if (
+    inputs.resourceType === "MaskinportenSchema" &&
+    !inputs.resourceReferences.some((r) => r.referenceType === "MaskinportenScope")
+  ) {
+    failures.push({
+      property: "resourceReferences",
+      reason: "a MaskinportenSchema resource needs a reference with referenceType MaskinportenScope",
+    });
+  }
+  return failures;
+}
+
+function suggestIdentifier(id: string, orgcode: string): string {
+  const cleaned = id.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^app_/, "");
+  const candidate = cleaned.length >= 4 ? cleaned : `${orgcode}-${cleaned || "resource"}`;
+  return IDENTIFIER_PATTERN.test(candidate) ? candidate : `${orgcode}-melding`;
+}
+
+/** Inputs to the API document. Unset optional fields are left out, as the server omits nulls. */
+export function toServiceResourceDto(inputs: AltinnResourceInputs): registry.ServiceResourceDto {
+  const dto: Record<string, unknown> = {};
+  for (const field of MANAGED_FIELDS) {
+    if (inputs[field] !== undefined) dto[field] = inputs[field];
+  }
+  return dto as registry.ServiceResourceDto;
+}
+
+/**
+ * A live document projected on the fields this resource manages, with the server's defaults, so
+ * refresh compares like with like and server-added fields (versionId, owner name) are no drift.
+ */
+export function fromServiceResourceDto(
+  dto: registry.ServiceResourceDto,
+  managed: AltinnResourceInputs,
+): AltinnResourceInputs {
+  const projected: Record<string, unknown> = {};
+  for (const field of MANAGED_FIELDS) {
+    const live = dto[field];
+    if (live === undefined || live === null) continue;
+    projected[field] = live;
+  }
+  const owner = (projected.hasCompetentAuthority ?? {}) as Record<string, unknown>;
+  projected.hasCompetentAuthority = {
+    organization: owner.organization,
+    orgcode: owner.orgcode,
+    // The server fills in the owner's name; it is ours only when we set it.
+    ...(managed.hasCompetentAuthority.name !== undefined ? { name: owner.name } : {}),
+  };
+  const parsed = altinnResourceInputsSchema.safeParse(stripUndefined(projected));
+  if (parsed.success) return parsed.data;
+  // A document the schema cannot read (edited by hand, newer server fields) is still shown as it is.
+  return projected as AltinnResourceInputs;
+}
+
+function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+function outputsOf(ctx: ProviderContext, inputs: AltinnResourceInputs): AltinnResourceOutputs {
+  return {
+    ...inputs,
+    resourceUrn: `urn:altinn:resource:${inputs.identifier}`,
+    resourceUrl: registry.resourceUrl(ctx, inputs.identifier),
+  };
+}
+
+function managedInputs(props: Record<string, unknown>): AltinnResourceInputs {
+  const inputs = userInputs(props);
+  return Object.fromEntries(
+    MANAGED_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
+  ) as AltinnResourceInputs;
+}
+
+export const altinnResourceImplementation: ProviderImplementation = {
+  async check(_ctx, _olds, news) {
+    const result = checkWithSchema(altinnResourceInputsSchema, news);
+    if (result.failures.length > 0 || result.inputs === news) return result;
+    const failures = validateResource(managedInputs(result.inputs));
+    return { inputs: result.inputs, failures };
+  },
+
+  async diff(_ctx, _id, olds, news) {
+    const before = managedInputs(olds);
+    const after = managedInputs(news);
+    const changed = MANAGED_FIELDS.filter((f) => !jsonEqual(before[f], after[f]));
+    const replaces = changed.filter((f) =>
+      (ALTINN_RESOURCE_REPLACE_ON as readonly string[]).includes(f),
+    );
+    return { changes: changed.length > 0, replaces };
+  },
+
+  async create(ctx, props) {
+    const inputs = managedInputs(props);
+    const dto = toServiceResourceDto(inputs);
+    // Studio's upsert: a re-run after a failed step (or a resource made earlier by hand) is
+    // updated instead of failing with 409.
+    const existing = await registry.getResource(ctx, inputs.identifier);
+    if (existing) {
+      await registry.updateResource(ctx, dto);
+    } else {
+      await registry.createResource(ctx, dto);
+    }
+    return { id: inputs.identifier, outs: outputsOf(ctx, inputs) };
+  },
+
+  async read(ctx, id, props) {
+    const live = await registry.getResource(ctx, id);
+    if (!live) return {};
+    const managed = managedInputs(props);
+    const inputs = fromServiceResourceDto(live, managed);
+    return { id, props: outputsOf(ctx, inputs), inputs: { ...inputs } };
+  },
+
+  async update(ctx, _id, _olds, news) {
+    const inputs = managedInputs(news);
+    await registry.updateResource(ctx, toServiceResourceDto(inputs));
+    return { outs: outputsOf(ctx, inputs) };
+  },
+
+  async delete(ctx, id) {
+    if (ctx.settings.environment === "prod") {
+      ctx.warn(
+        `resource ${id} is retained: the Resource Registry does not allow deleting resources in production. ` +
+          `It is no longer managed by this stack; set status "Withdrawn" and visible false before removing it from the program to retire it.`,
+      );
+      return;
+    }
+    const outcome = await registry.deleteResource(ctx, id);
+    if (outcome === "forbidden-in-environment") {
+      ctx.warn(
+        `resource ${id} is retained: the Resource Registry refused the delete in this environment (it forbids deletes in production)`,
+      );
+    }
+  },
+};
+
+/**
+ * A Resource Registry resource, managed declaratively.
+ *
+ * ```ts
+ * new AltinnResource("melding", {
+ *   identifier: "digdir-melding",
+ *   title: { nb: "Melding", nn: "Melding", en: "Message" },
+ *   ...
+ * });
+ * ```
+ */
+export class AltinnResource extends pulumi.dynamic.Resource {
+  declare readonly identifier: pulumi.Output<string>;
+  declare readonly resourceUrn: pulumi.Output<string>;
+  declare readonly resourceUrl: pulumi.Output<string>;
+  declare readonly accessListMode: pulumi.Output<"Disabled" | "Enabled">;
+  declare readonly hasCompetentAuthority: pulumi.Output<AltinnResourceInputs["hasCompetentAuthority"]>;
+
+  constructor(name: string, args: AltinnResourceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      altinnResourceProvider,
+      name,
+      { ...args, resourceUrn: undefined, resourceUrl: undefined },
+      opts,
+      "altinn",
+      "AltinnResource",
+    );
+  }
+}
+
+const altinnResourceProvider = runtimeProvider("AltinnResource");

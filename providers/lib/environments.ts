@@ -1,0 +1,106 @@
+/**
+ * Where each remote API lives per environment. Test pairs Altinn tt02 with Maskinporten test and
+ * Digdir's self-service test; production pairs the production hosts (../shared/docs/altinn-apis.md
+ * section 1). `local` points every API at the simulator, which serves them all from one origin under
+ * the same paths, with Maskinporten and self-service under their own prefixes so the issuer and the
+ * `/api/v1` prefix keep their real shape.
+ */
+export type EnvironmentName = "local" | "test" | "prod";
+
+export const ENVIRONMENT_NAMES = ["local", "test", "prod"] as const;
+
+export interface Endpoints {
+  /** Altinn platform origin: Resource Registry, Events, Authentication, Correspondence. */
+  platform: string;
+  /** Maskinporten issuer, with its trailing slash: the JWT grant's `aud`. */
+  maskinportenIssuer: string;
+  /** Digdir self-service API origin. */
+  selfService: string;
+  /** Path prefix of the self-service API; digdirator uses `/api/v1`, the docs show none. */
+  selfServicePathPrefix: string;
+  /** The service-owner list (org code to org number, environments). */
+  orgList: string;
+}
+
+const BUILT_IN: Record<Exclude<EnvironmentName, "local">, Endpoints> = {
+  test: {
+    platform: "https://platform.tt02.altinn.no",
+    maskinportenIssuer: "https://test.maskinporten.no/",
+    selfService: "https://api.test.samarbeid.digdir.no",
+    selfServicePathPrefix: "/api/v1",
+    orgList: "https://altinncdn.no/orgs/altinn-orgs.json",
+  },
+  prod: {
+    platform: "https://platform.altinn.no",
+    maskinportenIssuer: "https://maskinporten.no/",
+    selfService: "https://api.samarbeid.digdir.no",
+    selfServicePathPrefix: "/api/v1",
+    orgList: "https://altinncdn.no/orgs/altinn-orgs.json",
+  },
+};
+
+/** The default simulator origin of the `local` stack (`npm run simulator`). */
+export const DEFAULT_SIMULATOR_URL = "http://127.0.0.1:5055";
+
+/** Endpoints of the simulator at `origin`, laid out as the simulator serves them. */
+export function simulatorEndpoints(origin: string): Endpoints {
+  const base = origin.replace(/\/+$/, "");
+  return {
+    platform: base,
+    maskinportenIssuer: `${base}/maskinporten/`,
+    selfService: `${base}/selfservice`,
+    selfServicePathPrefix: "/api/v1",
+    orgList: `${base}/resourceregistry/api/v1/resource/orgs`,
+  };
+}
+
+/**
+ * The endpoints of an environment, with any field overridden. http:// is accepted only for
+ * loopback hosts, so a token or key is never sent in clear text over a network.
+ */
+export function resolveEndpoints(
+  environment: EnvironmentName,
+  overrides: Partial<Endpoints> = {},
+  simulatorUrl: string = DEFAULT_SIMULATOR_URL,
+): Endpoints {
+  const base = environment === "local" ? simulatorEndpoints(simulatorUrl) : BUILT_IN[environment];
+  const endpoints = { ...base, ...definedOnly(overrides) };
+  for (const [key, value] of Object.entries(endpoints)) {
+    if (key === "selfServicePathPrefix") continue;
+    assertSafeUrl(`endpoints.${key}`, value);
+  }
+  if (!endpoints.maskinportenIssuer.endsWith("/")) {
+    throw new Error(
+      `endpoints.maskinportenIssuer must end with "/" (Maskinporten compares the JWT audience with its issuer exactly), got "${endpoints.maskinportenIssuer}"`,
+    );
+  }
+  return endpoints;
+}
+
+/** Throws unless `value` is an https URL, or an http URL to a loopback host. */
+export function assertSafeUrl(property: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${property} is not an absolute URL: "${value}"`);
+  }
+  if (url.protocol === "https:") return;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
+  throw new Error(
+    `${property} must use https (http is allowed only for loopback hosts such as 127.0.0.1), got "${value}"`,
+  );
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === "localhost" ||
+    hostname === "[::1]" ||
+    hostname === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,40 @@
+/**
+ * The provider process's entry point: the shell that Pulumi serializes (lib/shell.ts) loads this
+ * module from disk and asks it for the implementation of one resource kind.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { altinnResourceImplementation } from "./altinn-resource";
+import { createContext, type ProviderContext } from "./lib/context";
+import { bindProvider, type ProviderImplementation } from "./lib/provider";
+import { settingsFromConfig, type ConfigReader } from "./lib/settings";
+import type { ProviderKind } from "./lib/shell";
+
+const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
+  AltinnResource: altinnResourceImplementation,
+};
+
+let context: ProviderContext | undefined;
+
+/** Called from the dynamic provider's `configure` with the stack config (secrets decrypted). */
+export function configure(read: ConfigReader): void {
+  context = createContext(settingsFromConfig(read));
+}
+
+function currentContext(): ProviderContext {
+  // Engines before configure support: the environment variables are all there is.
+  context ??= createContext(settingsFromConfig(() => undefined));
+  return context;
+}
+
+const bound = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+export function provider(kind: string): pulumi.dynamic.ResourceProvider {
+  let result = bound.get(kind);
+  if (!result) {
+    const impl = implementations[kind as ProviderKind];
+    if (!impl) throw new Error(`altinn-iac: no provider implementation for "${kind}"`);
+    result = bindProvider(impl, currentContext);
+    bound.set(kind, result);
+  }
+  return result;
+}

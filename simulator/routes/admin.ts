@@ -1,0 +1,88 @@
+import { empty, json, readJson, text } from "../router";
+import type { RouteModule } from "../server";
+import { grantScopes, initialState, type SimClient, type SimJwk, type SimOrg } from "../state";
+
+/**
+ * The admin API (`/__admin/...`): what tests and the demo use to look at the simulator and to
+ * change its state behind the tool's back (drift), as a person clicking in Altinn Studio or
+ * Samarbeidsportalen would. Not part of any Altinn contract; never logged as a call.
+ */
+export const adminRoutes: RouteModule = (router, ctx) => {
+  router.on("GET", "/__admin/state", () => json(200, ctx.state));
+  router.on("POST", "/__admin/reset", () => {
+    Object.assign(ctx.state, initialState());
+    ctx.calls.length = 0;
+    ctx.changed();
+    return empty(204);
+  });
+  router.on("GET", "/__admin/calls", (req) => {
+    const since = Number(req.query.get("since") ?? "0");
+    return json(200, ctx.calls.filter((c) => c.seq > since));
+  });
+
+  router.on("PUT", "/__admin/resources/{id}", (req) => {
+    const doc = readJson(req) as Record<string, unknown>;
+    const id = req.params.id!;
+    const stored = (ctx.state.resources[id] ??= { versions: [] });
+    stored.versions.push({ ...doc, identifier: id });
+    ctx.changed();
+    return empty(204);
+  });
+  router.on("DELETE", "/__admin/resources/{id}", (req) => {
+    delete ctx.state.resources[req.params.id!];
+    delete ctx.state.policies[req.params.id!];
+    ctx.changed();
+    return empty(204);
+  });
+  router.on("PUT", "/__admin/policies/{id}", (req) => {
+    ctx.state.policies[req.params.id!] = req.body.toString("utf8");
+    ctx.changed();
+    return empty(204);
+  });
+
+  router.on("POST", "/__admin/orgs", (req) => {
+    const { code, ...org } = readJson(req) as SimOrg & { code: string };
+    ctx.state.orgs[code] = org;
+    ctx.changed();
+    return empty(204);
+  });
+  router.on("POST", "/__admin/clients", (req) => {
+    const body = readJson(req) as Partial<SimClient> & { client_id: string; client_orgno: string };
+    const at = new Date(ctx.nowMs()).toISOString();
+    ctx.state.clients[body.client_id] = {
+      client_name: body.client_id,
+      description: "",
+      integration_type: "maskinporten",
+      application_type: "web",
+      token_endpoint_auth_method: "private_key_jwt",
+      grant_types: ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
+      scopes: [],
+      created: at,
+      last_updated: at,
+      active: true,
+      jwks: [],
+      ...body,
+    };
+    ctx.changed();
+    return empty(204);
+  });
+  router.on("POST", "/__admin/scope-grants", (req) => {
+    const { orgnr, scopes } = readJson(req) as { orgnr: string; scopes: string[] };
+    grantScopes(ctx.state, orgnr, scopes, new Date(ctx.nowMs()).toISOString());
+    ctx.changed();
+    return empty(204);
+  });
+  router.on("POST", "/__admin/business-certificates", (req) => {
+    const { orgnr, key } = readJson(req) as { orgnr: string; key: SimJwk };
+    (ctx.state.businessCertificates[orgnr] ??= []).push(key);
+    ctx.changed();
+    return empty(204);
+  });
+  router.on("POST", "/__admin/clock", (req) => {
+    const { advanceSeconds } = readJson(req) as { advanceSeconds?: number };
+    if (typeof advanceSeconds !== "number") return text(400, "advanceSeconds (number) is required");
+    ctx.state.clockOffsetMs += advanceSeconds * 1000;
+    ctx.changed();
+    return json(200, { now: new Date(ctx.nowMs()).toISOString() });
+  });
+};

@@ -1,0 +1,191 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { JWTPayload } from "jose";
+import { adminRoutes } from "./routes/admin";
+import { authenticationRoutes } from "./routes/authentication";
+import { maskinportenRoutes } from "./routes/maskinporten";
+import { resourceRegistryRoutes } from "./routes/resource-registry";
+import { empty, readBody, Router, send, text, type SimRequest, type SimResponse } from "./router";
+import { initialState, type SimState } from "./state";
+import { bearer, SimulatorKeys, verifyJwt } from "./tokens";
+
+/**
+ * The Altinn simulator: Maskinporten, Altinn Authentication, the Resource Registry (and, through
+ * route modules, the other APIs) in one Node process, speaking the real contracts. Tests start it
+ * in-process on a free port; `npm run simulator` starts it standalone for the `local` stack.
+ */
+
+export interface SimulatorOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** `prod` makes the Resource Registry refuse deletes, as production does. */
+  environment?: "tt02" | "prod";
+  /** Load state from and save it to this file. */
+  persistFile?: string;
+  /** Maskinporten access-token lifetime in seconds. */
+  tokenLifetimeSeconds?: number;
+}
+
+export interface CallRecord {
+  seq: number;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  /** A state-changing call to an Altinn or Digdir API (token requests are not writes). */
+  write: boolean;
+  /** Request body as text (JSON, XML or form), for assertions on what the tool sent. */
+  body: string;
+}
+
+export interface SimContext {
+  state: SimState;
+  keys: SimulatorKeys;
+  options: Required<Pick<SimulatorOptions, "environment" | "tokenLifetimeSeconds">>;
+  nowMs(): number;
+  nowSeconds(): number;
+  maskinportenIssuer(origin: string): string;
+  altinnIssuer(origin: string): string;
+  /** Verifies an Altinn token; a response (401) when it is missing or invalid. */
+  authenticateAltinn(req: SimRequest): Promise<JWTPayload | SimResponse>;
+  /** Saves state when the simulator persists to a file. */
+  changed(): void;
+  /** Every API call, in order (admin calls excluded). */
+  calls: CallRecord[];
+}
+
+export type RouteModule = (router: Router, ctx: SimContext) => void;
+
+/** Route modules in order; later issues add theirs here. */
+const ROUTE_MODULES: RouteModule[] = [
+  adminRoutes,
+  maskinportenRoutes,
+  authenticationRoutes,
+  resourceRegistryRoutes,
+];
+
+export interface Simulator {
+  url: string;
+  server: Server;
+  context: SimContext;
+  calls: CallRecord[];
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const state =
+    options.persistFile && existsSync(options.persistFile)
+      ? (JSON.parse(readFileSync(options.persistFile, "utf8")) as SimState)
+      : initialState();
+  const keys = new SimulatorKeys();
+  const calls: CallRecord[] = [];
+  const context: SimContext = {
+    state,
+    keys,
+    options: {
+      environment: options.environment ?? "tt02",
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 120,
+    },
+    nowMs: () => Date.now() + context.state.clockOffsetMs,
+    nowSeconds: () => Math.floor(context.nowMs() / 1000),
+    maskinportenIssuer: (origin) => `${origin}/maskinporten/`,
+    altinnIssuer: (origin) => `${origin}/authentication/api/v1/openid/`,
+    async authenticateAltinn(req) {
+      const token = bearer(req.headers);
+      if (!token) return empty(401, { "www-authenticate": "Bearer" });
+      const claims = await verifyJwt(token, keys.altinn, context.altinnIssuer(req.origin), context.nowSeconds());
+      if (!claims) return empty(401, { "www-authenticate": 'Bearer error="invalid_token"' });
+      return claims;
+    },
+    changed: () => {
+      if (options.persistFile) {
+        const tmp = `${options.persistFile}.tmp`;
+        writeFileSync(tmp, JSON.stringify(context.state));
+        renameSync(tmp, options.persistFile);
+      }
+    },
+    calls,
+  };
+
+  const router = new Router();
+  for (const register of ROUTE_MODULES) register(router, context);
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", "http://simulator");
+      const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
+      const method = (req.method ?? "GET").toUpperCase();
+      let body: Buffer;
+      try {
+        body = await readBody(req, BODY_LIMIT_BYTES);
+      } catch {
+        send(res, text(413, "Request body too large"));
+        return;
+      }
+      const simRequest: SimRequest = {
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        params: {},
+        headers: req.headers,
+        body,
+        origin,
+      };
+      let response: SimResponse;
+      const match = router.match(method, url.pathname);
+      if (match === undefined) {
+        response = empty(404);
+      } else if (match === "method") {
+        response = empty(405);
+      } else {
+        simRequest.params = match.params;
+        try {
+          response = await match.handler(simRequest);
+        } catch (error) {
+          response = text(500, `simulator error: ${(error as Error).message}`);
+        }
+      }
+      if (!url.pathname.startsWith("/__admin")) {
+        calls.push({
+          seq: calls.length + 1,
+          method,
+          path: url.pathname,
+          query: url.search,
+          status: response.status,
+          write: isWrite(method, url.pathname),
+          body: body.toString("utf8"),
+        });
+      }
+      send(res, response);
+    })();
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,
+    server,
+    context,
+    calls,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function isWrite(method: string, path: string): boolean {
+  if (method === "GET" || method === "HEAD") return false;
+  const p = path.toLowerCase();
+  return !p.startsWith("/maskinporten/") && !p.startsWith("/authentication/");
+}
+
+/** Calls made after `seq` (exclusive). */
+export function callsSince(calls: CallRecord[], seq: number): CallRecord[] {
+  return calls.filter((c) => c.seq > seq);
+}

@@ -1,0 +1,196 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * The simulator's in-memory world. Plain JSON-able records, so the whole state can be persisted
+ * to a file (the demo keeps its objects between runs) and inspected by tests through the admin API.
+ */
+
+export interface SimOrg {
+  orgnr: string;
+  name: { nb: string; nn: string; en: string };
+  homepage: string;
+  environments: string[];
+}
+
+export interface SimJwk {
+  kid: string;
+  kty: string;
+  alg?: string;
+  use?: string;
+  n: string;
+  e: string;
+  /** Epoch seconds after which Maskinporten refuses the key (one year after it was posted). */
+  exp?: number;
+  x5c?: string[];
+}
+
+export interface SimClient {
+  client_id: string;
+  client_name: string;
+  description: string;
+  integration_type: string;
+  application_type: string;
+  token_endpoint_auth_method: string;
+  grant_types: string[];
+  scopes: string[];
+  client_orgno: string;
+  access_token_lifetime?: number;
+  created: string;
+  last_updated: string;
+  active: boolean;
+  jwks: SimJwk[];
+  jwks_created?: string;
+  jwks_last_updated?: string;
+  /** Self-service admin clients authenticate with the org's business certificate (x5c). */
+  certificate_auth?: boolean;
+  /** Extra fields the self-service API stores and returns as given. */
+  extra?: Record<string, unknown>;
+}
+
+export interface ScopeGrant {
+  scope: string;
+  consumer_orgno: string;
+  owner_orgno: string;
+  state: "APPROVED" | "REQUESTED" | "DENIED";
+  created: string;
+  last_updated: string;
+}
+
+export type ServiceResourceDoc = Record<string, unknown> & { identifier: string };
+
+export interface StoredResource {
+  /** Every stored version, oldest first; versionId is the 1-based position. */
+  versions: ServiceResourceDoc[];
+}
+
+export interface SimState {
+  /** Service-owner list, by org code (altinn-orgs.json). */
+  orgs: Record<string, SimOrg>;
+  /** Maskinporten clients by client_id. */
+  clients: Record<string, SimClient>;
+  /** Public keys of business certificates per org number (what x5c signatures are checked against). */
+  businessCertificates: Record<string, SimJwk[]>;
+  scopeGrants: ScopeGrant[];
+  resources: Record<string, StoredResource>;
+  /** XACML policy text per resource id. */
+  policies: Record<string, string>;
+  /** jti values already used, with their expiry (epoch seconds). */
+  usedJtis: Record<string, number>;
+  /** Added to the wall clock; tests move time forward without waiting. */
+  clockOffsetMs: number;
+  /** Extension state owned by route modules added later (access lists, events, ...). */
+  ext: Record<string, unknown>;
+}
+
+export const DEMO_ORG = "digdir";
+export const DEMO_ORGNR = "991825827";
+export const DEMO_CLIENT_ID = "altinn-iac-local-provisioner";
+
+/** Every scope the provisioning client of the demo org holds. */
+export const PROVISIONER_SCOPES = [
+  "altinn:serviceowner",
+  "altinn:resourceregistry/resource.write",
+  "altinn:resourceregistry/accesslist.write",
+  "altinn:events.subscribe",
+  "altinn:correspondence.write",
+  "altinn:correspondence.read",
+];
+
+const SEED_ORGS: Record<string, SimOrg> = {
+  digdir: {
+    orgnr: "991825827",
+    name: { nb: "Digitaliseringsdirektoratet", nn: "Digitaliseringsdirektoratet", en: "Norwegian Digitalisation Agency" },
+    homepage: "https://www.digdir.no",
+    environments: ["tt02", "production"],
+  },
+  brg: {
+    orgnr: "974760673",
+    name: { nb: "Brønnøysundregistrene", nn: "Brønnøysundregistera", en: "The Brønnøysund Register Centre" },
+    homepage: "https://www.brreg.no",
+    environments: ["tt02", "production"],
+  },
+  skd: {
+    orgnr: "974761076",
+    name: { nb: "Skatteetaten", nn: "Skatteetaten", en: "The Norwegian Tax Administration" },
+    homepage: "https://www.skatteetaten.no",
+    environments: ["tt02", "production"],
+  },
+  ttd: {
+    orgnr: "",
+    name: { nb: "Testdepartementet", nn: "Testdepartementet", en: "Test Ministry" },
+    homepage: "https://www.altinn.no",
+    environments: ["tt02", "at22", "at23", "at24", "yt01"],
+  },
+};
+
+export function demoPublicJwk(): SimJwk {
+  return JSON.parse(readFileSync(join(__dirname, "demo", "demo-provisioner.jwk.json"), "utf8")) as SimJwk;
+}
+
+export function initialState(now: Date = new Date()): SimState {
+  const at = now.toISOString();
+  const state: SimState = {
+    orgs: structuredClone(SEED_ORGS),
+    clients: {},
+    businessCertificates: {},
+    scopeGrants: [],
+    resources: {},
+    policies: {},
+    usedJtis: {},
+    clockOffsetMs: 0,
+    ext: {},
+  };
+  state.clients[DEMO_CLIENT_ID] = {
+    client_id: DEMO_CLIENT_ID,
+    client_name: "altinn-iac local provisioner",
+    description: "Provisioning client of the local demo stack",
+    integration_type: "maskinporten",
+    application_type: "web",
+    token_endpoint_auth_method: "private_key_jwt",
+    grant_types: ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
+    scopes: [...PROVISIONER_SCOPES],
+    client_orgno: DEMO_ORGNR,
+    created: at,
+    last_updated: at,
+    active: true,
+    jwks: [demoPublicJwk()],
+  };
+  grantScopes(state, DEMO_ORGNR, PROVISIONER_SCOPES, at);
+  return state;
+}
+
+export function grantScopes(state: SimState, orgnr: string, scopes: readonly string[], at: string): void {
+  for (const scope of scopes) {
+    const existing = state.scopeGrants.find((g) => g.scope === scope && g.consumer_orgno === orgnr);
+    if (existing) {
+      existing.state = "APPROVED";
+      existing.last_updated = at;
+      continue;
+    }
+    state.scopeGrants.push({
+      scope,
+      consumer_orgno: orgnr,
+      // Altinn (Digdir's org number) owns the altinn:* scopes.
+      owner_orgno: "991825827",
+      state: "APPROVED",
+      created: at,
+      last_updated: at,
+    });
+  }
+}
+
+export function orgCodeOf(state: SimState, orgnr: string): string | undefined {
+  return Object.entries(state.orgs).find(([, org]) => org.orgnr === orgnr && orgnr !== "")?.[0];
+}
+
+export function currentResource(state: SimState, id: string): ServiceResourceDoc | undefined {
+  const stored = findResource(state, id);
+  return stored?.versions[stored.versions.length - 1];
+}
+
+/** Resource ids compare case-insensitively, as the registry's database does. */
+export function findResource(state: SimState, id: string): StoredResource | undefined {
+  const key = Object.keys(state.resources).find((k) => k.toLowerCase() === id.toLowerCase());
+  return key === undefined ? undefined : state.resources[key];
+}
