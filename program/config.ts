@@ -33,7 +33,12 @@ export const stackConfigSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
   org: z
     .object({
-      code: z.string().regex(/^[a-z0-9]{2,10}$/, "the org code is the service owner's lowercase Altinn code, such as digdir"),
+      code: z
+        .string()
+        .regex(
+          /^[a-z0-9]{2,10}$/,
+          "the org code is the service owner's lowercase Altinn code, such as digdir",
+        ),
       number: z.string().regex(/^\d{9}$/, "the organisation number has 9 digits"),
     })
     .strict(),
@@ -44,7 +49,9 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ResourceSpec = z.output<typeof resourceSpec>;
 
 /** Reads and validates the stack config; throws one message listing every problem. */
-export function loadStackConfig(config: pulumi.Config = new pulumi.Config("altinn-iac")): StackConfig {
+export function loadStackConfig(
+  config: pulumi.Config = new pulumi.Config("altinn-iac"),
+): StackConfig {
   const raw = {
     environment: config.get("environment") ?? "local",
     org: config.getObject("org"),
@@ -53,7 +60,10 @@ export function loadStackConfig(config: pulumi.Config = new pulumi.Config("altin
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
-      const key = ["altinn-iac:" + String(issue.path[0] ?? ""), ...issue.path.slice(1).map(String)].join(".");
+      const key = [
+        "altinn-iac:" + String(issue.path[0] ?? ""),
+        ...issue.path.slice(1).map(String),
+      ].join(".");
       return `  ${key}: ${issue.message}`;
     });
     throw new Error(`the stack config is invalid:\n${lines.join("\n")}`);

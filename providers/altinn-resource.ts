@@ -86,8 +86,13 @@ export const altinnResourceInputsSchema = z
           })
           .strict(),
       )
-      .min(1, "at least one contact point is required (Altinn Studio's rule): add { category, email }"),
-    status: z.enum(["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"]).default("Completed"),
+      .min(
+        1,
+        "at least one contact point is required (Altinn Studio's rule): add { category, email }",
+      ),
+    status: z
+      .enum(["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"])
+      .default("Completed"),
     delegable: z.boolean().default(true),
     visible: z.boolean().default(true),
     accessListMode: z.enum(["Disabled", "Enabled"]).default("Disabled"),
@@ -114,7 +119,9 @@ export const altinnResourceInputsSchema = z
     spatial: z.array(z.string()).optional(),
     produces: z.array(z.string()).optional(),
     thematicAreas: z.array(z.string()).optional(),
-    authorizationReference: z.array(z.object({ id: z.string(), value: z.string() }).strict()).optional(),
+    authorizationReference: z
+      .array(z.object({ id: z.string(), value: z.string() }).strict())
+      .optional(),
   })
   .strict();
 
@@ -132,9 +139,15 @@ export interface AltinnResourceOutputs extends AltinnResourceInputs {
 }
 
 /** Properties whose change replaces the resource. */
-export const ALTINN_RESOURCE_REPLACE_ON = ["identifier", "hasCompetentAuthority", "resourceType"] as const;
+export const ALTINN_RESOURCE_REPLACE_ON = [
+  "identifier",
+  "hasCompetentAuthority",
+  "resourceType",
+] as const;
 
-const MANAGED_FIELDS = Object.keys(altinnResourceInputsSchema.shape) as Array<keyof AltinnResourceInputs>;
+const MANAGED_FIELDS = Object.keys(altinnResourceInputsSchema.shape) as Array<
+  keyof AltinnResourceInputs
+>;
 
 /**
  * The server's own validation (ServiceResourceHelper.ValidateResource), run at preview so a bad
@@ -170,7 +183,8 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
     ["title", "title"],
     ["description", "description"],
   ];
-  if (inputs.delegable) texts.push(["rightDescription", "rightDescription (required when delegable is true)"]);
+  if (inputs.delegable)
+    texts.push(["rightDescription", "rightDescription (required when delegable is true)"]);
   for (const [field, label] of texts) {
     for (const [code, name] of languages) {
       const value = inputs[field]?.[code];
@@ -203,7 +217,11 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
     }
   }
   inputs.contactPoints.forEach((point, index) => {
-    if ([point.category, point.email, point.telephone, point.contactPage].every((v) => v.trim() === "")) {
+    if (
+      [point.category, point.email, point.telephone, point.contactPage].every(
+        (v) => v.trim() === "",
+      )
+    ) {
       failures.push({
         property: `contactPoints.${index}`,
         reason: "a contact point needs at least one of category, email, telephone or contactPage",
@@ -216,14 +234,18 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
   ) {
     failures.push({
       property: "resourceReferences",
-      reason: "a MaskinportenSchema resource needs a reference with referenceType MaskinportenScope",
+      reason:
+        "a MaskinportenSchema resource needs a reference with referenceType MaskinportenScope",
     });
   }
   return failures;
 }
 
 function suggestIdentifier(id: string, orgcode: string): string {
-  const cleaned = id.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^app_/, "");
+  const cleaned = id
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^app_/, "");
   const candidate = cleaned.length >= 4 ? cleaned : `${orgcode}-${cleaned || "resource"}`;
   return IDENTIFIER_PATTERN.test(candidate) ? candidate : `${orgcode}-melding`;
 }
@@ -362,7 +384,9 @@ export class AltinnResource extends pulumi.dynamic.Resource {
   declare readonly resourceUrn: pulumi.Output<string>;
   declare readonly resourceUrl: pulumi.Output<string>;
   declare readonly accessListMode: pulumi.Output<"Disabled" | "Enabled">;
-  declare readonly hasCompetentAuthority: pulumi.Output<AltinnResourceInputs["hasCompetentAuthority"]>;
+  declare readonly hasCompetentAuthority: pulumi.Output<
+    AltinnResourceInputs["hasCompetentAuthority"]
+  >;
 
   constructor(name: string, args: AltinnResourceArgs, opts?: pulumi.CustomResourceOptions) {
     super(

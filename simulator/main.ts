@@ -18,8 +18,13 @@ async function main(): Promise<void> {
   const persistFile = option("persist", ".altinn-iac/simulator-state.json");
   mkdirSync(dirname(persistFile), { recursive: true });
   const environment = option("environment", "tt02");
-  if (environment !== "tt02" && environment !== "prod") throw new Error(`--environment must be tt02 or prod`);
-  const simulator = await startSimulator({ port: Number(option("port", "5055")), persistFile, environment });
+  if (environment !== "tt02" && environment !== "prod")
+    throw new Error(`--environment must be tt02 or prod`);
+  const simulator = await startSimulator({
+    port: Number(option("port", "5055")),
+    persistFile,
+    environment,
+  });
   process.stdout.write(`altinn simulator (${environment}) listening on ${simulator.url}\n`);
   const stop = () => void simulator.close().then(() => process.exit(0));
   process.on("SIGINT", stop);

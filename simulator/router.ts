@@ -50,7 +50,10 @@ export class Router {
     return this;
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | "method" | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { handler: Handler; params: Record<string, string> } | "method" | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const m = route.pattern.exec(path);
@@ -65,7 +68,11 @@ export class Router {
   }
 }
 
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): SimResponse {
+export function json(
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): SimResponse {
   return {
     status,
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
@@ -73,8 +80,16 @@ export function json(status: number, value: unknown, headers: Record<string, str
   };
 }
 
-export function text(status: number, value: string, headers: Record<string, string> = {}): SimResponse {
-  return { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers }, body: value };
+export function text(
+  status: number,
+  value: string,
+  headers: Record<string, string> = {},
+): SimResponse {
+  return {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+    body: value,
+  };
 }
 
 export function empty(status: number, headers: Record<string, string> = {}): SimResponse {

@@ -97,7 +97,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async authenticateAltinn(req) {
       const token = bearer(req.headers);
       if (!token) return empty(401, { "www-authenticate": "Bearer" });
-      const claims = await verifyJwt(token, keys.altinn, context.altinnIssuer(req.origin), context.nowSeconds());
+      const claims = await verifyJwt(
+        token,
+        keys.altinn,
+        context.altinnIssuer(req.origin),
+        context.nowSeconds(),
+      );
       if (!claims) return empty(401, { "www-authenticate": 'Bearer error="invalid_token"' });
       return claims;
     },
@@ -164,7 +169,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     })();
   });
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
   const address = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,

@@ -100,13 +100,21 @@ export const PROVISIONER_SCOPES = [
 const SEED_ORGS: Record<string, SimOrg> = {
   digdir: {
     orgnr: "991825827",
-    name: { nb: "Digitaliseringsdirektoratet", nn: "Digitaliseringsdirektoratet", en: "Norwegian Digitalisation Agency" },
+    name: {
+      nb: "Digitaliseringsdirektoratet",
+      nn: "Digitaliseringsdirektoratet",
+      en: "Norwegian Digitalisation Agency",
+    },
     homepage: "https://www.digdir.no",
     environments: ["tt02", "production"],
   },
   brg: {
     orgnr: "974760673",
-    name: { nb: "Brønnøysundregistrene", nn: "Brønnøysundregistera", en: "The Brønnøysund Register Centre" },
+    name: {
+      nb: "Brønnøysundregistrene",
+      nn: "Brønnøysundregistera",
+      en: "The Brønnøysund Register Centre",
+    },
     homepage: "https://www.brreg.no",
     environments: ["tt02", "production"],
   },
@@ -125,7 +133,9 @@ const SEED_ORGS: Record<string, SimOrg> = {
 };
 
 export function demoPublicJwk(): SimJwk {
-  return JSON.parse(readFileSync(join(__dirname, "demo", "demo-provisioner.jwk.json"), "utf8")) as SimJwk;
+  return JSON.parse(
+    readFileSync(join(__dirname, "demo", "demo-provisioner.jwk.json"), "utf8"),
+  ) as SimJwk;
 }
 
 export function initialState(now: Date = new Date()): SimState {
@@ -160,7 +170,12 @@ export function initialState(now: Date = new Date()): SimState {
   return state;
 }
 
-export function grantScopes(state: SimState, orgnr: string, scopes: readonly string[], at: string): void {
+export function grantScopes(
+  state: SimState,
+  orgnr: string,
+  scopes: readonly string[],
+  at: string,
+): void {
   for (const scope of scopes) {
     const existing = state.scopeGrants.find((g) => g.scope === scope && g.consumer_orgno === orgnr);
     if (existing) {

@@ -10,8 +10,14 @@ export class SimulatorKeys {
   readonly altinn: { privateKey: KeyObject; publicKey: KeyObject; kid: string };
 
   constructor() {
-    this.maskinporten = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }), kid: `mp-${randomUUID()}` };
-    this.altinn = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }), kid: `altinn-${randomUUID()}` };
+    this.maskinporten = {
+      ...generateKeyPairSync("rsa", { modulusLength: 2048 }),
+      kid: `mp-${randomUUID()}`,
+    };
+    this.altinn = {
+      ...generateKeyPairSync("rsa", { modulusLength: 2048 }),
+      kid: `altinn-${randomUUID()}`,
+    };
   }
 }
 
@@ -19,7 +25,9 @@ export async function signJwt(
   key: { privateKey: KeyObject; kid: string },
   claims: JWTPayload,
 ): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" }).sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
+    .sign(key.privateKey);
 }
 
 /** Verifies signature, issuer and expiry against the simulator clock; undefined when invalid. */

@@ -20,7 +20,10 @@ function writeToken(ctx: ProviderContext): () => Promise<string> {
   return () => ctx.tokens.altinnToken(RESOURCE_WRITE_SCOPES);
 }
 
-export async function getResource(ctx: ProviderContext, id: string): Promise<ServiceResourceDto | undefined> {
+export async function getResource(
+  ctx: ProviderContext,
+  id: string,
+): Promise<ServiceResourceDto | undefined> {
   const response = await send({
     service: "Resource Registry",
     operation: `read resource ${id}`,
@@ -80,7 +83,12 @@ export async function deleteResource(ctx: ProviderContext, id: string): Promise<
     // Production refuses every delete with this text; any other 403 is an ownership failure.
     if (/Delete operation is not allowed/i.test(response.text)) return "forbidden-in-environment";
     throw toApiError(
-      { service: "Resource Registry", operation: `delete resource ${id}`, method: "DELETE", url: `${base(ctx)}/${id}` },
+      {
+        service: "Resource Registry",
+        operation: `delete resource ${id}`,
+        method: "DELETE",
+        url: `${base(ctx)}/${id}`,
+      },
       response,
     );
   }

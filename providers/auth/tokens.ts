@@ -45,7 +45,10 @@ export class CachedTokens implements TokenSource {
     return (await this.issued("altinn", scopes)).token;
   }
 
-  private async issued(kind: "maskinporten" | "altinn", scopes: readonly string[]): Promise<IssuedToken> {
+  private async issued(
+    kind: "maskinporten" | "altinn",
+    scopes: readonly string[],
+  ): Promise<IssuedToken> {
     const key = `${kind} ${[...new Set(scopes)].sort().join(" ")}`;
     const cached = this.cache.get(key);
     if (cached) {

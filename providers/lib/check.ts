@@ -49,7 +49,10 @@ export function checkWithSchema(
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
-  return { inputs: { ...(parsed.data as Record<string, unknown>), __provider: news.__provider }, failures: [] };
+  return {
+    inputs: { ...(parsed.data as Record<string, unknown>), __provider: news.__provider },
+    failures: [],
+  };
 }
 
 /** Deep equality over JSON values, ignoring key order. */

@@ -91,14 +91,17 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
 }
 
 type Outcome =
-  | { kind: "response"; response: HttpResponse }
-  | { kind: "network"; code: string; message: string };
+  { kind: "response"; response: HttpResponse } | { kind: "network"; code: string; message: string };
 
 async function attemptOnce(request: HttpRequest): Promise<Outcome> {
   const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
   if (request.token) headers.Authorization = `Bearer ${await request.token()}`;
   let data: unknown = request.body;
-  if (request.body !== undefined && typeof request.body !== "string" && !Buffer.isBuffer(request.body)) {
+  if (
+    request.body !== undefined &&
+    typeof request.body !== "string" &&
+    !Buffer.isBuffer(request.body)
+  ) {
     data = JSON.stringify(request.body);
     headers["Content-Type"] ??= "application/json";
   }
@@ -123,7 +126,12 @@ async function attemptOnce(request: HttpRequest): Promise<Outcome> {
     }
     return {
       kind: "response",
-      response: { status: res.status, headers: responseHeaders, text, data: parseBody(text, responseHeaders) },
+      response: {
+        status: res.status,
+        headers: responseHeaders,
+        text,
+        data: parseBody(text, responseHeaders),
+      },
     };
   } catch (error) {
     const e = error as { code?: string; message?: string };
@@ -197,7 +205,8 @@ export function describeErrorBody(response: HttpResponse): ErrorBody {
     }
     if (Array.isArray(b.validationErrors)) {
       for (const v of b.validationErrors as Array<Record<string, unknown>>) {
-        const paths = Array.isArray(v.paths) && v.paths.length > 0 ? v.paths.map(String) : ["(request)"];
+        const paths =
+          Array.isArray(v.paths) && v.paths.length > 0 ? v.paths.map(String) : ["(request)"];
         for (const path of paths) {
           (fieldErrors[path] ??= []).push(`${String(v.detail ?? "")} [${String(v.code ?? "")}]`);
         }
@@ -205,7 +214,8 @@ export function describeErrorBody(response: HttpResponse): ErrorBody {
     }
     const title = typeof b.title === "string" ? b.title : "";
     const detailText = typeof b.detail === "string" ? b.detail : "";
-    const detail = [title, detailText].filter((s) => s.length > 0).join(": ") || JSON.stringify(body);
+    const detail =
+      [title, detailText].filter((s) => s.length > 0).join(": ") || JSON.stringify(body);
     const code = typeof b.code === "string" ? b.code : undefined;
     return Object.keys(fieldErrors).length > 0 ? { detail, code, fieldErrors } : { detail, code };
   }
@@ -243,7 +253,10 @@ function truncate(text: string, max: number): string {
 }
 
 /** Retry-After in milliseconds, from delta-seconds or an HTTP date. */
-export function retryAfterMs(header: string | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterMs(
+  header: string | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (header === undefined) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
@@ -252,10 +265,16 @@ export function retryAfterMs(header: string | undefined, now: number = Date.now(
 }
 
 /** Full-jitter exponential back-off, never shorter than what the server asked for. */
-export function backoff(policy: RetryPolicy, attempt: number, serverAskedMs: number | undefined): number {
+export function backoff(
+  policy: RetryPolicy,
+  attempt: number,
+  serverAskedMs: number | undefined,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.random() * ceiling;
-  return serverAskedMs === undefined ? jittered : Math.min(policy.maxDelayMs, Math.max(serverAskedMs, jittered));
+  return serverAskedMs === undefined
+    ? jittered
+    : Math.min(policy.maxDelayMs, Math.max(serverAskedMs, jittered));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -11,10 +11,20 @@ type Props = Record<string, unknown>;
  */
 export interface ProviderImplementation {
   check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
-  diff(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+  diff(
+    ctx: ProviderContext,
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<pulumi.dynamic.DiffResult>;
   create(ctx: ProviderContext, inputs: Props): Promise<pulumi.dynamic.CreateResult>;
   read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult>;
-  update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult>;
+  update(
+    ctx: ProviderContext,
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<pulumi.dynamic.UpdateResult>;
   delete(ctx: ProviderContext, id: string, props: Props): Promise<void>;
 }
 

@@ -51,7 +51,11 @@ export function settingsFromConfig(
     );
   }
   const overrides = parseEndpointOverrides(read(CONFIG_KEYS.endpoints));
-  const endpoints = resolveEndpoints(environment, overrides, read(CONFIG_KEYS.simulatorUrl) ?? undefined);
+  const endpoints = resolveEndpoints(
+    environment,
+    overrides,
+    read(CONFIG_KEYS.simulatorUrl) ?? undefined,
+  );
   const clientId = read(CONFIG_KEYS.clientId) ?? env[CREDENTIAL_ENV.clientId];
   const keyId = read(CONFIG_KEYS.keyId) ?? env[CREDENTIAL_ENV.keyId];
   const privateKey = read(CONFIG_KEYS.privateKey) ?? env[CREDENTIAL_ENV.privateKey];
@@ -64,7 +68,8 @@ function parseEndpointOverrides(raw: string | undefined): Partial<Endpoints> {
   if (raw === undefined || raw === "") return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Partial<Endpoints>;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Partial<Endpoints>;
   } catch {
     // fall through to the error below
   }

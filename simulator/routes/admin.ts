@@ -17,7 +17,10 @@ export const adminRoutes: RouteModule = (router, ctx) => {
   });
   router.on("GET", "/__admin/calls", (req) => {
     const since = Number(req.query.get("since") ?? "0");
-    return json(200, ctx.calls.filter((c) => c.seq > since));
+    return json(
+      200,
+      ctx.calls.filter((c) => c.seq > since),
+    );
   });
 
   router.on("PUT", "/__admin/resources/{id}", (req) => {

@@ -24,7 +24,12 @@ export const authenticationRoutes: RouteModule = (router, ctx) => {
     }
     const token = bearer(req.headers);
     if (!token) return empty(401);
-    const mp = await verifyJwt(token, ctx.keys.maskinporten, ctx.maskinportenIssuer(req.origin), ctx.nowSeconds());
+    const mp = await verifyJwt(
+      token,
+      ctx.keys.maskinporten,
+      ctx.maskinportenIssuer(req.origin),
+      ctx.nowSeconds(),
+    );
     const orgnr = mp ? consumerOrgnr(mp) : undefined;
     if (!mp || !orgnr) return empty(401);
 

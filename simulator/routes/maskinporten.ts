@@ -23,7 +23,9 @@ export const maskinportenRoutes: RouteModule = (router, ctx) => {
   );
   router.on("GET", "/maskinporten/jwk", () => {
     const jwk = ctx.keys.maskinporten.publicKey.export({ format: "jwk" });
-    return json(200, { keys: [{ ...jwk, kid: ctx.keys.maskinporten.kid, alg: "RS256", use: "sig" }] });
+    return json(200, {
+      keys: [{ ...jwk, kid: ctx.keys.maskinporten.kid, alg: "RS256", use: "sig" }],
+    });
   });
   router.on("POST", "/maskinporten/token", (req) => token(ctx, req));
 };
@@ -37,7 +39,11 @@ const invalidGrant = (description: string) => oauthError(400, "invalid_grant", d
 async function token(ctx: SimContext, req: SimRequest): Promise<SimResponse> {
   const form = new URLSearchParams(req.body.toString("utf8"));
   if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {
-    return oauthError(400, "unsupported_grant_type", "Invalid grant_type: only urn:ietf:params:oauth:grant-type:jwt-bearer is supported");
+    return oauthError(
+      400,
+      "unsupported_grant_type",
+      "Invalid grant_type: only urn:ietf:params:oauth:grant-type:jwt-bearer is supported",
+    );
   }
   const assertion = form.get("assertion");
   if (!assertion) return oauthError(400, "invalid_request", "Missing assertion");
@@ -58,39 +64,56 @@ async function token(ctx: SimContext, req: SimRequest): Promise<SimResponse> {
   }
   const clientId = typeof unverified.iss === "string" ? unverified.iss : "";
   const client = ctx.state.clients[clientId];
-  if (!client || !client.active) return invalidGrant(`MP-100: Invalid assertion. Client not found: ${clientId}`);
+  if (!client || !client.active)
+    return invalidGrant(`MP-100: Invalid assertion. Client not found: ${clientId}`);
 
   const nowSeconds = ctx.nowSeconds();
   let verificationKey: SimJwk | undefined;
   if (header.kid !== undefined) {
     verificationKey = client.jwks.find((k) => k.kid === header.kid);
     if (!verificationKey) {
-      return invalidGrant(`MP-122: Invalid assertion. No key with kid ${String(header.kid)} is registered on the client`);
+      return invalidGrant(
+        `MP-122: Invalid assertion. No key with kid ${String(header.kid)} is registered on the client`,
+      );
     }
     if (verificationKey.exp !== undefined && verificationKey.exp < nowSeconds) {
-      return invalidGrant(`MP-121: Expired key: the key ${verificationKey.kid} expired; register a new key`);
+      return invalidGrant(
+        `MP-121: Expired key: the key ${verificationKey.kid} expired; register a new key`,
+      );
     }
   } else {
     if (client.jwks.length > 0 && !client.certificate_auth) {
-      return invalidGrant("MP-120: Invalid assertion. A client with registered keys must sign with kid, not x5c");
+      return invalidGrant(
+        "MP-120: Invalid assertion. A client with registered keys must sign with kid, not x5c",
+      );
     }
     const chain = header.x5c ?? [];
     const certificates = ctx.state.businessCertificates[client.client_orgno] ?? [];
     verificationKey = certificates.find((c) => c.x5c?.[0] === chain[0]);
     if (!verificationKey) {
-      return invalidGrant("MP-123: Invalid assertion. The certificate is not a business certificate of the client's organisation");
+      return invalidGrant(
+        "MP-123: Invalid assertion. The certificate is not a business certificate of the client's organisation",
+      );
     }
   }
 
   try {
-    await jwtVerify(assertion, createPublicKey({ key: { kty: "RSA", n: verificationKey.n, e: verificationKey.e }, format: "jwk" }), {
-      algorithms: ["RS256", "RS384", "RS512"],
-      currentDate: new Date(nowSeconds * 1000),
-      clockTolerance: 10,
-    });
+    await jwtVerify(
+      assertion,
+      createPublicKey({
+        key: { kty: "RSA", n: verificationKey.n, e: verificationKey.e },
+        format: "jwk",
+      }),
+      {
+        algorithms: ["RS256", "RS384", "RS512"],
+        currentDate: new Date(nowSeconds * 1000),
+        clockTolerance: 10,
+      },
+    );
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "ERR_JWT_EXPIRED") return invalidGrant("MP-130: Invalid assertion. The JWT has expired");
+    if (code === "ERR_JWT_EXPIRED")
+      return invalidGrant("MP-130: Invalid assertion. The JWT has expired");
     return invalidGrant("MP-122: Invalid assertion. The signature could not be verified");
   }
 
@@ -104,24 +127,37 @@ async function token(ctx: SimContext, req: SimRequest): Promise<SimResponse> {
     return invalidGrant("Invalid assertion. iat and exp are required");
   }
   if (exp - iat > 120) {
-    return invalidGrant("Invalid assertion. The JWT lifetime (exp - iat) must not exceed 120 seconds");
+    return invalidGrant(
+      "Invalid assertion. The JWT lifetime (exp - iat) must not exceed 120 seconds",
+    );
   }
-  if (iat > nowSeconds + 10) return invalidGrant("Invalid assertion. iat is in the future: check the clock");
+  if (iat > nowSeconds + 10)
+    return invalidGrant("Invalid assertion. iat is in the future: check the clock");
   if (typeof jti === "string") {
     purgeJtis(ctx, nowSeconds);
-    if (ctx.state.usedJtis[jti] !== undefined) return invalidGrant("MP-012: Invalid assertion. Grant is used before (jti reuse)");
+    if (ctx.state.usedJtis[jti] !== undefined)
+      return invalidGrant("MP-012: Invalid assertion. Grant is used before (jti reuse)");
     ctx.state.usedJtis[jti] = exp;
   }
 
-  const requested = typeof unverified.scope === "string" ? unverified.scope.split(" ").filter(Boolean) : [];
+  const requested =
+    typeof unverified.scope === "string" ? unverified.scope.split(" ").filter(Boolean) : [];
   if (requested.length === 0) return oauthError(400, "invalid_scope", "MP-201: No scope requested");
   const unregistered = requested.filter((s) => !client.scopes.includes(s));
   if (unregistered.length > 0) {
-    return oauthError(400, "invalid_scope", `MP-200: Scope(s) not registered on client: ${unregistered.join(" ")}`);
+    return oauthError(
+      400,
+      "invalid_scope",
+      `MP-200: Scope(s) not registered on client: ${unregistered.join(" ")}`,
+    );
   }
   const notGranted = requested.filter((s) => !isGranted(ctx, client, s));
   if (notGranted.length > 0) {
-    return oauthError(403, "invalid_scope", `MP-250: Consumer has not been granted access to the scope(s): ${notGranted.join(" ")}`);
+    return oauthError(
+      403,
+      "invalid_scope",
+      `MP-250: Consumer has not been granted access to the scope(s): ${notGranted.join(" ")}`,
+    );
   }
 
   const lifetime = client.access_token_lifetime ?? ctx.options.tokenLifetimeSeconds;
@@ -138,7 +174,12 @@ async function token(ctx: SimContext, req: SimRequest): Promise<SimResponse> {
     jti: randomUUID(),
   });
   ctx.changed();
-  return json(200, { access_token: accessToken, token_type: "Bearer", expires_in: lifetime, scope: requested.join(" ") });
+  return json(200, {
+    access_token: accessToken,
+    token_type: "Bearer",
+    expires_in: lifetime,
+    scope: requested.join(" "),
+  });
 }
 
 /** Scopes owned by someone else (altinn:*, idporten:*) need a grant to the client's org. */

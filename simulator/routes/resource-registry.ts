@@ -1,5 +1,13 @@
 import type { JWTPayload } from "jose";
-import { empty, json, readJson, text, validationProblem, type SimRequest, type SimResponse } from "../router";
+import {
+  empty,
+  json,
+  readJson,
+  text,
+  validationProblem,
+  type SimRequest,
+  type SimResponse,
+} from "../router";
 import type { RouteModule, SimContext } from "../server";
 import { currentResource, findResource, type ServiceResourceDoc } from "../state";
 import { consumerOrgnr, scopesOf } from "../tokens";
@@ -11,36 +19,67 @@ import { consumerOrgnr, scopesOf } from "../tokens";
  * deletes refused when the simulator runs as production.
  */
 const BASE = "/resourceregistry/api/v1/resource";
-export const WRITE_SCOPES = ["altinn:resourceregistry/resource.write", "altinn:resourceregistry/resource.admin"];
+export const WRITE_SCOPES = [
+  "altinn:resourceregistry/resource.write",
+  "altinn:resourceregistry/resource.admin",
+];
 const ADMIN_SCOPE = "altinn:resourceregistry/resource.admin";
 
 const ENUMS: Record<string, { type: string; values: string[] }> = {
   resourceType: {
     type: "Altinn.ResourceRegistry.Core.Enums.ResourceType",
-    values: ["Default", "Systemresource", "MaskinportenSchema", "Altinn2Service", "AltinnApp", "GenericAccessResource", "BrokerService", "CorrespondenceService", "Consent", "MigratedApp"],
+    values: [
+      "Default",
+      "Systemresource",
+      "MaskinportenSchema",
+      "Altinn2Service",
+      "AltinnApp",
+      "GenericAccessResource",
+      "BrokerService",
+      "CorrespondenceService",
+      "Consent",
+      "MigratedApp",
+    ],
   },
   accessListMode: {
     type: "Altinn.ResourceRegistry.Core.Enums.ResourceAccessListMode",
     values: ["Disabled", "Enabled"],
   },
 };
-const PARTY_TYPES = ["PrivatePerson", "LegalEntityEnterprise", "Company", "BankruptcyEstate", "SelfRegisteredUser"];
+const PARTY_TYPES = [
+  "PrivatePerson",
+  "LegalEntityEnterprise",
+  "Company",
+  "BankruptcyEstate",
+  "SelfRegisteredUser",
+];
 
 export const resourceRegistryRoutes: RouteModule = (router, ctx) => {
   router.on("GET", `${BASE}/orgs`, () => json(200, orgList(ctx)));
   router.on("GET", `${BASE}/resourcelist`, () =>
-    json(200, Object.keys(ctx.state.resources).map((id) => present(ctx, currentResource(ctx.state, id)!))),
+    json(
+      200,
+      Object.keys(ctx.state.resources).map((id) => present(ctx, currentResource(ctx.state, id)!)),
+    ),
   );
   router.on("GET", `${BASE}/{id}`, (req) => {
     const stored = findResource(ctx.state, req.params.id!);
     if (!stored) return empty(404);
     const versionParam = req.query.get("versionId");
-    const doc = versionParam ? stored.versions[Number(versionParam) - 1] : stored.versions[stored.versions.length - 1];
+    const doc = versionParam
+      ? stored.versions[Number(versionParam) - 1]
+      : stored.versions[stored.versions.length - 1];
     return doc ? json(200, present(ctx, doc)) : empty(404);
   });
-  router.on("POST", BASE, (req) => withWriteToken(ctx, req, (claims) => createResource(ctx, req, claims)));
-  router.on("PUT", `${BASE}/{id}`, (req) => withWriteToken(ctx, req, (claims) => updateResource(ctx, req, claims)));
-  router.on("DELETE", `${BASE}/{id}`, (req) => withWriteToken(ctx, req, (claims) => deleteResource(ctx, req, claims)));
+  router.on("POST", BASE, (req) =>
+    withWriteToken(ctx, req, (claims) => createResource(ctx, req, claims)),
+  );
+  router.on("PUT", `${BASE}/{id}`, (req) =>
+    withWriteToken(ctx, req, (claims) => updateResource(ctx, req, claims)),
+  );
+  router.on("DELETE", `${BASE}/{id}`, (req) =>
+    withWriteToken(ctx, req, (claims) => deleteResource(ctx, req, claims)),
+  );
 };
 
 /** The write policy: a valid Altinn token (401) with a write scope (403, empty body). */
@@ -70,7 +109,8 @@ function createResource(ctx: SimContext, req: SimRequest, claims: JWTPayload): S
   const errors = validate(doc, true);
   if (Object.keys(errors).length > 0) return validationProblem(errors);
   if (!hasWriteAccess(claims, owner(doc).organization)) return empty(403);
-  if (findResource(ctx.state, doc.identifier)) return text(409, `The Resource already exist: ${doc.identifier}`);
+  if (findResource(ctx.state, doc.identifier))
+    return text(409, `The Resource already exist: ${doc.identifier}`);
   ctx.state.resources[doc.identifier] = { versions: [withDefaults(doc)] };
   ctx.changed();
   return empty(201, { location: `/resourceregistry/api/v1/resource/${doc.identifier}` });
@@ -82,7 +122,8 @@ function updateResource(ctx: SimContext, req: SimRequest, claims: JWTPayload): S
   const bound = bind(req);
   if ("status" in bound) return bound;
   const doc = bound.doc;
-  if (req.params.id !== doc.identifier) return text(400, "Id in path does not match ID in resource");
+  if (req.params.id !== doc.identifier)
+    return text(400, "Id in path does not match ID in resource");
   const errors = validate(doc, false);
   if (Object.keys(errors).length > 0) return validationProblem(errors);
   if (!hasWriteAccess(claims, owner(doc).organization)) return empty(403);
@@ -99,7 +140,8 @@ function deleteResource(ctx: SimContext, req: SimRequest, claims: JWTPayload): S
   const stored = findResource(ctx.state, id);
   if (!stored) return empty(404);
   const current = stored.versions[stored.versions.length - 1]!;
-  if (consumerOrgnr(claims) !== undefined && !hasWriteAccess(claims, owner(current).organization)) return empty(403);
+  if (consumerOrgnr(claims) !== undefined && !hasWriteAccess(claims, owner(current).organization))
+    return empty(403);
   for (const key of Object.keys(ctx.state.resources)) {
     if (key.toLowerCase() === id.toLowerCase()) delete ctx.state.resources[key];
   }
@@ -119,14 +161,19 @@ function bind(req: SimRequest): { doc: ServiceResourceDoc } | SimResponse {
     return validationProblem({ $: [`'${(error as Error).message}' is an invalid JSON literal.`] });
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    return validationProblem({ "": ["A non-empty request body is required."], serviceResource: ["The serviceResource field is required."] });
+    return validationProblem({
+      "": ["A non-empty request body is required."],
+      serviceResource: ["The serviceResource field is required."],
+    });
   }
   const doc = raw as Record<string, unknown>;
   for (const [field, { type, values }] of Object.entries(ENUMS)) {
     const value = doc[field];
     if (value !== undefined && value !== null && !values.includes(String(value))) {
       return validationProblem({
-        [`$.${field}`]: [`The JSON value could not be converted to ${type}. Path: $.${field} | LineNumber: 0 | BytePositionInLine: 0.`],
+        [`$.${field}`]: [
+          `The JSON value could not be converted to ${type}. Path: $.${field} | LineNumber: 0 | BytePositionInLine: 0.`,
+        ],
       });
     }
   }
@@ -135,7 +182,9 @@ function bind(req: SimRequest): { doc: ServiceResourceDoc } | SimResponse {
     const index = party.findIndex((p) => !PARTY_TYPES.includes(String(p)));
     if (index >= 0) {
       return validationProblem({
-        [`$.availableForType[${index}]`]: [`The JSON value could not be converted to Altinn.ResourceRegistry.Core.Enums.ResourcePartyType. Path: $.availableForType[${index}] | LineNumber: 0 | BytePositionInLine: 0.`],
+        [`$.availableForType[${index}]`]: [
+          `The JSON value could not be converted to Altinn.ResourceRegistry.Core.Enums.ResourcePartyType. Path: $.availableForType[${index}] | LineNumber: 0 | BytePositionInLine: 0.`,
+        ],
       });
     }
   }
@@ -150,7 +199,9 @@ export function validate(doc: ServiceResourceDoc, isNew: boolean): Record<string
   const errors: Record<string, string[]> = {};
   const add = (key: string, message: string) => (errors[key] ??= []).push(message);
   const id = doc.identifier;
-  const refs = Array.isArray(doc.resourceReferences) ? (doc.resourceReferences as Array<Record<string, unknown>>) : [];
+  const refs = Array.isArray(doc.resourceReferences)
+    ? (doc.resourceReferences as Array<Record<string, unknown>>)
+    : [];
   const hasRef = (type: string) => refs.some((r) => r.referenceType === type);
   if (id.startsWith("se_") && (!hasRef("ServiceCode") || !hasRef("ServiceEditionCode"))) {
     add("Identifier", "Invalid prefix. Only to be used for Altinn 2 services");
@@ -164,16 +215,33 @@ export function validate(doc: ServiceResourceDoc, isNew: boolean): Record<string
   const ownerValid =
     doc.hasCompetentAuthority !== undefined &&
     doc.hasCompetentAuthority !== null &&
-    (String(authority.orgcode ?? "").toLowerCase() === "ttd" || String(authority.organization ?? "").trim() !== "");
-  if (!ownerValid) add("HasCompetentAuthority.Organization", "HasCompetentAuthority needs to be set with valid organization number");
+    (String(authority.orgcode ?? "").toLowerCase() === "ttd" ||
+      String(authority.organization ?? "").trim() !== "");
+  if (!ownerValid)
+    add(
+      "HasCompetentAuthority.Organization",
+      "HasCompetentAuthority needs to be set with valid organization number",
+    );
   if (resourceType === "AltinnApp" && !hasRef("ApplicationId")) {
-    add("ResourceReferences", "Invalid app Resource. App resources needs to have a reference with ReferenceType ApplicationId");
+    add(
+      "ResourceReferences",
+      "Invalid app Resource. App resources needs to have a reference with ReferenceType ApplicationId",
+    );
   }
-  if (resourceType === "AltinnApp" && !id.toLowerCase().startsWith(`app_${String(authority.orgcode ?? "").toLowerCase()}`)) {
-    add("Identifier", "Invalid identifier for app resource. App resources needs to have an identifier starting with app_<org>");
+  if (
+    resourceType === "AltinnApp" &&
+    !id.toLowerCase().startsWith(`app_${String(authority.orgcode ?? "").toLowerCase()}`)
+  ) {
+    add(
+      "Identifier",
+      "Invalid identifier for app resource. App resources needs to have an identifier starting with app_<org>",
+    );
   }
   if (isNew && !/^[a-z0-9_-]{4,}$/.test(id)) {
-    add("Identifier", "Invalid id. Only a-z and 0-9 is allowed together with _ and -.  Minimum 4 characters");
+    add(
+      "Identifier",
+      "Invalid id. Only a-z and 0-9 is allowed together with _ and -.  Minimum 4 characters",
+    );
   }
   const has = (field: string, lang: string) => {
     const texts = doc[field] as Record<string, unknown> | undefined | null;
@@ -185,16 +253,19 @@ export function validate(doc: ServiceResourceDoc, isNew: boolean): Record<string
   }
   if (doc.delegable !== false) {
     for (const lang of ["en", "nb", "nn"] as const) {
-      if (!has("rightDescription", lang)) add("RightDescription", `Missing RightDescription in ${names[lang]} ${lang}`);
+      if (!has("rightDescription", lang))
+        add("RightDescription", `Missing RightDescription in ${names[lang]} ${lang}`);
     }
   }
   for (const lang of ["en", "nb", "nn"] as const) {
-    if (!has("description", lang)) add("Description", `Missing Description in ${names[lang]} ${lang}`);
+    if (!has("description", lang))
+      add("Description", `Missing Description in ${names[lang]} ${lang}`);
   }
   if (resourceType === "MaskinportenSchema" && !hasRef("MaskinportenScope")) {
     add("ResourceReferences", "Missing maskinporten scopen for MaskinportenSchema resource");
   }
-  if (!Array.isArray(doc.contactPoints)) add("ContactPoints", "The ContactPoints field is required.");
+  if (!Array.isArray(doc.contactPoints))
+    add("ContactPoints", "The ContactPoints field is required.");
   return errors;
 }
 
@@ -225,10 +296,16 @@ function present(ctx: SimContext, doc: ServiceResourceDoc): ServiceResourceDoc {
   const stored = findResource(ctx.state, doc.identifier)!;
   const versionId = stored.versions.indexOf(doc) + 1;
   const authority = owner(doc);
-  const org = typeof authority.orgcode === "string" ? ctx.state.orgs[authority.orgcode.toLowerCase()] : undefined;
+  const org =
+    typeof authority.orgcode === "string"
+      ? ctx.state.orgs[authority.orgcode.toLowerCase()]
+      : undefined;
   return {
     ...doc,
-    hasCompetentAuthority: { ...authority, ...(org && authority.name === undefined ? { name: org.name } : {}) },
+    hasCompetentAuthority: {
+      ...authority,
+      ...(org && authority.name === undefined ? { name: org.name } : {}),
+    },
     versionId,
   } as ServiceResourceDoc;
 }
@@ -238,7 +315,13 @@ function orgList(ctx: SimContext): unknown {
     orgs: Object.fromEntries(
       Object.entries(ctx.state.orgs).map(([code, org]) => [
         code,
-        { name: org.name, logo: "", orgnr: org.orgnr, homepage: org.homepage, environments: org.environments },
+        {
+          name: org.name,
+          logo: "",
+          orgnr: org.orgnr,
+          homepage: org.homepage,
+          environments: org.environments,
+        },
       ]),
     ),
   };

@@ -17,7 +17,9 @@ function resourceSpec(overrides: Record<string, unknown> = {}) {
     title: { nb: "E2E-melding", nn: "E2E-melding", en: "E2E message" },
     description: { nb: "Testressurs", nn: "Testressurs", en: "Test resource" },
     rightDescription: { nb: "Lese", nn: "Lese", en: "Read" },
-    contactPoints: [{ category: "Support", email: "support@example.org", telephone: "", contactPage: "" }],
+    contactPoints: [
+      { category: "Support", email: "support@example.org", telephone: "", contactPage: "" },
+    ],
     ...overrides,
   };
 }
@@ -42,9 +44,16 @@ describe("AltinnResource with the real engine", () => {
   it("creates the resource, shows no changes, sees drift on refresh, restores it and destroys it", async () => {
     await stack.up();
     const created = currentResource(simulator.context.state, IDENTIFIER)!;
-    expect(created.title).toStrictEqual({ nb: "E2E-melding", nn: "E2E-melding", en: "E2E message" });
+    expect(created.title).toStrictEqual({
+      nb: "E2E-melding",
+      nn: "E2E-melding",
+      en: "E2E message",
+    });
     expect(created.resourceType).toBe("CorrespondenceService");
-    expect(created.hasCompetentAuthority).toStrictEqual({ organization: "991825827", orgcode: "digdir" });
+    expect(created.hasCompetentAuthority).toStrictEqual({
+      organization: "991825827",
+      orgcode: "digdir",
+    });
     expect(simulator.context.state.resources[IDENTIFIER]!.versions).toHaveLength(1);
     expect((await stack.outputs()).resourceIds).toStrictEqual([IDENTIFIER]);
 
@@ -153,6 +162,8 @@ describe("AltinnResource against a production-mode simulator", () => {
       `resource ${IDENTIFIER} is retained: the Resource Registry refused the delete in this environment`,
     );
     expect(currentResource(simulator.context.state, IDENTIFIER)).toBeDefined();
-    expect(simulator.calls.filter((c) => c.method === "DELETE").map((c) => c.status)).toStrictEqual([403]);
+    expect(simulator.calls.filter((c) => c.method === "DELETE").map((c) => c.status)).toStrictEqual(
+      [403],
+    );
   });
 });

@@ -20,7 +20,12 @@ function engineBinDir(): string | undefined {
   const version = /github\.com\/pulumi\/pulumi\/pkg\/v3 v([\d.]+)/.exec(
     readFileSync(join(PROJECT_ROOT, "engine", "cli", "go.mod"), "utf8"),
   )?.[1];
-  const dir = join(process.env.PULUMI_HOME ?? join(homedir(), ".pulumi"), "versions", version ?? "", "bin");
+  const dir = join(
+    process.env.PULUMI_HOME ?? join(homedir(), ".pulumi"),
+    "versions",
+    version ?? "",
+    "bin",
+  );
   return existsSync(join(dir, "pulumi")) ? dir : undefined;
 }
 export const TEST_PASSPHRASE = "altinn-iac-e2e";
@@ -62,7 +67,10 @@ export class TestStack {
   }
 
   /** A new stack `e2e-<random>` in a new file backend, with its stack file written. */
-  static async create(config: StackConfigValues, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestStack> {
+  static async create(
+    config: StackConfigValues,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<TestStack> {
     const name = `e2e-${randomBytes(4).toString("hex")}`;
     const backendDir = mkdtempSync(join(tmpdir(), "altinn-iac-e2e-"));
     const stack = new TestStack(name, backendDir, extraEnv);
@@ -122,9 +130,13 @@ export class TestStack {
   }
 
   /** `pulumi preview --json`: the steps the engine plans. */
-  async previewSteps(extra: string[] = []): Promise<Array<{ op: string; urn: string; diffs?: string[] }>> {
+  async previewSteps(
+    extra: string[] = [],
+  ): Promise<Array<{ op: string; urn: string; diffs?: string[] }>> {
     const result = await this.pulumiOk(["preview", "--json", ...extra]);
-    const parsed = JSON.parse(result.stdout) as { steps?: Array<{ op: string; urn: string; diffs?: string[] }> };
+    const parsed = JSON.parse(result.stdout) as {
+      steps?: Array<{ op: string; urn: string; diffs?: string[] }>;
+    };
     return parsed.steps ?? [];
   }
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run test:all`: installs what is needed (npm packages, the Pulumi engine), then runs the
+# checks and every test: unit, simulator, and end-to-end with the real engine. What CI runs.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ensure_node_modules
+ensure_engine
+echo "pulumi: $(command -v pulumi) ($(pulumi version))"
+
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent format:check
+npx jest --ci "$@"
