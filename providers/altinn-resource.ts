@@ -183,8 +183,9 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
     ["title", "title"],
     ["description", "description"],
   ];
-  if (inputs.delegable)
+  if (inputs.delegable) {
     texts.push(["rightDescription", "rightDescription (required when delegable is true)"]);
+  }
   for (const [field, label] of texts) {
     for (const [code, name] of languages) {
       const value = inputs[field]?.[code];

@@ -18,8 +18,9 @@ async function main(): Promise<void> {
   const persistFile = option("persist", ".altinn-iac/simulator-state.json");
   mkdirSync(dirname(persistFile), { recursive: true });
   const environment = option("environment", "tt02");
-  if (environment !== "tt02" && environment !== "prod")
+  if (environment !== "tt02" && environment !== "prod") {
     throw new Error(`--environment must be tt02 or prod`);
+  }
   const simulator = await startSimulator({
     port: Number(option("port", "5055")),
     persistFile,

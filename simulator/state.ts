@@ -79,8 +79,6 @@ export interface SimState {
   usedJtis: Record<string, number>;
   /** Added to the wall clock; tests move time forward without waiting. */
   clockOffsetMs: number;
-  /** Extension state owned by route modules added later (access lists, events, ...). */
-  ext: Record<string, unknown>;
 }
 
 export const DEMO_ORG = "digdir";
@@ -149,7 +147,6 @@ export function initialState(now: Date = new Date()): SimState {
     policies: {},
     usedJtis: {},
     clockOffsetMs: 0,
-    ext: {},
   };
   state.clients[DEMO_CLIENT_ID] = {
     client_id: DEMO_CLIENT_ID,

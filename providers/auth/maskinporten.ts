@@ -144,8 +144,9 @@ export async function exchangeForAltinnToken(
   });
   const token = response.text.trim().replace(/^"|"$/g, "");
   const { exp } = decodeJwt(token);
-  if (typeof exp !== "number")
+  if (typeof exp !== "number") {
     throw new Error("Altinn Authentication: the exchanged token has no exp claim");
+  }
   return { token, expiresAt: exp * 1000, scopes: maskinportenToken.scopes };
 }
 
@@ -156,10 +157,12 @@ function maskinportenFix(status: number, detail: string, code?: string): string 
   if (/MP-250/.test(detail) || status === 403) {
     return "the org has not been granted this scope: ask servicedesk@altinn.no (altinn:* scopes) for access, then retry";
   }
-  if (/MP-121/.test(detail))
+  if (/MP-121/.test(detail)) {
     return "the client's key has expired (keys live one year): register a new key";
-  if (/MP-110/.test(detail))
+  }
+  if (/MP-110/.test(detail)) {
     return "the assertion audience must be the Maskinporten issuer with its trailing slash";
+  }
   if (/MP-130/.test(detail)) return "the assertion expired: check this machine's clock";
   if (code === "invalid_grant" || code === "invalid_client") {
     return "check the client id, the key id and that the private key matches a key registered on the client";

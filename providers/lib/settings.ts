@@ -68,8 +68,9 @@ function parseEndpointOverrides(raw: string | undefined): Partial<Endpoints> {
   if (raw === undefined || raw === "") return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
       return parsed as Partial<Endpoints>;
+    }
   } catch {
     // fall through to the error below
   }

@@ -64,8 +64,9 @@ async function token(ctx: SimContext, req: SimRequest): Promise<SimResponse> {
   }
   const clientId = typeof unverified.iss === "string" ? unverified.iss : "";
   const client = ctx.state.clients[clientId];
-  if (!client || !client.active)
+  if (!client || !client.active) {
     return invalidGrant(`MP-100: Invalid assertion. Client not found: ${clientId}`);
+  }
 
   const nowSeconds = ctx.nowSeconds();
   let verificationKey: SimJwk | undefined;
@@ -112,8 +113,9 @@ async function token(ctx: SimContext, req: SimRequest): Promise<SimResponse> {
     );
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "ERR_JWT_EXPIRED")
+    if (code === "ERR_JWT_EXPIRED") {
       return invalidGrant("MP-130: Invalid assertion. The JWT has expired");
+    }
     return invalidGrant("MP-122: Invalid assertion. The signature could not be verified");
   }
 
@@ -131,12 +133,14 @@ async function token(ctx: SimContext, req: SimRequest): Promise<SimResponse> {
       "Invalid assertion. The JWT lifetime (exp - iat) must not exceed 120 seconds",
     );
   }
-  if (iat > nowSeconds + 10)
+  if (iat > nowSeconds + 10) {
     return invalidGrant("Invalid assertion. iat is in the future: check the clock");
+  }
   if (typeof jti === "string") {
     purgeJtis(ctx, nowSeconds);
-    if (ctx.state.usedJtis[jti] !== undefined)
+    if (ctx.state.usedJtis[jti] !== undefined) {
       return invalidGrant("MP-012: Invalid assertion. Grant is used before (jti reuse)");
+    }
     ctx.state.usedJtis[jti] = exp;
   }
 

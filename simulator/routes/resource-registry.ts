@@ -109,8 +109,9 @@ function createResource(ctx: SimContext, req: SimRequest, claims: JWTPayload): S
   const errors = validate(doc, true);
   if (Object.keys(errors).length > 0) return validationProblem(errors);
   if (!hasWriteAccess(claims, owner(doc).organization)) return empty(403);
-  if (findResource(ctx.state, doc.identifier))
+  if (findResource(ctx.state, doc.identifier)) {
     return text(409, `The Resource already exist: ${doc.identifier}`);
+  }
   ctx.state.resources[doc.identifier] = { versions: [withDefaults(doc)] };
   ctx.changed();
   return empty(201, { location: `/resourceregistry/api/v1/resource/${doc.identifier}` });
@@ -122,8 +123,9 @@ function updateResource(ctx: SimContext, req: SimRequest, claims: JWTPayload): S
   const bound = bind(req);
   if ("status" in bound) return bound;
   const doc = bound.doc;
-  if (req.params.id !== doc.identifier)
+  if (req.params.id !== doc.identifier) {
     return text(400, "Id in path does not match ID in resource");
+  }
   const errors = validate(doc, false);
   if (Object.keys(errors).length > 0) return validationProblem(errors);
   if (!hasWriteAccess(claims, owner(doc).organization)) return empty(403);
@@ -140,8 +142,9 @@ function deleteResource(ctx: SimContext, req: SimRequest, claims: JWTPayload): S
   const stored = findResource(ctx.state, id);
   if (!stored) return empty(404);
   const current = stored.versions[stored.versions.length - 1]!;
-  if (consumerOrgnr(claims) !== undefined && !hasWriteAccess(claims, owner(current).organization))
+  if (consumerOrgnr(claims) !== undefined && !hasWriteAccess(claims, owner(current).organization)) {
     return empty(403);
+  }
   for (const key of Object.keys(ctx.state.resources)) {
     if (key.toLowerCase() === id.toLowerCase()) delete ctx.state.resources[key];
   }
@@ -217,11 +220,12 @@ export function validate(doc: ServiceResourceDoc, isNew: boolean): Record<string
     doc.hasCompetentAuthority !== null &&
     (String(authority.orgcode ?? "").toLowerCase() === "ttd" ||
       String(authority.organization ?? "").trim() !== "");
-  if (!ownerValid)
+  if (!ownerValid) {
     add(
       "HasCompetentAuthority.Organization",
       "HasCompetentAuthority needs to be set with valid organization number",
     );
+  }
   if (resourceType === "AltinnApp" && !hasRef("ApplicationId")) {
     add(
       "ResourceReferences",
@@ -253,19 +257,22 @@ export function validate(doc: ServiceResourceDoc, isNew: boolean): Record<string
   }
   if (doc.delegable !== false) {
     for (const lang of ["en", "nb", "nn"] as const) {
-      if (!has("rightDescription", lang))
+      if (!has("rightDescription", lang)) {
         add("RightDescription", `Missing RightDescription in ${names[lang]} ${lang}`);
+      }
     }
   }
   for (const lang of ["en", "nb", "nn"] as const) {
-    if (!has("description", lang))
+    if (!has("description", lang)) {
       add("Description", `Missing Description in ${names[lang]} ${lang}`);
+    }
   }
   if (resourceType === "MaskinportenSchema" && !hasRef("MaskinportenScope")) {
     add("ResourceReferences", "Missing maskinporten scopen for MaskinportenSchema resource");
   }
-  if (!Array.isArray(doc.contactPoints))
+  if (!Array.isArray(doc.contactPoints)) {
     add("ContactPoints", "The ContactPoints field is required.");
+  }
   return errors;
 }
 
