@@ -23,7 +23,6 @@ export default tseslint.config(
     },
     rules: {
       eqeqeq: ["error", "always"],
-      curly: ["error", "multi-line"],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": [
         "error",

@@ -19,12 +19,49 @@ export function userInputs(props: Record<string, unknown>): Record<string, unkno
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 
-/** zod issues as per-property failures: `title.nn: ...`. */
-export function zodFailures(error: z.ZodError): CheckFailure[] {
-  return error.issues.map((issue) => ({
-    property: issue.path.map(String).join(".") || "(inputs)",
-    reason: issue.message,
-  }));
+/**
+ * zod issues as per-property failures: `title.nn: ...`. An unknown property is named itself, with
+ * the closest known property when it looks like a typo.
+ */
+export function zodFailures(error: z.ZodError, knownKeys: readonly string[] = []): CheckFailure[] {
+  return error.issues.flatMap((issue) => {
+    const prefix = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => {
+        const suggestion = issue.path.length === 0 ? closest(key, knownKeys) : undefined;
+        return {
+          property: prefix ? `${prefix}.${key}` : key,
+          reason: `unknown property "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ": remove it"}`,
+        };
+      });
+    }
+    return [{ property: prefix || "(inputs)", reason: issue.message }];
+  });
+}
+
+function closest(key: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /**
@@ -45,10 +82,14 @@ export function checkWithSchema(
       unknownKeys.filter((k) => k in schema.shape).map((k) => [k, true as const]),
     ) as Parameters<typeof schema.omit>[0];
     const parsed = schema.omit(mask).safeParse(known);
-    return { inputs: news, failures: parsed.success ? [] : zodFailures(parsed.error) };
+    return {
+      inputs: news,
+      failures: parsed.success ? [] : zodFailures(parsed.error, Object.keys(schema.shape)),
+    };
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
+  if (!parsed.success)
+    return { inputs: news, failures: zodFailures(parsed.error, Object.keys(schema.shape)) };
   return {
     inputs: { ...(parsed.data as Record<string, unknown>), __provider: news.__provider },
     failures: [],
