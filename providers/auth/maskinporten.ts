@@ -163,7 +163,9 @@ function maskinportenFix(status: number, detail: string, code?: string): string 
   if (/MP-110/.test(detail)) {
     return "the assertion audience must be the Maskinporten issuer with its trailing slash";
   }
-  if (/MP-130/.test(detail)) return "the assertion expired: check this machine's clock";
+  if (/MP-130|iat is in the future/.test(detail)) {
+    return "the assertion's time is off: check this machine's clock (Maskinporten allows about 10 seconds of skew)";
+  }
   if (code === "invalid_grant" || code === "invalid_client") {
     return "check the client id, the key id and that the private key matches a key registered on the client";
   }
