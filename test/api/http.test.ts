@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isApiError } from "../../providers/lib/errors";
 import { backoff, retryAfterMs, send, type HttpRequest } from "../../providers/lib/http";
+import { failure } from "../support/failure";
 
 /** A server that answers each request with the next scripted response. */
 function scriptedServer(
@@ -74,9 +75,7 @@ describe("send retrying 503 then answering", () => {
   });
 
   it("does not retry a POST without proof that nothing was created", async () => {
-    const error = await send(request(server.url(), { method: "POST", body: { a: 1 } })).catch(
-      (e: unknown) => e,
-    );
+    const error = await failure(send(request(server.url(), { method: "POST", body: { a: 1 } })));
     expect(isApiError(error) && error.status).toBe(503);
     expect(server.seen).toHaveLength(1);
   });
@@ -120,9 +119,7 @@ describe("send turning error bodies into ApiError", () => {
   ]);
 
   it("lists ValidationProblemDetails field errors and keeps the query string out", async () => {
-    const error = await send(request(validation.url(), { method: "PUT", body: {} })).catch(
-      (e: Error) => e,
-    );
+    const error = await failure(send(request(validation.url(), { method: "PUT", body: {} })));
     expect(error.message).toBe(
       "Resource Registry: read resource x failed (PUT /resourceregistry/api/v1/resource/x -> 400): One or more validation errors occurred.\n  Title: Missing title in nynorsk nn\n  Identifier: Invalid id.",
     );
@@ -152,7 +149,7 @@ describe("send with an Altinn problem body", () => {
   ]);
 
   it("names the code and each validation error by path", async () => {
-    const error = await send(request(problem.url())).catch((e: unknown) => e);
+    const error = await failure(send(request(problem.url())));
     expect(
       isApiError(error) && {
         code: error.code,
@@ -181,9 +178,7 @@ describe("send with a plain-text body that echoes a token", () => {
   ]);
 
   it("redacts the token from the message", async () => {
-    const error = await send(request(echo.url(), { method: "PUT", body: {} })).catch(
-      (e: Error) => e,
-    );
+    const error = await failure(send(request(echo.url(), { method: "PUT", body: {} })));
     expect(error.message).toBe(
       "Resource Registry: read resource x failed (PUT /resourceregistry/api/v1/resource/x -> 409): conflict for Bearer [redacted token]",
     );

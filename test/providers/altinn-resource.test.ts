@@ -1,0 +1,130 @@
+import {
+  altinnResourceImplementation as impl,
+  altinnResourceInputsSchema,
+} from "../../providers/altinn-resource";
+import { createContext } from "../../providers/lib/context";
+import { currentResource } from "../../simulator/state";
+import { demoContext, lastSeq, useSimulator } from "../support/simulator";
+
+const simulator = useSimulator();
+
+function inputs(id: string, overrides: Record<string, unknown> = {}) {
+  return altinnResourceInputsSchema.parse({
+    identifier: id,
+    title: { nb: "T", nn: "T", en: "T" },
+    description: { nb: "D", nn: "D", en: "D" },
+    rightDescription: { nb: "R", nn: "R", en: "R" },
+    hasCompetentAuthority: { organization: "991825827", orgcode: "digdir" },
+    contactPoints: [{ category: "Support", email: "a@b.no" }],
+    ...overrides,
+  }) as unknown as Record<string, unknown>;
+}
+
+function callsAfter(seq: number): string[] {
+  return simulator()
+    .calls.filter(
+      (c) =>
+        c.seq > seq && !c.path.startsWith("/maskinporten") && !c.path.startsWith("/authentication"),
+    )
+    .map((c) => `${c.method} ${c.path} ${c.status}`);
+}
+
+describe("AltinnResource provider", () => {
+  it("creates with GET then POST, and returns outputs with the URN and URL", async () => {
+    const ctx = demoContext(simulator());
+    const before = lastSeq(simulator());
+    const result = await impl.create(ctx, inputs("digdir-prov-1"));
+    expect(callsAfter(before)).toStrictEqual([
+      "GET /resourceregistry/api/v1/resource/digdir-prov-1 404",
+      "POST /resourceregistry/api/v1/resource 201",
+    ]);
+    expect(result).toStrictEqual({
+      id: "digdir-prov-1",
+      outs: {
+        ...inputs("digdir-prov-1"),
+        resourceUrn: "urn:altinn:resource:digdir-prov-1",
+        resourceUrl: `${simulator().url}/resourceregistry/api/v1/resource/digdir-prov-1`,
+      },
+    });
+  });
+
+  it("takes over an existing resource on create with PUT instead of failing with 409", async () => {
+    const ctx = demoContext(simulator());
+    await impl.create(ctx, inputs("digdir-prov-2"));
+    const before = lastSeq(simulator());
+    await impl.create(ctx, inputs("digdir-prov-2", { visible: false }));
+    expect(callsAfter(before)).toStrictEqual([
+      "GET /resourceregistry/api/v1/resource/digdir-prov-2 200",
+      "PUT /resourceregistry/api/v1/resource/digdir-prov-2 200",
+    ]);
+    expect(currentResource(simulator().context.state, "digdir-prov-2")!.visible).toBe(false);
+  });
+
+  it("reads the live resource as outputs and inputs, and reports a missing one as gone", async () => {
+    const ctx = demoContext(simulator());
+    const { outs } = await impl.create(ctx, inputs("digdir-prov-3"));
+    const read = await impl.read(ctx, "digdir-prov-3", outs);
+    expect(read).toStrictEqual({
+      id: "digdir-prov-3",
+      props: outs,
+      inputs: inputs("digdir-prov-3"),
+    });
+    expect(await impl.read(ctx, "digdir-nothing-here", outs)).toStrictEqual({});
+  });
+
+  it("updates with one PUT of the full document", async () => {
+    const ctx = demoContext(simulator());
+    const { outs } = await impl.create(ctx, inputs("digdir-prov-4"));
+    const before = lastSeq(simulator());
+    await impl.update(
+      ctx,
+      "digdir-prov-4",
+      outs,
+      inputs("digdir-prov-4", { status: "Deprecated" }),
+    );
+    expect(callsAfter(before)).toStrictEqual([
+      "PUT /resourceregistry/api/v1/resource/digdir-prov-4 200",
+    ]);
+    const sent = JSON.parse(simulator().calls.at(-1)!.body) as Record<string, unknown>;
+    expect(sent.status).toBe("Deprecated");
+  });
+
+  it("deletes, and treats an already deleted resource as done", async () => {
+    const ctx = demoContext(simulator());
+    await impl.create(ctx, inputs("digdir-prov-5"));
+    await impl.delete(ctx, "digdir-prov-5", {});
+    await impl.delete(ctx, "digdir-prov-5", {});
+    expect(currentResource(simulator().context.state, "digdir-prov-5")).toBeUndefined();
+  });
+
+  it("retains the resource in production without calling DELETE, and says so", async () => {
+    const warnings: string[] = [];
+    const local = demoContext(simulator());
+    await impl.create(local, inputs("digdir-prov-6"));
+    const prod = createContext(
+      { ...local.settings, environment: "prod" },
+      { tokens: local.tokens, warn: (m) => warnings.push(m) },
+    );
+    const before = lastSeq(simulator());
+    await impl.delete(prod, "digdir-prov-6", {});
+    expect(callsAfter(before)).toStrictEqual([]);
+    expect(warnings).toStrictEqual([
+      'resource digdir-prov-6 is retained: the Resource Registry does not allow deleting resources in production. It is no longer managed by this stack; set status "Withdrawn" and visible false before removing it from the program to retire it.',
+    ]);
+  });
+
+  it("fails create with the server's reasons and a fix when another org owns the resource", async () => {
+    const ctx = demoContext(simulator());
+    const error = await impl
+      .create(
+        ctx,
+        inputs("brg-prov-7", {
+          hasCompetentAuthority: { organization: "974760673", orgcode: "brg" },
+        }),
+      )
+      .catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      "Resource Registry: create resource brg-prov-7 failed (POST /resourceregistry/api/v1/resource -> 403): (empty body)\n  fix: the token's organisation does not own this resource: hasCompetentAuthority.organization must be the org number of the Maskinporten client's org",
+    );
+  });
+});
