@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { JWTPayload } from "jose";
+import { FaultInjector, type FaultPlan } from "./faults";
 import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { maskinportenRoutes } from "./routes/maskinporten";
@@ -26,6 +27,8 @@ export interface SimulatorOptions {
   persistFile?: string;
   /** Maskinporten access-token lifetime in seconds. */
   tokenLifetimeSeconds?: number;
+  /** Inject faults from the start (also settable through `POST /__admin/faults`). */
+  faults?: FaultPlan;
 }
 
 export interface CallRecord {
@@ -54,6 +57,8 @@ export interface SimContext {
   changed(): void;
   /** Every API call, in order (admin calls excluded). */
   calls: CallRecord[];
+  /** The active fault plan, if any. */
+  faults?: FaultInjector;
 }
 
 export type RouteModule = (router: Router, ctx: SimContext) => void;
@@ -114,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     },
     calls,
+    faults: options.faults ? new FaultInjector(options.faults) : undefined,
   };
 
   const router = new Router();
@@ -140,9 +146,38 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         body,
         origin,
       };
+      const api = !url.pathname.startsWith("/__admin");
+      const log = (status: number) => {
+        if (!api) return;
+        calls.push({
+          seq: calls.length + 1,
+          method,
+          path: url.pathname,
+          query: url.search,
+          status,
+          write: isWrite(method, url.pathname),
+          body: body.toString("utf8"),
+        });
+      };
+      const fault =
+        api && context.faults ? context.faults.decide(url.pathname) : { kind: "none" as const };
+      if (fault.kind === "status") {
+        log(fault.status);
+        send(res, empty(fault.status, fault.headers));
+        return;
+      }
+      if (fault.kind === "reset" || fault.kind === "timeout") {
+        if (fault.kind === "timeout") await sleep(fault.hangMs);
+        log(0);
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === "slow") await sleep(fault.delayMs);
       let response: SimResponse;
       const match = router.match(method, url.pathname);
-      if (match === undefined) {
+      if (api && context.faults?.hides(method, url.pathname)) {
+        response = empty(404);
+      } else if (match === undefined) {
         response = empty(404);
       } else if (match === "method") {
         response = empty(405);
@@ -154,17 +189,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           response = text(500, `simulator error: ${(error as Error).message}`);
         }
       }
-      if (!url.pathname.startsWith("/__admin")) {
-        calls.push({
-          seq: calls.length + 1,
-          method,
-          path: url.pathname,
-          query: url.search,
-          status: response.status,
-          write: isWrite(method, url.pathname),
-          body: body.toString("utf8"),
-        });
+      const location = response.headers?.location;
+      if (api && response.status === 201 && location) context.faults?.created(location);
+      if (fault.kind === "lost-response") {
+        // Handled, but the client never hears back.
+        log(0);
+        req.socket.destroy();
+        return;
       }
+      log(response.status);
       send(res, response);
     })();
   });
@@ -184,6 +217,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isWrite(method: string, path: string): boolean {

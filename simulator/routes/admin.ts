@@ -1,3 +1,4 @@
+import { FaultInjector, type FaultPlan } from "../faults";
 import { empty, json, readJson, text } from "../router";
 import type { RouteModule } from "../server";
 import { grantScopes, initialState, type SimClient, type SimJwk, type SimOrg } from "../state";
@@ -21,6 +22,18 @@ export const adminRoutes: RouteModule = (router, ctx) => {
       200,
       ctx.calls.filter((c) => c.seq > since),
     );
+  });
+
+  router.on("POST", "/__admin/faults", (req) => {
+    ctx.faults = new FaultInjector(readJson(req) as FaultPlan);
+    return empty(204);
+  });
+  router.on("GET", "/__admin/faults", () =>
+    json(200, { plan: ctx.faults?.plan ?? null, injected: ctx.faults?.injected ?? {} }),
+  );
+  router.on("DELETE", "/__admin/faults", () => {
+    ctx.faults = undefined;
+    return empty(204);
   });
 
   router.on("PUT", "/__admin/resources/{id}", (req) => {
