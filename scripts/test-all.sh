@@ -11,4 +11,6 @@ echo "pulumi: $(command -v pulumi) ($(pulumi version))"
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check
+# The GitHub workflows, checked with actionlint (built from Go modules, cached after the first run).
+go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 npx jest --ci "$@"

@@ -63,7 +63,6 @@ export class TestStack {
       PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_SKIP_CONFIRMATIONS: "true",
       NO_COLOR: "1",
       PATH: [engineBinDir(), process.env.PATH].filter(Boolean).join(delimiter),
       ...extraEnv,
@@ -106,10 +105,19 @@ export class TestStack {
   }
 
   pulumi(args: string[], stdin?: string): Promise<CliResult> {
+    return this.run(
+      "pulumi",
+      [...args, "--stack", this.name, "--non-interactive", "--cwd", PROJECT_ROOT],
+      stdin,
+    );
+  }
+
+  /** Runs any command (a project script) with this stack's backend and engine environment. */
+  run(command: string, args: string[], stdin?: string): Promise<CliResult> {
     return new Promise((resolveResult) => {
       const child = execFile(
-        "pulumi",
-        [...args, "--stack", this.name, "--non-interactive", "--cwd", PROJECT_ROOT],
+        command,
+        args,
         { env: this.env, cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
