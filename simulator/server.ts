@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { JWTPayload } from "jose";
+import { accessListRoutes } from "./routes/access-lists";
 import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { maskinportenRoutes } from "./routes/maskinporten";
@@ -64,6 +65,7 @@ const ROUTE_MODULES: RouteModule[] = [
   maskinportenRoutes,
   authenticationRoutes,
   resourceRegistryRoutes,
+  accessListRoutes,
 ];
 
 export interface Simulator {

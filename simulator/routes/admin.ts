@@ -1,5 +1,6 @@
 import { empty, json, readJson, text } from "../router";
 import type { RouteModule } from "../server";
+import { registerAccessListAdmin } from "./access-lists";
 import { grantScopes, initialState, type SimClient, type SimJwk, type SimOrg } from "../state";
 
 /**
@@ -88,4 +89,6 @@ export const adminRoutes: RouteModule = (router, ctx) => {
     ctx.changed();
     return json(200, { now: new Date(ctx.nowMs()).toISOString() });
   });
+
+  registerAccessListAdmin(router, ctx);
 };
