@@ -10,6 +10,7 @@ import {
 import type { AccessListMemberDto } from "../../providers/api/access-lists";
 import { UNKNOWN } from "../../providers/lib/check";
 import type { ProviderContext } from "../../providers/lib/context";
+import { stackConfigSchema } from "../../program/config";
 
 /** Pure logic of the AccessList provider: validation, normalisation, deltas and the mode lint. */
 
@@ -288,6 +289,31 @@ describe("accessListModeWarnings", () => {
     ).toStrictEqual([
       "resource digdir-a enables accessListMode but no access list in this stack is connected to it: Altinn will deny every party. Connect a list to it (accessLists[].resources), or keep accessListMode Disabled",
       "resource digdir-b enables accessListMode but its access lists (tom) have no members: Altinn will deny every party. Add the organisations that should have access",
+    ]);
+  });
+});
+
+describe("stack config accessLists", () => {
+  it("reads access lists, taking organisation numbers YAML parsed as numbers as text", () => {
+    const parsed = stackConfigSchema.parse({
+      environment: "local",
+      org: { code: "digdir", number: "991825827" },
+      accessLists: [
+        {
+          identifier: "banker",
+          name: "Banker",
+          members: [991825827, "974760673"],
+          resources: [{ identifier: "digdir-melding", actionFilters: ["read"] }],
+        },
+      ],
+    });
+    expect(parsed.accessLists).toStrictEqual([
+      {
+        identifier: "banker",
+        name: "Banker",
+        members: ["991825827", "974760673"],
+        resources: [{ identifier: "digdir-melding", actionFilters: ["read"] }],
+      },
     ]);
   });
 });
