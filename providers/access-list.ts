@@ -447,7 +447,8 @@ async function applyOnce(ctx: ProviderContext, plan: Plan): Promise<void> {
   if (members) {
     const live = await readOrFail(api.readMembers(ctx, ref), ref);
     const delta = memberDelta(live.value, inputs.members, members);
-    // Additions first: the list never holds fewer of the declared members than before.
+    // Additions first: should a later call fail, the list holds the old members and the new, so no
+    // organisation that had access, or should get it, is shut out in between.
     let etag = live.etag;
     for (const batch of batches(delta.add)) {
       etag = await api.changeMembers(ctx, ref, "add", batch, etag);
