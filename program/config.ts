@@ -29,6 +29,27 @@ const resourceSpec = z
   })
   .passthrough();
 
+/** YAML reads an unquoted organisation number as a number; a member is its text. */
+const memberSpec = z.union([z.string(), z.number().int().transform(String)]);
+
+const accessListSpec = z
+  .object({
+    identifier: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    members: z.array(memberSpec).default([]),
+    /** The resources the list grants access to; no actionFilters means every action. */
+    resources: z
+      .array(
+        z
+          .object({ identifier: z.string(), actionFilters: z.array(z.string()).optional() })
+          .strict(),
+      )
+      .default([]),
+    adopt: z.boolean().optional(),
+  })
+  .strict();
+
 export const stackConfigSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
   org: z
@@ -43,10 +64,12 @@ export const stackConfigSchema = z.object({
     })
     .strict(),
   resources: z.array(resourceSpec).default([]),
+  accessLists: z.array(accessListSpec).default([]),
 });
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ResourceSpec = z.output<typeof resourceSpec>;
+export type AccessListSpec = z.output<typeof accessListSpec>;
 
 /** Reads and validates the stack config; throws one message listing every problem. */
 export function loadStackConfig(
@@ -56,6 +79,7 @@ export function loadStackConfig(
     environment: config.get("environment") ?? "local",
     org: config.getObject("org"),
     resources: config.getObject("resources"),
+    accessLists: config.getObject("accessLists"),
   };
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {

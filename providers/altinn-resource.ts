@@ -12,6 +12,10 @@
  * id: the resource identifier. Replaced when `identifier`, the owner (`hasCompetentAuthority`
  * organization or orgcode) or `resourceType` changes: the identifier is the key, the owner moves
  * the resource to another org, and Correspondence only serves CorrespondenceService resources.
+ *
+ * With `accessListModeManagedSeparately`, `accessListMode` is not this resource's: a new resource
+ * gets the server's default (Disabled), an update sends the live value back, and refresh ignores it,
+ * so a ResourceAccessListMode can switch it on after the access lists exist.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -96,6 +100,11 @@ export const altinnResourceInputsSchema = z
     delegable: z.boolean().default(true),
     visible: z.boolean().default(true),
     accessListMode: z.enum(["Disabled", "Enabled"]).default("Disabled"),
+    /**
+     * Leave `accessListMode` to a ResourceAccessListMode resource (set after the access lists).
+     * @default undefined (this resource manages accessListMode)
+     */
+    accessListModeManagedSeparately: z.boolean().optional(),
     selfIdentifiedUserEnabled: z.boolean().default(false),
     enterpriseUserEnabled: z.boolean().default(false),
     availableForType: z.array(z.enum(PARTY_TYPES)).min(1).default(["Company"]),
@@ -148,6 +157,9 @@ export const ALTINN_RESOURCE_REPLACE_ON = [
 const MANAGED_FIELDS = Object.keys(altinnResourceInputsSchema.shape) as Array<
   keyof AltinnResourceInputs
 >;
+
+/** The fields of the API document: every managed field but this tool's own switch. */
+const DOCUMENT_FIELDS = MANAGED_FIELDS.filter((f) => f !== "accessListModeManagedSeparately");
 
 /**
  * The server's own validation (ServiceResourceHelper.ValidateResource), run at preview so a bad
@@ -254,7 +266,8 @@ function suggestIdentifier(id: string, orgcode: string): string {
 /** Inputs to the API document. Unset optional fields are left out, as the server omits nulls. */
 export function toServiceResourceDto(inputs: AltinnResourceInputs): registry.ServiceResourceDto {
   const dto: Record<string, unknown> = {};
-  for (const field of MANAGED_FIELDS) {
+  for (const field of DOCUMENT_FIELDS) {
+    if (field === "accessListMode" && inputs.accessListModeManagedSeparately) continue;
     if (inputs[field] !== undefined) dto[field] = inputs[field];
   }
   return dto as registry.ServiceResourceDto;
@@ -282,13 +295,28 @@ export function fromServiceResourceDto(
     ...(managed.hasCompetentAuthority.name !== undefined ? { name: owner.name } : {}),
   };
   const parsed = altinnResourceInputsSchema.safeParse(stripUndefined(projected));
-  if (parsed.success) return parsed.data;
   // A document the schema cannot read (edited by hand, newer server fields) is still shown as it is.
-  return projected as AltinnResourceInputs;
+  const inputs = parsed.success ? parsed.data : (projected as AltinnResourceInputs);
+  return managed.accessListModeManagedSeparately ? withoutAccessListMode(inputs) : inputs;
+}
+
+/** Inputs of a resource whose accessListMode is managed separately: the mode is not its own. */
+function withoutAccessListMode(inputs: AltinnResourceInputs): AltinnResourceInputs {
+  const { accessListMode: _mode, ...rest } = inputs;
+  return { ...rest, accessListModeManagedSeparately: true } as AltinnResourceInputs;
 }
 
 function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+function withLiveAccessListMode(
+  inputs: AltinnResourceInputs,
+  dto: registry.ServiceResourceDto,
+  live: registry.ServiceResourceDto,
+): registry.ServiceResourceDto {
+  if (!inputs.accessListModeManagedSeparately || live.accessListMode === undefined) return dto;
+  return { ...dto, accessListMode: live.accessListMode };
 }
 
 function outputsOf(ctx: ProviderContext, inputs: AltinnResourceInputs): AltinnResourceOutputs {
@@ -311,7 +339,18 @@ export const altinnResourceImplementation: ProviderImplementation = {
     const result = checkWithSchema(altinnResourceInputsSchema, news);
     if (result.failures.length > 0 || result.inputs === news) return result;
     const failures = validateResource(managedInputs(result.inputs));
-    return { inputs: result.inputs, failures };
+    const raw = userInputs(news);
+    if (raw.accessListModeManagedSeparately !== true) return { inputs: result.inputs, failures };
+    if (raw.accessListMode !== undefined) {
+      failures.push({
+        property: "accessListMode",
+        reason:
+          "accessListMode is set by a ResourceAccessListMode resource when accessListModeManagedSeparately is true: remove it here",
+      });
+    }
+    // The schema's default mode is not this resource's to send.
+    const { accessListMode: _mode, ...inputs } = result.inputs;
+    return { inputs, failures };
   },
 
   async diff(_ctx, _id, olds, news) {
@@ -331,7 +370,7 @@ export const altinnResourceImplementation: ProviderImplementation = {
     // updated instead of failing with 409.
     const existing = await registry.getResource(ctx, inputs.identifier);
     if (existing) {
-      await registry.updateResource(ctx, dto);
+      await registry.updateResource(ctx, withLiveAccessListMode(inputs, dto, existing));
     } else {
       await registry.createResource(ctx, dto);
     }
@@ -348,7 +387,12 @@ export const altinnResourceImplementation: ProviderImplementation = {
 
   async update(ctx, _id, _olds, news) {
     const inputs = managedInputs(news);
-    await registry.updateResource(ctx, toServiceResourceDto(inputs));
+    const dto = toServiceResourceDto(inputs);
+    // A PUT replaces the whole document: a mode managed elsewhere is sent back as it is live.
+    const live = inputs.accessListModeManagedSeparately
+      ? await registry.getResource(ctx, inputs.identifier)
+      : undefined;
+    await registry.updateResource(ctx, live ? withLiveAccessListMode(inputs, dto, live) : dto);
     return { outs: outputsOf(ctx, inputs) };
   },
 

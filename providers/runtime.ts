@@ -3,14 +3,18 @@
  * module from disk and asks it for the implementation of one resource kind.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { accessListImplementation } from "./access-list";
 import { altinnResourceImplementation } from "./altinn-resource";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { settingsFromConfig, type ConfigReader } from "./lib/settings";
 import type { ProviderKind } from "./lib/shell";
+import { resourceAccessListModeImplementation } from "./resource-access-list-mode";
 
 const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   AltinnResource: altinnResourceImplementation,
+  AccessList: accessListImplementation,
+  ResourceAccessListMode: resourceAccessListModeImplementation,
 };
 
 let context: ProviderContext | undefined;

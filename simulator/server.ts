@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { JWTPayload } from "jose";
 import { FaultInjector, type FaultPlan } from "./faults";
+import { accessListRoutes } from "./routes/access-lists";
 import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { maskinportenRoutes } from "./routes/maskinporten";
@@ -69,6 +70,7 @@ const ROUTE_MODULES: RouteModule[] = [
   maskinportenRoutes,
   authenticationRoutes,
   resourceRegistryRoutes,
+  accessListRoutes,
 ];
 
 export interface Simulator {

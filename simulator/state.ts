@@ -64,6 +64,49 @@ export interface StoredResource {
   versions: ServiceResourceDoc[];
 }
 
+/** A member of an access list, keyed by party uuid in `SimAccessList.members`. */
+export interface SimAccessListMember {
+  since: string;
+}
+
+export interface SimAccessListConnection {
+  /** Allowed actions; empty means every action. */
+  actionFilters: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An access list (Resource Rights Registry), keyed by `{owner}/{identifier}` in `SimState.accessLists`. */
+export interface SimAccessList {
+  /** The owner's org code, lowercase as the org list has it. */
+  owner: string;
+  identifier: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+  /** One version counter for the whole list (name, members, connections): the weak ETag. */
+  version: number;
+  /** Members by party uuid. */
+  members: Record<string, SimAccessListMember>;
+  /** Resource connections by resource identifier. */
+  connections: Record<string, SimAccessListConnection>;
+}
+
+/**
+ * A change by another writer that lands just before the next `remaining` requests of one kind to a
+ * list, so tests can make a race happen at an exact point (the list's version moves under the
+ * caller): before writes, or before reads of a page after the first (a `next` link).
+ */
+export interface SimAccessListRace {
+  trigger: "write" | "next-page";
+  /** Party URNs the other writer adds. */
+  addMembers: string[];
+  /** Party URNs the other writer removes. */
+  removeMembers: string[];
+  remaining: number;
+}
+
 export interface SimState {
   /** Service-owner list, by org code (altinn-orgs.json). */
   orgs: Record<string, SimOrg>;
@@ -75,6 +118,10 @@ export interface SimState {
   resources: Record<string, StoredResource>;
   /** XACML policy text per resource id. */
   policies: Record<string, string>;
+  /** Access lists by `{owner}/{identifier}`. */
+  accessLists: Record<string, SimAccessList>;
+  /** Pending races per access list key (test hooks, set through the admin API). */
+  accessListRaces: Record<string, SimAccessListRace>;
   /** jti values already used, with their expiry (epoch seconds). */
   usedJtis: Record<string, number>;
   /** Added to the wall clock; tests move time forward without waiting. */
@@ -145,6 +192,8 @@ export function initialState(now: Date = new Date()): SimState {
     scopeGrants: [],
     resources: {},
     policies: {},
+    accessLists: {},
+    accessListRaces: {},
     usedJtis: {},
     clockOffsetMs: 0,
   };

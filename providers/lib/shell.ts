@@ -5,6 +5,7 @@ export type ProviderKind =
   | "AltinnResource"
   | "ResourcePolicy"
   | "AccessList"
+  | "ResourceAccessListMode"
   | "MaskinportenClient"
   | "MaskinportenClientKey"
   | "EventSubscription"

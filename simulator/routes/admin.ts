@@ -1,6 +1,7 @@
 import { FaultInjector, type FaultPlan } from "../faults";
 import { empty, json, readJson, text } from "../router";
 import type { RouteModule } from "../server";
+import { registerAccessListAdmin } from "./access-lists";
 import { grantScopes, initialState, type SimClient, type SimJwk, type SimOrg } from "../state";
 
 /**
@@ -101,4 +102,6 @@ export const adminRoutes: RouteModule = (router, ctx) => {
     ctx.changed();
     return json(200, { now: new Date(ctx.nowMs()).toISOString() });
   });
+
+  registerAccessListAdmin(router, ctx);
 };
