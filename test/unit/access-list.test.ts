@@ -134,7 +134,7 @@ describe("AccessList check", () => {
       { owner: "Digitaliseringsdirektoratet", identifier: "x", name: "X", member: ["1"] },
     );
     expect(result.failures).toStrictEqual([
-      { property: "(inputs)", reason: 'Unrecognized key: "member"' },
+      { property: "member", reason: 'unknown property "member": did you mean "members"?' },
     ]);
     const owner = await accessListImplementation.check(
       ctx,
