@@ -6,6 +6,7 @@ import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { maskinportenRoutes } from "./routes/maskinporten";
 import { resourceRegistryRoutes } from "./routes/resource-registry";
+import { selfServiceRoutes } from "./routes/self-service";
 import { empty, readBody, Router, send, text, type SimRequest, type SimResponse } from "./router";
 import { initialState, type SimState } from "./state";
 import { bearer, SimulatorKeys, verifyJwt } from "./tokens";
@@ -64,6 +65,7 @@ const ROUTE_MODULES: RouteModule[] = [
   maskinportenRoutes,
   authenticationRoutes,
   resourceRegistryRoutes,
+  selfServiceRoutes,
 ];
 
 export interface Simulator {
