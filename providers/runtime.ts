@@ -6,11 +6,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import { altinnResourceImplementation } from "./altinn-resource";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
+import { maskinportenClientImplementation } from "./maskinporten-client";
+import { maskinportenClientKeyImplementation } from "./maskinporten-client-key";
 import { settingsFromConfig, type ConfigReader } from "./lib/settings";
 import type { ProviderKind } from "./lib/shell";
 
 const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   AltinnResource: altinnResourceImplementation,
+  MaskinportenClient: maskinportenClientImplementation,
+  MaskinportenClientKey: maskinportenClientKeyImplementation,
 };
 
 let context: ProviderContext | undefined;
