@@ -275,18 +275,16 @@ export function selfServiceError(request: HttpRequest, response: HttpResponse): 
   let fieldErrors: Record<string, string[]> | undefined;
   const b = body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
   if (b && Array.isArray(b.errors) && b.errors.length > 0) {
-    fieldErrors = {};
-    const messages: string[] = [];
+    const general: string[] = [];
     for (const entry of b.errors as Array<Record<string, unknown>>) {
       const message = String(entry.errorMessage ?? "");
-      const field =
-        typeof entry.fieldIdentifier === "string" && entry.fieldIdentifier !== ""
-          ? entry.fieldIdentifier
-          : String(entry.objectName ?? "(request)");
-      (fieldErrors[field] ??= []).push(message);
-      messages.push(message);
+      if (entry.isFieldError === true && typeof entry.fieldIdentifier === "string") {
+        ((fieldErrors ??= {})[entry.fieldIdentifier] ??= []).push(message);
+      } else {
+        general.push(message);
+      }
     }
-    detail = messages.join("; ");
+    detail = general.length > 0 ? general.join("; ") : "the request has invalid fields";
   } else if (b && typeof b.error_description === "string") {
     detail = b.error_description.replace(/^[,\s]+/, "");
   } else {

@@ -244,7 +244,7 @@ describe("clients", () => {
     const error = await caught(selfService.updateClient(ctx, "brg-client", registration()));
     expect(error.status).toBe(404);
     expect(error.message).toBe(
-      "Digdir self-service: update client brg-client failed (PUT /selfservice/api/v1/clients/brg-client -> 404): Client brg-client not found\n  Client: Client brg-client not found",
+      "Digdir self-service: update client brg-client failed (PUT /selfservice/api/v1/clients/brg-client -> 404): Client brg-client not found",
     );
   });
 
@@ -349,7 +349,7 @@ describe("client keys (JWKS)", () => {
       ),
     );
     expect(error.message).toBe(
-      `Digdir self-service: register the keys k1, k2, k3, k4, k5, k6 on client ${id} failed (POST /selfservice/api/v1/clients/${id}/jwks -> 400): A JWKS can hold at most 5 keys, got 6\n  keys: A JWKS can hold at most 5 keys, got 6`,
+      `Digdir self-service: register the keys k1, k2, k3, k4, k5, k6 on client ${id} failed (POST /selfservice/api/v1/clients/${id}/jwks -> 400): the request has invalid fields\n  keys: A JWKS can hold at most 5 keys, got 6`,
     );
     expect((await selfService.getJwks(ctx, id))!.keys).toStrictEqual([]);
   });
