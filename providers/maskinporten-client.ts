@@ -5,7 +5,8 @@
  * | step    | HTTP                                                                   |
  * |---------|------------------------------------------------------------------------|
  * | check   | GET /scopes/access/all when scopes are added: each must be APPROVED    |
- * | create  | POST /clients (the server picks the client_id)                         |
+ * | create  | GET /clients; a twin (same name, description, type) is taken over with    |
+ * |         | PUT /clients/{client_id}, else POST /clients (the server picks the id)  |
  * | read    | GET /clients/{client_id}; 404 -> gone                                  |
  * | update  | PUT /clients/{client_id} (the full model)                              |
  * | delete  | DELETE /clients/{client_id}; 404 -> done                               |
@@ -242,7 +243,34 @@ export const maskinportenClientImplementation: ProviderImplementation = {
 
   async create(ctx, props) {
     const inputs = managedInputs(props);
-    const created = await selfService.createClient(ctx, toClientRegistration(inputs));
+    const registration = toClientRegistration(inputs);
+    // The server picks the client_id, so a create whose answer was lost leaves a client that
+    // state does not know. Taking over the client with the same name, description and type (as
+    // digdirator matches clients) lets the next up finish the job instead of making a twin.
+    const twins = (await selfService.listClients(ctx)).filter(
+      (c) =>
+        c.client_name === registration.client_name &&
+        c.description === registration.description &&
+        c.integration_type === registration.integration_type,
+    );
+    if (twins.length > 1) {
+      throw new Error(
+        `the organisation already has ${twins.length} clients named "${registration.client_name}" with this description (${twins.map((c) => c.client_id).join(", ")}): ` +
+          `delete the ones not in use (Samarbeidsportalen), or give this client another clientName or description`,
+      );
+    }
+    const twin = twins[0];
+    if (twin) {
+      ctx.warn(
+        `client "${registration.client_name}" (${String(twin.client_id)}) already exists with this description: it is taken over and updated, not created again`,
+      );
+      const updated = await selfService.updateClient(ctx, String(twin.client_id), registration);
+      return {
+        id: String(twin.client_id),
+        outs: outputsOf(inputs, { ...updated, client_id: twin.client_id }),
+      };
+    }
+    const created = await selfService.createClient(ctx, registration);
     return { id: String(created.client_id), outs: outputsOf(inputs, created) };
   },
 

@@ -1,9 +1,11 @@
-import type * as selfService from "../../providers/api/self-service";
+import * as selfService from "../../providers/api/self-service";
 import type { ProviderContext } from "../../providers/lib/context";
 import {
   fromClientRegistration,
   maskinportenClientImplementation as impl,
   scopeAccessFailures,
+  toClientRegistration,
+  type MaskinportenClientInputs,
 } from "../../providers/maskinporten-client";
 import { DEMO_ORGNR } from "../../simulator/state";
 import { selfServiceContext } from "../support/self-service";
@@ -234,6 +236,52 @@ describe("MaskinportenClient life cycle", () => {
       changes: true,
       replaces: [],
     });
+  });
+});
+
+describe("MaskinportenClient create", () => {
+  it("takes over the one client with the same name and description instead of making a twin", async () => {
+    const warnings: string[] = [];
+    const ctx = selfServiceContext(simulator(), { warn: (m) => warnings.push(m) });
+    const inputs = (await impl.check(ctx, {}, { ...spec, __provider: PROVIDER })).inputs!;
+    const first = await impl.create(ctx, inputs);
+    const seq = lastSeq(simulator());
+    const again = await impl.create(ctx, { ...inputs, scopes: ["altinn:serviceowner"] });
+    expect(again.id).toBe(first.id);
+    expect(writes(simulator(), seq).map((c) => `${c.method} ${c.path}`)).toStrictEqual([
+      `PUT /selfservice/api/v1/clients/${first.id}`,
+    ]);
+    expect(simulator().context.state.clients[first.id]!.scopes).toStrictEqual([
+      "altinn:serviceowner",
+    ]);
+    expect(warnings).toStrictEqual([
+      `client "${spec.clientName}" (${first.id}) already exists with this description: it is taken over and updated, not created again`,
+    ]);
+  });
+
+  it("fails when several clients share the name and description", async () => {
+    const ctx = context();
+    const inputs = (await impl.check(ctx, {}, { ...spec, __provider: PROVIDER })).inputs!;
+    const ids = [
+      (
+        await selfService.createClient(
+          ctx,
+          toClientRegistration(inputs as MaskinportenClientInputs),
+        )
+      ).client_id,
+      (
+        await selfService.createClient(
+          ctx,
+          toClientRegistration(inputs as MaskinportenClientInputs),
+        )
+      ).client_id,
+    ];
+    const seq = lastSeq(simulator());
+    await expect(impl.create(ctx, inputs)).rejects.toThrow(
+      `the organisation already has 2 clients named "${spec.clientName}" with this description (${ids.join(", ")}): ` +
+        "delete the ones not in use (Samarbeidsportalen), or give this client another clientName or description",
+    );
+    expect(writes(simulator(), seq)).toStrictEqual([]);
   });
 });
 
