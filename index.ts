@@ -7,6 +7,11 @@ import { loadStackConfig } from "./program/config";
 import { AccessList, accessListModeWarnings } from "./providers/access-list";
 import { AltinnResource, type AltinnResourceArgs } from "./providers/altinn-resource";
 import { ResourceAccessListMode } from "./providers/resource-access-list-mode";
+import { MaskinportenClient } from "./providers/maskinporten-client";
+import {
+  MaskinportenClientKey,
+  type MaskinportenClientKeyArgs,
+} from "./providers/maskinporten-client-key";
 
 const config = loadStackConfig();
 
@@ -73,3 +78,36 @@ export const environment = config.environment;
 export const resourceIds = resources.map((r) => r.identifier);
 export const resourceUrls = resources.map((r) => r.resourceUrl);
 export const accessListUrns = accessLists.map((l) => l.accessListUrn);
+
+const managedClients = config.maskinportenClients.map((spec) => {
+  const client = new MaskinportenClient(spec.name, {
+    clientName: spec.clientName,
+    description: spec.description,
+    scopes: spec.scopes,
+    ...(spec.accessTokenLifetime !== undefined
+      ? { accessTokenLifetime: spec.accessTokenLifetime }
+      : {}),
+  });
+  const key = new MaskinportenClientKey(`${spec.name}-key`, {
+    ...(spec.key as Omit<MaskinportenClientKeyArgs, "clientId">),
+    clientId: client.clientId,
+  });
+  return { name: spec.name, key };
+});
+const keysOfOtherClients = config.maskinportenClientKeys.map(({ name, ...spec }) => ({
+  name,
+  key: new MaskinportenClientKey(`${name}-key`, spec as MaskinportenClientKeyArgs),
+}));
+
+/** Per client: its client_id, the current key's kid and expiry (private keys stay in state). */
+export const maskinportenClients = Object.fromEntries(
+  [...managedClients, ...keysOfOtherClients].map(({ name, key }) => [
+    name,
+    {
+      clientId: key.clientId,
+      keyId: key.keyId,
+      keyExpiresAt: key.keyExpiresAt,
+      previousKeyIds: key.previousKeyIds,
+    },
+  ]),
+);

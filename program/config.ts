@@ -50,6 +50,44 @@ const accessListSpec = z
   })
   .strict();
 
+/**
+ * A Maskinporten client and its key set. Fields are checked by the providers (MaskinportenClient,
+ * MaskinportenClientKey) at preview, naming the property and the fix.
+ */
+const maskinportenClientSpec = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]*$/,
+        "name is the client's stable logical name in lowercase kebab-case, such as melding-sender",
+      ),
+    clientName: z.string(),
+    description: z.string(),
+    scopes: z.array(z.string()).default([]),
+    accessTokenLifetime: z.number().optional(),
+    key: z
+      .object({
+        rotation: z.number().optional(),
+        renewBeforeDays: z.number().optional(),
+        publicJwk: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/** The key set of a client made outside the stack (in Samarbeidsportalen, say). */
+const maskinportenClientKeySpec = z
+  .object({
+    name: maskinportenClientSpec.shape.name,
+    clientId: z.string(),
+    rotation: z.number().optional(),
+    renewBeforeDays: z.number().optional(),
+    publicJwk: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
 export const stackConfigSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
   org: z
@@ -65,7 +103,17 @@ export const stackConfigSchema = z.object({
     .strict(),
   resources: z.array(resourceSpec).default([]),
   accessLists: z.array(accessListSpec).default([]),
+  maskinportenClients: z.array(maskinportenClientSpec).default([]).refine(uniqueNames, {
+    message: "each Maskinporten client needs its own name",
+  }),
+  maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
+    message: "each entry needs its own name",
+  }),
 });
+
+function uniqueNames(entries: Array<{ name: string }>): boolean {
+  return new Set(entries.map((e) => e.name)).size === entries.length;
+}
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ResourceSpec = z.output<typeof resourceSpec>;
@@ -80,6 +128,8 @@ export function loadStackConfig(
     org: config.getObject("org"),
     resources: config.getObject("resources"),
     accessLists: config.getObject("accessLists"),
+    maskinportenClients: config.getObject("maskinportenClients"),
+    maskinportenClientKeys: config.getObject("maskinportenClientKeys"),
   };
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -7,6 +7,8 @@ import { accessListImplementation } from "./access-list";
 import { altinnResourceImplementation } from "./altinn-resource";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
+import { maskinportenClientImplementation } from "./maskinporten-client";
+import { maskinportenClientKeyImplementation } from "./maskinporten-client-key";
 import { settingsFromConfig, type ConfigReader } from "./lib/settings";
 import type { ProviderKind } from "./lib/shell";
 import { resourceAccessListModeImplementation } from "./resource-access-list-mode";
@@ -15,6 +17,8 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   AltinnResource: altinnResourceImplementation,
   AccessList: accessListImplementation,
   ResourceAccessListMode: resourceAccessListModeImplementation,
+  MaskinportenClient: maskinportenClientImplementation,
+  MaskinportenClientKey: maskinportenClientKeyImplementation,
 };
 
 let context: ProviderContext | undefined;

@@ -8,6 +8,7 @@ import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { maskinportenRoutes } from "./routes/maskinporten";
 import { resourceRegistryRoutes } from "./routes/resource-registry";
+import { selfServiceRoutes } from "./routes/self-service";
 import { empty, readBody, Router, send, text, type SimRequest, type SimResponse } from "./router";
 import { initialState, type SimState } from "./state";
 import { bearer, SimulatorKeys, verifyJwt } from "./tokens";
@@ -71,6 +72,7 @@ const ROUTE_MODULES: RouteModule[] = [
   authenticationRoutes,
   resourceRegistryRoutes,
   accessListRoutes,
+  selfServiceRoutes,
 ];
 
 export interface Simulator {

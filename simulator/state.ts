@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -131,6 +132,15 @@ export interface SimState {
 export const DEMO_ORG = "digdir";
 export const DEMO_ORGNR = "991825827";
 export const DEMO_CLIENT_ID = "altinn-iac-local-provisioner";
+/** The demo org's Digdir self-service admin client: signs with the demo business certificate. */
+export const DEMO_SELF_SERVICE_CLIENT_ID = "altinn-iac-local-selfservice";
+
+/** The scopes of a self-service admin client (felleslosninger docs, oidc_api_admin). */
+export const SELF_SERVICE_SCOPES = [
+  "idporten:dcr.read",
+  "idporten:dcr.write",
+  "idporten:dcr.modify",
+];
 
 /** Every scope the provisioning client of the demo org holds. */
 export const PROVISIONER_SCOPES = [
@@ -183,6 +193,26 @@ export function demoPublicJwk(): SimJwk {
   ) as SimJwk;
 }
 
+/**
+ * The public key and x5c of the fake business certificate of the demo org
+ * (demo/demo-business-certificate.pem: the certificate, then its fake CA).
+ */
+export function demoBusinessCertificate(): SimJwk {
+  const pem = readFileSync(join(__dirname, "demo", "demo-business-certificate.pem"), "utf8");
+  const chain = [
+    ...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g),
+  ].map((m) => m[1]!.replace(/\s+/g, ""));
+  const certificate = new X509Certificate(Buffer.from(chain[0]!, "base64"));
+  const jwk = certificate.publicKey.export({ format: "jwk" });
+  return {
+    kid: "altinn-iac-local-demo-business-certificate",
+    kty: "RSA",
+    n: String(jwk.n),
+    e: String(jwk.e),
+    x5c: chain,
+  };
+}
+
 export function initialState(now: Date = new Date()): SimState {
   const at = now.toISOString();
   const state: SimState = {
@@ -213,6 +243,25 @@ export function initialState(now: Date = new Date()): SimState {
     jwks: [demoPublicJwk()],
   };
   grantScopes(state, DEMO_ORGNR, PROVISIONER_SCOPES, at);
+  state.businessCertificates[DEMO_ORGNR] = [demoBusinessCertificate()];
+  state.clients[DEMO_SELF_SERVICE_CLIENT_ID] = {
+    client_id: DEMO_SELF_SERVICE_CLIENT_ID,
+    client_name: "altinn-iac local self-service admin",
+    description: "Digdir self-service admin client of the local demo stack",
+    integration_type: "maskinporten",
+    application_type: "web",
+    token_endpoint_auth_method: "private_key_jwt",
+    grant_types: ["urn:ietf:params:oauth:grant-type:jwt-bearer"],
+    scopes: [...SELF_SERVICE_SCOPES],
+    client_orgno: DEMO_ORGNR,
+    created: at,
+    last_updated: at,
+    active: true,
+    jwks: [],
+    certificate_auth: true,
+  };
+  // Digdir owns the idporten:* scopes and grants them to the org with the admin client.
+  grantScopes(state, DEMO_ORGNR, SELF_SERVICE_SCOPES, at);
   return state;
 }
 

@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate, type JsonWebKey, type KeyObject } from "node:crypto";
 import type { MaskinportenCredentials } from "../auth/maskinporten";
 import {
   ENVIRONMENT_NAMES,
@@ -18,7 +19,29 @@ export interface ProviderSettings {
   endpoints: Endpoints;
   /** The provisioning Maskinporten client (Altinn scopes); undefined until configured. */
   credentials?: MaskinportenCredentials;
+  /**
+   * The Digdir self-service admin client (`idporten:dcr.*` scopes), as configured: read and checked
+   * only when a provider first needs a self-service token (`requireSelfServiceCredentials`), so a
+   * stack without Maskinporten clients never needs it.
+   */
+  selfService?: SelfServiceCredentialSettings;
+  /**
+   * Added to the provider's clock (`local` only): tests and the demo move time forward together
+   * with the simulator's clock to exercise key renewal without waiting a year.
+   */
+  clockOffsetMs?: number;
   retry?: RetryPolicy;
+}
+
+/** The self-service admin client's settings as given (stack config or environment). */
+export interface SelfServiceCredentialSettings {
+  clientId?: string;
+  /** `kid` of a key registered on the admin client (kid-signed admin clients, the simulator). */
+  keyId?: string;
+  /** PEM chain for `x5c`: the business certificate (virksomhetssertifikat) and its issuers. */
+  certificate?: string;
+  /** PEM or JWK private key; may instead be a PRIVATE KEY block inside `certificate`. */
+  privateKey?: string;
 }
 
 /** Stack config keys, in the project's namespace (`altinn-iac:<key>`). */
@@ -29,6 +52,11 @@ export const CONFIG_KEYS = {
   clientId: "maskinportenClientId",
   keyId: "maskinportenKeyId",
   privateKey: "maskinportenPrivateKey",
+  selfServiceClientId: "selfServiceClientId",
+  selfServiceKeyId: "selfServiceKeyId",
+  selfServiceCertificate: "selfServiceCertificate",
+  selfServicePrivateKey: "selfServicePrivateKey",
+  clockOffsetSeconds: "clockOffsetSeconds",
 } as const;
 
 /** Environment variables that may carry the credentials instead of the stack config. */
@@ -36,6 +64,10 @@ export const CREDENTIAL_ENV = {
   clientId: "ALTINN_IAC_MASKINPORTEN_CLIENT_ID",
   keyId: "ALTINN_IAC_MASKINPORTEN_KEY_ID",
   privateKey: "ALTINN_IAC_MASKINPORTEN_PRIVATE_KEY",
+  selfServiceClientId: "ALTINN_IAC_SELF_SERVICE_CLIENT_ID",
+  selfServiceKeyId: "ALTINN_IAC_SELF_SERVICE_KEY_ID",
+  selfServiceCertificate: "ALTINN_IAC_SELF_SERVICE_CERTIFICATE",
+  selfServicePrivateKey: "ALTINN_IAC_SELF_SERVICE_PRIVATE_KEY",
 } as const;
 
 export type ConfigReader = (key: string) => string | undefined;
@@ -61,7 +93,49 @@ export function settingsFromConfig(
   const privateKey = read(CONFIG_KEYS.privateKey) ?? env[CREDENTIAL_ENV.privateKey];
   const credentials =
     clientId && privateKey ? { clientId, keyId: keyId || undefined, privateKey } : undefined;
-  return { environment, endpoints, credentials };
+  const selfService = definedValues({
+    clientId: read(CONFIG_KEYS.selfServiceClientId) ?? env[CREDENTIAL_ENV.selfServiceClientId],
+    keyId: read(CONFIG_KEYS.selfServiceKeyId) ?? env[CREDENTIAL_ENV.selfServiceKeyId],
+    certificate:
+      read(CONFIG_KEYS.selfServiceCertificate) ?? env[CREDENTIAL_ENV.selfServiceCertificate],
+    privateKey:
+      read(CONFIG_KEYS.selfServicePrivateKey) ?? env[CREDENTIAL_ENV.selfServicePrivateKey],
+  });
+  const clockOffsetMs = parseClockOffset(environment, read(CONFIG_KEYS.clockOffsetSeconds));
+  return {
+    environment,
+    endpoints,
+    credentials,
+    ...(Object.keys(selfService).length > 0 ? { selfService } : {}),
+    ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+  };
+}
+
+function definedValues<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined && v !== ""),
+  ) as Partial<T>;
+}
+
+function parseClockOffset(
+  environment: EnvironmentName,
+  raw: string | undefined,
+): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds)) {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.clockOffsetSeconds} must be a number of seconds, got "${raw}"`,
+    );
+  }
+  if (environment !== "local") {
+    // Against the real services a shifted clock only breaks token assertions (iat is checked to
+    // within 10 s), so the offset exists for the simulator alone.
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.clockOffsetSeconds} is for the local simulator only: remove it from the ${environment} stack`,
+    );
+  }
+  return seconds * 1000;
 }
 
 function parseEndpointOverrides(raw: string | undefined): Partial<Endpoints> {
@@ -88,4 +162,92 @@ export function requireCredentials(settings: ProviderSettings): MaskinportenCred
       `altinn-iac:${CONFIG_KEYS.privateKey} (pulumi config set --secret ...), or the environment variables ` +
       `${CREDENTIAL_ENV.clientId}, ${CREDENTIAL_ENV.keyId} and ${CREDENTIAL_ENV.privateKey}`,
   );
+}
+
+const SELF_SERVICE_KEYS = `altinn-iac:${CONFIG_KEYS.selfServiceClientId}, altinn-iac:${CONFIG_KEYS.selfServiceCertificate} and altinn-iac:${CONFIG_KEYS.selfServicePrivateKey} (pulumi config set --secret ...), or the environment variables ${CREDENTIAL_ENV.selfServiceClientId}, ${CREDENTIAL_ENV.selfServiceCertificate} and ${CREDENTIAL_ENV.selfServicePrivateKey}`;
+
+const PKCS12_FIX =
+  "a PKCS#12 file (.p12/.pfx) is not read directly: convert it with `openssl pkcs12 -in cert.p12 -nodes` " +
+  "and set the CERTIFICATE blocks of its output as altinn-iac:selfServiceCertificate and its PRIVATE KEY block " +
+  "as altinn-iac:selfServicePrivateKey (both with --secret)";
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+const PRIVATE_KEY_BLOCK =
+  /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]*?-----END (?:RSA |EC )?PRIVATE KEY-----/;
+
+/**
+ * The self-service admin client's credentials, checked: a business-certificate chain for `x5c`
+ * (Digdir's admin clients sign with the virksomhetssertifikat), or a `kid` for kid-signed admin
+ * clients. Throws what to set when something is missing or unreadable, never echoing a key.
+ */
+export function requireSelfServiceCredentials(settings: ProviderSettings): MaskinportenCredentials {
+  const given = settings.selfService ?? {};
+  const certificateText = given.certificate?.trim();
+  const privateKey = given.privateKey ?? PRIVATE_KEY_BLOCK.exec(certificateText ?? "")?.[0];
+  if (!given.clientId || !privateKey || (!certificateText && !given.keyId)) {
+    throw new Error(
+      `no Digdir self-service admin client for the ${settings.environment} environment (needed for Maskinporten clients and keys): set ${SELF_SERVICE_KEYS}; ` +
+        `an admin client with a registered key may set altinn-iac:${CONFIG_KEYS.selfServiceKeyId} instead of the certificate`,
+    );
+  }
+  if (!isPemOrJwk(privateKey)) {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.selfServicePrivateKey} is not a PEM private key or a private JWK: ${PKCS12_FIX}`,
+    );
+  }
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(privateKey)) {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.selfServicePrivateKey} is an encrypted private key: export it without a passphrase (\`openssl pkcs12 -in cert.p12 -nodes\` or \`openssl pkey -in key.pem\`) and store it with --secret`,
+    );
+  }
+  if (!certificateText) {
+    return { clientId: given.clientId, keyId: given.keyId, privateKey };
+  }
+  return {
+    clientId: given.clientId,
+    privateKey,
+    certificateChain: certificateChain(certificateText, privateKey),
+  };
+}
+
+function isPemOrJwk(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.startsWith("{") || /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(trimmed);
+}
+
+/** Base64 DER certificates for `x5c`, the certificate of the private key first. */
+function certificateChain(pem: string, privateKey: string): string[] {
+  const bodies = [...pem.matchAll(CERTIFICATE_BLOCK)].map((m) => m[1]!.replace(/\s+/g, ""));
+  if (bodies.length === 0) {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.selfServiceCertificate} holds no PEM certificate (-----BEGIN CERTIFICATE-----): ${PKCS12_FIX}`,
+    );
+  }
+  let key: KeyObject;
+  try {
+    key = privateKey.trim().startsWith("{")
+      ? createPrivateKey({ key: JSON.parse(privateKey) as JsonWebKey, format: "jwk" })
+      : createPrivateKey(privateKey);
+  } catch {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.selfServicePrivateKey} could not be read: expected a PEM private key (PKCS#8 or PKCS#1) or a private JWK`,
+    );
+  }
+  const certificates = bodies.map((body, index) => {
+    try {
+      return new X509Certificate(Buffer.from(body, "base64"));
+    } catch {
+      throw new Error(
+        `altinn-iac:${CONFIG_KEYS.selfServiceCertificate}: certificate ${index + 1} of the chain could not be read`,
+      );
+    }
+  });
+  const own = certificates.findIndex((certificate) => certificate.checkPrivateKey(key));
+  if (own < 0) {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.selfServicePrivateKey} does not belong to any certificate in altinn-iac:${CONFIG_KEYS.selfServiceCertificate}: use the business certificate's own private key`,
+    );
+  }
+  // Maskinporten reads the signer from the first x5c entry, so the business certificate leads.
+  return [bodies[own]!, ...bodies.filter((_, index) => index !== own)];
 }

@@ -83,6 +83,14 @@ export const adminRoutes: RouteModule = (router, ctx) => {
     ctx.changed();
     return empty(204);
   });
+  // Someone edits a client (or its keys) in Samarbeidsportalen: the given fields replace the stored ones.
+  router.on("PATCH", "/__admin/clients/{id}", (req) => {
+    const client = ctx.state.clients[req.params.id!];
+    if (!client) return empty(404);
+    Object.assign(client, readJson(req) as Partial<SimClient>);
+    ctx.changed();
+    return empty(204);
+  });
   router.on("POST", "/__admin/scope-grants", (req) => {
     const { orgnr, scopes } = readJson(req) as { orgnr: string; scopes: string[] };
     grantScopes(ctx.state, orgnr, scopes, new Date(ctx.nowMs()).toISOString());

@@ -1,0 +1,314 @@
+import type { ProviderContext } from "../lib/context";
+import { ApiError } from "../lib/errors";
+import { describeErrorBody, send, type HttpRequest, type HttpResponse } from "../lib/http";
+
+/**
+ * Digdir's self-service API for Maskinporten clients ("selvbetjening", ../shared/docs/altinn-apis.md
+ * section 6): clients, their JWKS and the org's scope access, under
+ * `{selfService}{selfServicePathPrefix}` (`/api/v1` as digdirator and Oslo kommune call it; the docs
+ * show no prefix, so it is configurable). Every call carries a raw Maskinporten token of the org's
+ * self-service admin client, which Digdir binds to the org number in the token: clients are the
+ * org's own. Scopes per operation: `idporten:dcr.read` to read, `idporten:dcr.write` to create
+ * clients and to write key sets (what Oslo kommune's production client uses), `idporten:dcr.modify`
+ * to change and delete clients.
+ */
+
+export const DCR_READ = ["idporten:dcr.read"] as const;
+export const DCR_WRITE = ["idporten:dcr.write"] as const;
+export const DCR_MODIFY = ["idporten:dcr.modify"] as const;
+
+export const JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/** The client model as the API speaks it (snake_case); the server adds the rest. */
+export interface ClientRegistration {
+  client_id?: string;
+  client_name: string;
+  description: string;
+  integration_type: string;
+  application_type: string;
+  token_endpoint_auth_method: string;
+  grant_types: string[];
+  scopes: string[];
+  access_token_lifetime?: number;
+  client_orgno?: string;
+  created?: string;
+  last_updated?: string;
+  active?: boolean;
+  [field: string]: unknown;
+}
+
+/** A public RSA key as the JWKS endpoints take and return it; `exp` (epoch seconds) is the server's. */
+export interface RegisteredJwk {
+  kty: string;
+  kid: string;
+  alg?: string;
+  use?: string;
+  n: string;
+  e: string;
+  exp?: number;
+  x5c?: string[];
+}
+
+export interface JwksResponse {
+  keys: RegisteredJwk[];
+  created?: string;
+  last_updated?: string;
+}
+
+export interface ScopeAccess {
+  scope: string;
+  state: "APPROVED" | "REQUESTED" | "DENIED";
+  consumer_orgno: string;
+  owner_orgno: string;
+  created?: string;
+  last_updated?: string;
+}
+
+/** The most keys a client's JWKS may hold (Digdir: "inntil 5"). */
+export const MAX_KEYS = 5;
+
+export function clientsUrl(ctx: ProviderContext): string {
+  const { selfService, selfServicePathPrefix } = ctx.settings.endpoints;
+  return `${selfService.replace(/\/+$/, "")}${normalizePrefix(selfServicePathPrefix)}/clients`;
+}
+
+function scopesUrl(ctx: ProviderContext): string {
+  return clientsUrl(ctx).replace(/\/clients$/, "/scopes");
+}
+
+function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.trim().replace(/\/+$/, "");
+  if (trimmed === "") return "";
+  return trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
+}
+
+function token(ctx: ProviderContext, scopes: readonly string[]): () => Promise<string> {
+  return () => ctx.selfServiceTokens.maskinportenToken(scopes);
+}
+
+export async function listScopeAccess(ctx: ProviderContext): Promise<ScopeAccess[]> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: "list the scopes the organisation has access to",
+    method: "GET",
+    url: `${scopesUrl(ctx)}/access/all`,
+    token: token(ctx, DCR_READ),
+    retry: ctx.settings.retry,
+  });
+  return Array.isArray(response.data) ? (response.data as ScopeAccess[]) : [];
+}
+
+export async function listClients(ctx: ProviderContext): Promise<ClientRegistration[]> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: "list the organisation's clients",
+    method: "GET",
+    url: clientsUrl(ctx),
+    token: token(ctx, DCR_READ),
+    retry: ctx.settings.retry,
+  });
+  return Array.isArray(response.data) ? (response.data as ClientRegistration[]) : [];
+}
+
+export async function getClient(
+  ctx: ProviderContext,
+  clientId: string,
+): Promise<ClientRegistration | undefined> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: `read client ${clientId}`,
+    method: "GET",
+    url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}`,
+    token: token(ctx, DCR_READ),
+    accept: [404],
+    retry: ctx.settings.retry,
+  });
+  return response.status === 404 ? undefined : (response.data as ClientRegistration);
+}
+
+export async function createClient(
+  ctx: ProviderContext,
+  registration: ClientRegistration,
+): Promise<ClientRegistration> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: `create client "${registration.client_name}"`,
+    method: "POST",
+    url: clientsUrl(ctx),
+    body: registration,
+    token: token(ctx, DCR_WRITE),
+    retry: ctx.settings.retry,
+    // The server picks the client_id, so a retried POST could make a twin: retry only when no
+    // client with this name and description exists yet.
+    safeToRetry: async () =>
+      !(await listClients(ctx)).some(
+        (c) =>
+          c.client_name === registration.client_name && c.description === registration.description,
+      ),
+  });
+  const created = response.data as ClientRegistration;
+  if (typeof created?.client_id !== "string") {
+    throw new Error("Digdir self-service: the create response has no client_id");
+  }
+  return created;
+}
+
+export async function updateClient(
+  ctx: ProviderContext,
+  clientId: string,
+  registration: ClientRegistration,
+): Promise<ClientRegistration> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: `update client ${clientId}`,
+    method: "PUT",
+    url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}`,
+    body: registration,
+    token: token(ctx, DCR_MODIFY),
+    retry: ctx.settings.retry,
+  });
+  return response.data as ClientRegistration;
+}
+
+export async function deleteClient(
+  ctx: ProviderContext,
+  clientId: string,
+): Promise<"deleted" | "absent"> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: `delete client ${clientId}`,
+    method: "DELETE",
+    url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}`,
+    token: token(ctx, DCR_MODIFY),
+    accept: [404],
+    retry: ctx.settings.retry,
+  });
+  return response.status === 404 ? "absent" : "deleted";
+}
+
+/** The client's key set; undefined when the client does not exist. */
+export async function getJwks(
+  ctx: ProviderContext,
+  clientId: string,
+): Promise<JwksResponse | undefined> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: `read the keys of client ${clientId}`,
+    method: "GET",
+    url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}/jwks`,
+    token: token(ctx, DCR_READ),
+    accept: [404],
+    retry: ctx.settings.retry,
+  });
+  if (response.status === 404) return undefined;
+  const body = response.data as Partial<JwksResponse> | undefined;
+  return { ...body, keys: Array.isArray(body?.keys) ? body.keys : [] };
+}
+
+/**
+ * Replaces the client's whole key set with `keys` (the API has no per-key operations). Posting
+ * the same set twice gives the same result, so a failed attempt is safe to repeat.
+ */
+export async function registerJwks(
+  ctx: ProviderContext,
+  clientId: string,
+  keys: RegisteredJwk[],
+): Promise<JwksResponse> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: `register the keys ${keys.map((k) => k.kid).join(", ")} on client ${clientId}`,
+    method: "POST",
+    url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}/jwks`,
+    body: { keys: keys.map(publicPart) },
+    token: token(ctx, DCR_WRITE),
+    retry: ctx.settings.retry,
+    safeToRetry: async () => true,
+  });
+  const body = response.data as Partial<JwksResponse> | undefined;
+  return { ...body, keys: Array.isArray(body?.keys) ? body.keys : [] };
+}
+
+/** Removes every key of the client: an empty set cannot be posted, it is deleted instead. */
+export async function deleteJwks(
+  ctx: ProviderContext,
+  clientId: string,
+): Promise<"deleted" | "absent"> {
+  const response = await call({
+    service: "Digdir self-service",
+    operation: `remove every key of client ${clientId}`,
+    method: "DELETE",
+    url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}/jwks`,
+    token: token(ctx, DCR_WRITE),
+    accept: [404],
+    retry: ctx.settings.retry,
+  });
+  return response.status === 404 ? "absent" : "deleted";
+}
+
+/** What the API takes for a key: the public members, never `exp` (the server sets it). */
+function publicPart(key: RegisteredJwk): RegisteredJwk {
+  const { kty, kid, alg, use, n, e, x5c } = key;
+  return { kty, kid, alg, use, n, e, ...(x5c ? { x5c } : {}) };
+}
+
+/** Client errors the API answers with a body worth reading; 429 and 5xx stay with send's retries. */
+const CLIENT_ERRORS = [400, 401, 403, 404, 405, 409, 410, 412, 415, 422];
+
+/** `send`, with the self-service error body read into the ApiError (see selfServiceError). */
+async function call(request: HttpRequest): Promise<HttpResponse> {
+  const response = await send({ ...request, accept: CLIENT_ERRORS });
+  if (response.status >= 400 && !(request.accept ?? []).includes(response.status)) {
+    throw selfServiceError(request, response);
+  }
+  return response;
+}
+
+/**
+ * The self-service API's error body (Oslo kommune's okdata-maskinporten-api fixture of the API as
+ * of 2025): `{status, timestamp, correlation_id, errors: [{errorMessage, isFieldError, objectName,
+ * fieldIdentifier}], error, error_description}`, where `error` and `error_description` are the
+ * messages joined as ", m1, m2". The field messages become the ApiError's field errors.
+ */
+export function selfServiceError(request: HttpRequest, response: HttpResponse): ApiError {
+  const body = response.data;
+  let detail: string;
+  let fieldErrors: Record<string, string[]> | undefined;
+  const b = body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
+  if (b && Array.isArray(b.errors) && b.errors.length > 0) {
+    const general: string[] = [];
+    for (const entry of b.errors as Array<Record<string, unknown>>) {
+      const message = String(entry.errorMessage ?? "");
+      if (entry.isFieldError === true && typeof entry.fieldIdentifier === "string") {
+        ((fieldErrors ??= {})[entry.fieldIdentifier] ??= []).push(message);
+      } else {
+        general.push(message);
+      }
+    }
+    detail = general.length > 0 ? general.join("; ") : "the request has invalid fields";
+  } else if (b && typeof b.error_description === "string") {
+    detail = b.error_description.replace(/^[,\s]+/, "");
+  } else {
+    detail = describeErrorBody(response).detail;
+  }
+  return new ApiError({
+    service: request.service,
+    operation: request.operation,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status: response.status,
+    detail,
+    fieldErrors,
+    fix: request.fixFor?.(response.status, detail) ?? selfServiceFix(response.status),
+    retryable: false,
+  });
+}
+
+function selfServiceFix(status: number): string | undefined {
+  if (status === 401) {
+    return "the self-service API refused the admin token: check altinn-iac:selfServiceClientId and its business certificate and key, and that the environment matches (test certificates are refused in production)";
+  }
+  if (status === 403) {
+    return "the self-service admin client lacks the scope for this operation (idporten:dcr.read to read, idporten:dcr.write to create clients and register keys, idporten:dcr.modify to change or delete clients): ask servicedesk@digdir.no to add it";
+  }
+  return undefined;
+}
