@@ -1,3 +1,4 @@
+import type { CloudEvent, DeliveryRecord } from "./event-bus";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -123,10 +124,35 @@ export interface SimState {
   accessLists: Record<string, SimAccessList>;
   /** Pending races per access list key (test hooks, set through the admin API). */
   accessListRaces: Record<string, SimAccessListRace>;
+  /** Altinn Events subscriptions by id. */
+  subscriptions: Record<string, SimSubscription>;
+  /** The next subscription id (Events numbers them). */
+  nextSubscriptionId: number;
+  /** Every cloud event published (Correspondence's events), oldest first. */
+  events: CloudEvent[];
+  /** Every push of an event to a subscription's endpoint, with the endpoint's status. */
+  deliveries: DeliveryRecord[];
   /** jti values already used, with their expiry (epoch seconds). */
   usedJtis: Record<string, number>;
   /** Added to the wall clock; tests move time forward without waiting. */
   clockOffsetMs: number;
+}
+
+/** An Events subscription as the API returns it (Subscription.cs). */
+export interface SimSubscription {
+  id: number;
+  endPoint: string;
+  resourceFilter?: string;
+  sourceFilter?: string;
+  subjectFilter?: string;
+  alternativeSubjectFilter?: string;
+  typeFilter?: string;
+  includeSubunits: boolean;
+  /** `/org/{orgcode}`, `/organisation/{orgnr}`, ...: who may read and delete it. */
+  consumer: string;
+  createdBy: string;
+  created: string;
+  validated: boolean;
 }
 
 export const DEMO_ORG = "digdir";
@@ -224,6 +250,10 @@ export function initialState(now: Date = new Date()): SimState {
     policies: {},
     accessLists: {},
     accessListRaces: {},
+    subscriptions: {},
+    nextSubscriptionId: 1,
+    events: [],
+    deliveries: [],
     usedJtis: {},
     clockOffsetMs: 0,
   };
