@@ -5,6 +5,7 @@ import type { JWTPayload } from "jose";
 import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { maskinportenRoutes } from "./routes/maskinporten";
+import { policyRoutes } from "./routes/policy";
 import { resourceRegistryRoutes } from "./routes/resource-registry";
 import { empty, readBody, Router, send, text, type SimRequest, type SimResponse } from "./router";
 import { initialState, type SimState } from "./state";
@@ -64,6 +65,7 @@ const ROUTE_MODULES: RouteModule[] = [
   maskinportenRoutes,
   authenticationRoutes,
   resourceRegistryRoutes,
+  policyRoutes,
 ];
 
 export interface Simulator {
