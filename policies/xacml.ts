@@ -45,11 +45,9 @@ export interface XacmlRule {
 }
 
 export interface XacmlAssignment {
-  attributeId: string;
   category?: string;
-  /** The AttributeValue's text and DataType, when the expression is an AttributeValue. */
+  /** The AttributeValue's text, when the expression is an AttributeValue. */
   value?: string;
-  dataType?: string;
   /** The expression element's name (AttributeValue, Apply, ...). */
   expression: string;
   line: number;
@@ -63,10 +61,7 @@ export interface XacmlObligation {
 }
 
 export interface XacmlPolicy {
-  policyId: string;
   ruleCombiningAlgId: string;
-  version?: string;
-  description?: string;
   target: XacmlTarget;
   rules: XacmlRule[];
   obligations: XacmlObligation[];
@@ -283,30 +278,22 @@ function readPolicy(root: Element): XacmlPolicy {
     );
   }
   const ruleCombiningAlgId = required(root, "RuleCombiningAlgId");
-  const policyId = required(root, "PolicyId");
+  required(root, "PolicyId");
   const cursor = new Cursor(root);
-  const description = cursor.optional("Description")?.text;
-  const extras: string[] = [];
-  for (const name of ["PolicyIssuer", "PolicyDefaults"]) {
-    if (cursor.optional(name)) extras.push(name);
-  }
+  // A description, the issuer and the XPath version carry nothing Altinn's PDP reads.
+  for (const name of ["Description", "PolicyIssuer", "PolicyDefaults"]) cursor.optional(name);
   const target = readTarget(cursor.take("Target"));
   const rules: XacmlRule[] = [];
-  let variables = 0;
+  const extras: string[] = [];
+  const choices = ["Rule", "VariableDefinition", "CombinerParameters", "RuleCombinerParameters"];
   for (;;) {
-    if (cursor.at("Rule")) rules.push(readRule(cursor.take("Rule")));
-    else if (cursor.at("VariableDefinition")) {
-      cursor.take("VariableDefinition");
-      variables++;
-      extras.push("VariableDefinition");
-    } else if (cursor.at("CombinerParameters") || cursor.at("RuleCombinerParameters")) {
-      extras.push(
-        cursor.at("CombinerParameters") ? "CombinerParameters" : "RuleCombinerParameters",
-      );
-      cursor.take(extras[extras.length - 1]!);
-    } else break;
+    const next = choices.find((name) => cursor.at(name));
+    if (!next) break;
+    const element = cursor.take(next);
+    if (next === "Rule") rules.push(readRule(element));
+    else extras.push(next);
   }
-  if (rules.length === 0 && variables === 0) {
+  if (rules.length === 0 && !extras.includes("VariableDefinition")) {
     throw new XacmlSyntaxError(
       "Invalid XACML Policy: VariableDefinition or Rule are required",
       root.line,
@@ -321,16 +308,7 @@ function readPolicy(root: Element): XacmlPolicy {
   }
   if (cursor.optional("AdviceExpressions")) extras.push("AdviceExpressions");
   cursor.end();
-  return {
-    policyId,
-    ruleCombiningAlgId,
-    version: root.attrs.Version || undefined,
-    description,
-    target,
-    rules,
-    obligations,
-    extras,
-  };
+  return { ruleCombiningAlgId, target, rules, obligations, extras };
 }
 
 function readTarget(element: Element): XacmlTarget {
@@ -418,7 +396,7 @@ function readObligation(element: Element): XacmlObligation {
   const assignments: XacmlAssignment[] = [];
   while (cursor.at("AttributeAssignmentExpression")) {
     const assignment = cursor.take("AttributeAssignmentExpression");
-    const attributeId = required(assignment, "AttributeId");
+    required(assignment, "AttributeId");
     const expression = assignment.children[0];
     if (!expression || expression.ns !== XACML_NAMESPACE) {
       throw new XacmlSyntaxError(
@@ -446,13 +424,11 @@ function readObligation(element: Element): XacmlObligation {
         assignment.children[1]!.line,
       );
     }
+    if (expression.name === "AttributeValue") required(expression, "DataType");
     assignments.push({
-      attributeId,
       category: assignment.attrs.Category || undefined,
       expression: expression.name,
-      ...(expression.name === "AttributeValue"
-        ? { value: expression.text, dataType: required(expression, "DataType") }
-        : {}),
+      ...(expression.name === "AttributeValue" ? { value: expression.text } : {}),
       line: assignment.line,
     });
   }
