@@ -7,10 +7,12 @@ import { altinnResourceImplementation } from "./altinn-resource";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { settingsFromConfig, type ConfigReader } from "./lib/settings";
+import { resourcePolicyImplementation } from "./resource-policy";
 import type { ProviderKind } from "./lib/shell";
 
 const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   AltinnResource: altinnResourceImplementation,
+  ResourcePolicy: resourcePolicyImplementation,
 };
 
 let context: ProviderContext | undefined;
