@@ -156,7 +156,7 @@ describe("ResourcePolicy check", () => {
     ]);
   });
 
-  it("names the path of a schema error and a misspelled property", async () => {
+  it("names the path of a schema error", async () => {
     expect(
       (
         await impl.check(
@@ -165,13 +165,11 @@ describe("ResourcePolicy check", () => {
           {
             resourceId: ID,
             policy: { rules: [{ subjects: [], actions: ["read"] }] },
-            ownr: "digdir",
           },
         )
       ).failures,
     ).toStrictEqual([
       { property: "policy.rules.0.subjects", reason: "a rule needs at least one subject" },
-      { property: "(inputs)", reason: 'Unrecognized key: "ownr"' },
     ]);
   });
 
