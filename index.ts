@@ -16,9 +16,7 @@ const resources = config.resources.map(
     }),
 );
 
-const resourceNamed = new Map(config.resources.map((spec, i) => [spec.identifier, resources[i]!]));
-
-resourcePolicies(config, (identifier) => resourceNamed.get(identifier)!);
+resourcePolicies(config, resources);
 
 export const environment = config.environment;
 export const resourceIds = resources.map((r) => r.identifier);

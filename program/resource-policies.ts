@@ -10,9 +10,10 @@ import type { PolicySpec, StackConfig } from "./config";
  */
 export function resourcePolicies(
   config: StackConfig,
-  resourceNamed: (identifier: string) => pulumi.Resource,
+  /** The AltinnResource of each entry in `config.resources`, in the same order. */
+  resources: pulumi.Resource[],
 ): ResourcePolicy[] {
-  return config.resources.flatMap((spec) =>
+  return config.resources.flatMap((spec, i) =>
     spec.policy
       ? [
           new ResourcePolicy(
@@ -23,7 +24,7 @@ export function resourcePolicies(
               resourceType: spec.resourceType ?? "CorrespondenceService",
               owner: config.org.code,
             },
-            { dependsOn: [resourceNamed(spec.identifier)] },
+            { dependsOn: [resources[i]!] },
           ),
         ]
       : [],
