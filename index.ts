@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./program/config";
 import { AccessList, accessListModeWarnings } from "./providers/access-list";
+import { resourcePolicies } from "./program/resource-policies";
 import { AltinnResource, type AltinnResourceArgs } from "./providers/altinn-resource";
 import { ResourceAccessListMode } from "./providers/resource-access-list-mode";
 import { MaskinportenClient } from "./providers/maskinporten-client";
@@ -20,7 +21,7 @@ const config = loadStackConfig();
 const enablesAccessLists = (spec: { accessListMode?: string }) => spec.accessListMode === "Enabled";
 
 const resources = config.resources.map(
-  (spec) =>
+  ({ policy: _policy, ...spec }) =>
     new AltinnResource(spec.identifier, {
       ...(spec as unknown as AltinnResourceArgs),
       hasCompetentAuthority: { organization: config.org.number, orgcode: config.org.code },
@@ -73,6 +74,8 @@ for (const warning of accessListModeWarnings({
 })) {
   void pulumi.log.warn(warning);
 }
+
+resourcePolicies(config, resources);
 
 export const environment = config.environment;
 export const resourceIds = resources.map((r) => r.identifier);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { correspondenceTemplateSchema } from "../policies/templates";
 import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
 
 /**
@@ -8,6 +9,41 @@ import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
  */
 
 const localizedText = z.object({ nb: z.string(), nn: z.string(), en: z.string() }).partial();
+
+/**
+ * A resource's access policy: a template (expanded by the program), rules in the policy model, or
+ * XACML text. Rules and XML are validated by the ResourcePolicy provider, which names the property.
+ */
+const POLICY_FORMS = {
+  template: correspondenceTemplateSchema,
+  rules: z.object({ rules: z.array(z.unknown()) }).passthrough(),
+  xml: z.object({ xml: z.string() }).strict(),
+} as const;
+
+const policySpec = z.record(z.string(), z.unknown()).transform((value, ctx) => {
+  const form = (Object.keys(POLICY_FORMS) as Array<keyof typeof POLICY_FORMS>).find(
+    (key) => key in value,
+  );
+  if (!form) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        'a policy is { template: correspondence, recipients: { roles: [DAGL] } }, { rules: [...] } or { xml: "<xacml:Policy ...>" }',
+    });
+    return z.NEVER;
+  }
+  const parsed = POLICY_FORMS[form].safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    }
+    return z.NEVER;
+  }
+  return { form, ...parsed.data } as
+    | ({ form: "template" } & z.output<typeof correspondenceTemplateSchema>)
+    | { form: "rules"; rules: unknown[] }
+    | { form: "xml"; xml: string };
+});
 
 const resourceSpec = z
   .object({
@@ -26,6 +62,7 @@ const resourceSpec = z
     homepage: z.string().optional(),
     version: z.string().optional(),
     isPartOf: z.string().optional(),
+    policy: policySpec.optional(),
   })
   .passthrough();
 
@@ -118,6 +155,7 @@ function uniqueNames(entries: Array<{ name: string }>): boolean {
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ResourceSpec = z.output<typeof resourceSpec>;
 export type AccessListSpec = z.output<typeof accessListSpec>;
+export type PolicySpec = NonNullable<ResourceSpec["policy"]>;
 
 /** Reads and validates the stack config; throws one message listing every problem. */
 export function loadStackConfig(

@@ -10,6 +10,7 @@ import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { maskinportenClientImplementation } from "./maskinporten-client";
 import { maskinportenClientKeyImplementation } from "./maskinporten-client-key";
 import { settingsFromConfig, type ConfigReader } from "./lib/settings";
+import { resourcePolicyImplementation } from "./resource-policy";
 import type { ProviderKind } from "./lib/shell";
 import { resourceAccessListModeImplementation } from "./resource-access-list-mode";
 
@@ -19,6 +20,7 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   ResourceAccessListMode: resourceAccessListModeImplementation,
   MaskinportenClient: maskinportenClientImplementation,
   MaskinportenClientKey: maskinportenClientKeyImplementation,
+  ResourcePolicy: resourcePolicyImplementation,
 };
 
 let context: ProviderContext | undefined;

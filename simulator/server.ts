@@ -7,6 +7,7 @@ import { accessListRoutes } from "./routes/access-lists";
 import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { maskinportenRoutes } from "./routes/maskinporten";
+import { policyRoutes } from "./routes/policy";
 import { resourceRegistryRoutes } from "./routes/resource-registry";
 import { selfServiceRoutes } from "./routes/self-service";
 import { empty, readBody, Router, send, text, type SimRequest, type SimResponse } from "./router";
@@ -73,6 +74,7 @@ const ROUTE_MODULES: RouteModule[] = [
   resourceRegistryRoutes,
   accessListRoutes,
   selfServiceRoutes,
+  policyRoutes,
 ];
 
 export interface Simulator {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { ProviderContext } from "../lib/context";
 import { send, toApiError } from "../lib/http";
 
@@ -97,4 +98,80 @@ export async function deleteResource(ctx: ProviderContext, id: string): Promise<
 
 export function resourceUrl(ctx: ProviderContext, id: string): string {
   return `${base(ctx)}/${encodeURIComponent(id)}`;
+}
+
+/**
+ * Policies (section 3.1): anonymous GET of the XML; upload as multipart/form-data with the part
+ * `policyFile` (filename policy.xml, type text/xml), where POST and PUT both overwrite. The server
+ * answers a rejected policy with 400 and its reason as a JSON string.
+ */
+export function policyUrl(ctx: ProviderContext, id: string): string {
+  return `${base(ctx)}/${encodeURIComponent(id)}/policy`;
+}
+
+/** The live policy XML, or undefined when the resource or its policy does not exist. */
+export async function getPolicy(ctx: ProviderContext, id: string): Promise<string | undefined> {
+  const response = await send({
+    service: "Resource Registry",
+    operation: `read the policy of resource ${id}`,
+    method: "GET",
+    url: policyUrl(ctx, id),
+    headers: { Accept: "text/xml, application/xml" },
+    accept: [404],
+    retry: ctx.settings.retry,
+  });
+  return response.status === 404 ? undefined : response.text;
+}
+
+export async function writePolicy(
+  ctx: ProviderContext,
+  id: string,
+  xml: string,
+  method: "POST" | "PUT",
+): Promise<void> {
+  const { body, contentType } = multipartPolicy(xml);
+  await send({
+    service: "Resource Registry",
+    operation: `${method === "POST" ? "upload" : "replace"} the policy of resource ${id}`,
+    method,
+    url: policyUrl(ctx, id),
+    headers: { "Content-Type": contentType },
+    body,
+    token: writeToken(ctx),
+    retry: ctx.settings.retry,
+    // The upload overwrites whatever is there, so sending it again is safe.
+    safeToRetry: async () => true,
+    fixFor: (status, detail) => policyFix(id, status, detail),
+  });
+}
+
+function policyFix(id: string, status: number, detail: string): string | undefined {
+  if (status === 400 && /Unknown resource/i.test(detail)) {
+    return `the resource ${id} does not exist: create its AltinnResource first (give the ResourcePolicy dependsOn it)`;
+  }
+  if (status === 400 && /Policy not accepted/i.test(detail)) {
+    return `every rule must target urn:altinn:resource = "${id}": run \`npm run policy -- lint <file> --resource ${id}\``;
+  }
+  if (status === 403) {
+    return `the token's organisation does not own resource ${id}: the Maskinporten client must belong to its hasCompetentAuthority organisation`;
+  }
+  if (status === 500) {
+    return `the Resource Registry could not read the policy as XACML: run \`npm run policy -- lint <file> --resource ${id}\``;
+  }
+  return undefined;
+}
+
+/** A multipart/form-data body with the one part the Resource Registry reads. */
+export function multipartPolicy(xml: string): { body: Buffer; contentType: string } {
+  const boundary = `altinn-iac-${randomBytes(16).toString("hex")}`;
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\n` +
+        'Content-Disposition: form-data; name="policyFile"; filename="policy.xml"\r\n' +
+        "Content-Type: text/xml\r\n\r\n",
+    ),
+    Buffer.from(xml, "utf8"),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }

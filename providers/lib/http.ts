@@ -219,7 +219,8 @@ export function describeErrorBody(response: HttpResponse): ErrorBody {
     const code = typeof b.code === "string" ? b.code : undefined;
     return Object.keys(fieldErrors).length > 0 ? { detail, code, fieldErrors } : { detail, code };
   }
-  const text = response.text.trim();
+  // A string the server sent as JSON (ASP.NET's BadRequest("...") under [Produces("application/json")]).
+  const text = (typeof body === "string" ? body : response.text).trim();
   return { detail: text.length > 0 ? truncate(text, 500) : "(empty body)" };
 }
 

@@ -1,0 +1,104 @@
+/**
+ * Policies in plain words: one sentence per rule ("role DAGL or access package
+ * ordinaer-post-til-virksomheten may read"), and the obligations. The sentences are what a
+ * reviewer reads in `pulumi preview --diff` and in `npm run policy -- explain`.
+ */
+import {
+  DENY_OVERRIDES,
+  KNOWN_SUBJECT_ATTRIBUTES,
+  RESOURCE_ATTRIBUTE,
+  subjectMatches,
+  type Action,
+  type AttributeMatch,
+  type Policy,
+  type ResourceMatch,
+  type Rule,
+  type Subject,
+} from "./model";
+
+export function describeSubject(subject: Subject): string {
+  const parts = subjectMatches(subject).map(describeSubjectMatch);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(" and ")})`;
+}
+
+function describeSubjectMatch(match: AttributeMatch): string {
+  const label = KNOWN_SUBJECT_ATTRIBUTES[match.attribute];
+  const exact = match.match === "exact" ? " (exact case)" : "";
+  return label
+    ? `${label} ${match.value}${exact}`
+    : `${match.attribute} = ${JSON.stringify(match.value)}${exact}`;
+}
+
+function describeAction(action: Action): string {
+  return typeof action === "string" ? action : `${action.action} (any case)`;
+}
+
+function describeResources(resources: ResourceMatch[][]): string {
+  const groups = resources.map((group) =>
+    group
+      .map((m) =>
+        m.attribute === RESOURCE_ATTRIBUTE
+          ? `resource ${JSON.stringify(m.value)}`
+          : `${m.attribute} = ${JSON.stringify(m.value)}`,
+      )
+      .join(" and "),
+  );
+  return list(groups, "or");
+}
+
+/** "a, b or c" */
+export function list(items: string[], conjunction: "and" | "or"): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/** The rule in one sentence; its description is for people and not part of it. */
+export function describeRule(rule: Rule): string {
+  const who = list(rule.subjects.map(describeSubject), "or");
+  const may = rule.effect === "Permit" ? "may" : "may not";
+  const what = list(rule.actions.map(describeAction), "and");
+  const where = rule.resources ? ` on ${describeResources(rule.resources)}` : "";
+  return `${who} ${may} ${what}${where}`;
+}
+
+/** The obligations (and an unusual combining algorithm) in words. */
+export function describeObligations(policy: Policy): string[] {
+  const lines = [
+    policy.authenticationLevel === undefined
+      ? "no minimum authentication level"
+      : `users must log in with authentication level ${policy.authenticationLevel} or higher`,
+  ];
+  if (policy.authenticationLevelOrg !== undefined) {
+    lines.push(
+      `organisations (service owners) need authentication level ${policy.authenticationLevelOrg} or higher`,
+    );
+  }
+  if (policy.ruleCombiningAlgorithm && policy.ruleCombiningAlgorithm !== DENY_OVERRIDES) {
+    lines.push(`rules combine with ${policy.ruleCombiningAlgorithm}`);
+  }
+  return lines;
+}
+
+/** The explanation `npm run policy -- explain` prints. */
+export function explainPolicy(
+  policy: Policy,
+  context: { resourceId?: string; resourceInferred?: boolean; ruleIds?: string[] } = {},
+): string {
+  const lines: string[] = [];
+  if (context.resourceId) {
+    lines.push(
+      `Policy for resource ${context.resourceId}${context.resourceInferred ? " (the resource its rules name)" : ""}`,
+    );
+  }
+  for (const obligation of describeObligations(policy)) lines.push(`- ${capitalize(obligation)}`);
+  policy.rules.forEach((rule, index) => {
+    const id = context.ruleIds?.[index];
+    lines.push(`Rule ${index + 1}${id ? ` (${id})` : ""}: ${describeRule(rule)}.`);
+    if (rule.description) lines.push(`  "${rule.description}"`);
+  });
+  return `${lines.join("\n")}\n`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

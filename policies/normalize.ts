@@ -1,0 +1,89 @@
+/**
+ * The meaning of a policy, in one canonical form: the set of grants (one subject alternative, one
+ * action, one resource alternative, and whether it permits or denies), the authentication levels
+ * and the combining algorithm. Two policies mean the same when their normal forms are equal,
+ * whatever their rule order, rule grouping, duplicate rules, descriptions, rule ids, XML
+ * whitespace, prefixes or attribute order, and whatever the case of values compared ignoring case.
+ * It is the form Altinn's own `/policy/rules` endpoint flattens a policy to.
+ */
+import { canonicalJson } from "./canonical-json";
+import {
+  actionMatch,
+  DENY_OVERRIDES,
+  foldCase,
+  ruleResources,
+  subjectMatches,
+  type AttributeMatch,
+  type Policy,
+} from "./model";
+
+export interface NormalizedGrant {
+  effect: "Permit" | "Deny";
+  /** Every one of these must hold (one XACML AllOf). */
+  subject: AttributeMatch[];
+  action: AttributeMatch;
+  resource: AttributeMatch[];
+}
+
+export interface NormalizedPolicy {
+  ruleCombiningAlgorithm: string;
+  authenticationLevel: number | null;
+  authenticationLevelOrg: number | null;
+  /** Sorted, without duplicates. */
+  grants: NormalizedGrant[];
+}
+
+/** Where a rule's implicit resource has no id yet (a model compared without its resource). */
+export const THIS_RESOURCE = "(this resource)";
+
+export function normalizePolicy(
+  policy: Policy,
+  resourceId: string = THIS_RESOURCE,
+): NormalizedPolicy {
+  const grants = new Map<string, NormalizedGrant>();
+  for (const rule of policy.rules) {
+    const resources = ruleResources(rule, resourceId).map(normalizeGroup);
+    for (const subject of rule.subjects) {
+      const subjectGroup = normalizeGroup(subjectMatches(subject));
+      for (const action of rule.actions) {
+        for (const resource of resources) {
+          const grant: NormalizedGrant = {
+            effect: rule.effect,
+            subject: subjectGroup,
+            action: normalizeMatch(actionMatch(action)),
+            resource,
+          };
+          grants.set(canonicalJson(grant), grant);
+        }
+      }
+    }
+  }
+  return {
+    ruleCombiningAlgorithm: policy.ruleCombiningAlgorithm ?? DENY_OVERRIDES,
+    authenticationLevel: policy.authenticationLevel ?? null,
+    authenticationLevelOrg: policy.authenticationLevelOrg ?? null,
+    grants: [...grants.keys()].sort().map((key) => grants.get(key)!),
+  };
+}
+
+/** Whether two policies grant the same, to the same subjects, under the same obligations. */
+export function samePolicy(a: Policy, b: Policy, resourceId?: string): boolean {
+  return (
+    canonicalJson(normalizePolicy(a, resourceId)) === canonicalJson(normalizePolicy(b, resourceId))
+  );
+}
+
+/** A value compared ignoring case is the same value in any case: keep one spelling. */
+function normalizeMatch(match: AttributeMatch): AttributeMatch {
+  return {
+    attribute: match.attribute,
+    value: match.match === "ignoreCase" ? foldCase(match.value) : match.value,
+    match: match.match,
+  };
+}
+
+/** An AllOf is a set: order and repeats do not change it. */
+function normalizeGroup(group: AttributeMatch[]): AttributeMatch[] {
+  const unique = new Map(group.map((m) => normalizeMatch(m)).map((m) => [canonicalJson(m), m]));
+  return [...unique.keys()].sort().map((key) => unique.get(key)!);
+}
