@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { correspondenceTemplateSchema } from "../policies/templates";
 import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
+import { CONFIG_KEYS } from "../providers/lib/settings";
 
 /**
  * The stack config of an org's setup, validated once at the top of the program so a wrong value
@@ -125,28 +126,50 @@ const maskinportenClientKeySpec = z
   })
   .strict();
 
-export const stackConfigSchema = z.object({
-  environment: z.enum(ENVIRONMENT_NAMES),
-  org: z
-    .object({
-      code: z
-        .string()
-        .regex(
-          /^[a-z0-9]{2,10}$/,
-          "the org code is the service owner's lowercase Altinn code, such as digdir",
-        ),
-      number: z.string().regex(/^\d{9}$/, "the organisation number has 9 digits"),
-    })
-    .strict(),
-  resources: z.array(resourceSpec).default([]),
-  accessLists: z.array(accessListSpec).default([]),
-  maskinportenClients: z.array(maskinportenClientSpec).default([]).refine(uniqueNames, {
-    message: "each Maskinporten client needs its own name",
-  }),
-  maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
-    message: "each entry needs its own name",
-  }),
-});
+export const stackConfigSchema = z
+  .object({
+    environment: z.enum(ENVIRONMENT_NAMES),
+    org: z
+      .object({
+        code: z
+          .string()
+          .regex(
+            /^[a-z0-9]{2,10}$/,
+            "the org code is the service owner's lowercase Altinn code, such as digdir",
+          ),
+        number: z
+          .union([z.string(), z.number().int().transform(String)])
+          .pipe(z.string().regex(/^\d{9}$/, "the organisation number has 9 digits")),
+      })
+      .strict(),
+    /**
+     * Protect the stack's objects against `pulumi destroy` and accidental deletion from the
+     * program (`pulumi state unprotect` to release one).
+     * @default - true in prod, false elsewhere
+     */
+    protect: z.boolean().optional(),
+    /**
+     * Check the steps that have no API before anything else: the org is a service owner for this
+     * environment, the provisioning client has its scopes, the self-service admin client works.
+     * @default - true
+     */
+    preflight: z.boolean().default(true),
+    resources: z.array(resourceSpec).default([]),
+    accessLists: z.array(accessListSpec).default([]),
+    maskinportenClients: z.array(maskinportenClientSpec).default([]).refine(uniqueNames, {
+      message: "each Maskinporten client needs its own name",
+    }),
+    maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
+      message: "each entry needs its own name",
+    }),
+  })
+  .strict();
+
+/**
+ * Keys the providers read (credentials, endpoints); they are not part of the setup but are valid
+ * in a stack file.
+ */
+const PROVIDER_KEYS: readonly string[] = Object.values(CONFIG_KEYS);
 
 function uniqueNames(entries: Array<{ name: string }>): boolean {
   return new Set(entries.map((e) => e.name)).size === entries.length;
@@ -159,26 +182,137 @@ export type PolicySpec = NonNullable<ResourceSpec["policy"]>;
 
 /** Reads and validates the stack config; throws one message listing every problem. */
 export function loadStackConfig(
-  config: pulumi.Config = new pulumi.Config("altinn-iac"),
+  all: Record<string, string> = pulumi.runtime.allConfig(),
 ): StackConfig {
-  const raw = {
-    environment: config.get("environment") ?? "local",
-    org: config.getObject("org"),
-    resources: config.getObject("resources"),
-    accessLists: config.getObject("accessLists"),
-    maskinportenClients: config.getObject("maskinportenClients"),
-    maskinportenClientKeys: config.getObject("maskinportenClientKeys"),
-  };
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  const setupKeys = Object.keys(stackConfigSchema.shape);
+  for (const [fullKey, text] of Object.entries(all)) {
+    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
+    const key = fullKey.slice(NAMESPACE.length + 1);
+    if (PROVIDER_KEYS.includes(key)) continue;
+    if (!setupKeys.includes(key)) {
+      problems.push(`  ${fullKey}: unknown key${suggest(key, [...setupKeys, ...PROVIDER_KEYS])}`);
+      continue;
+    }
+    raw[key] = parseValue(text);
+  }
+  raw.environment ??= "local";
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const key = [
-        "altinn-iac:" + String(issue.path[0] ?? ""),
-        ...issue.path.slice(1).map(String),
-      ].join(".");
-      return `  ${key}: ${issue.message}`;
-    });
-    throw new Error(`the stack config is invalid:\n${lines.join("\n")}`);
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const k of issue.keys) {
+          problems.push(
+            `  ${keyPath([...issue.path, k])}: unknown property${suggest(k, knownKeysAt(issue.path))}`,
+          );
+        }
+        continue;
+      }
+      const value = valueAt(raw, issue.path);
+      const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+      problems.push(`  ${keyPath(issue.path)}: ${issue.message}${shown}`);
+    }
+  } else {
+    problems.push(...crossChecks(parsed.data));
   }
-  return parsed.data;
+  if (problems.length > 0) {
+    throw new Error(`the stack config is invalid:\n${problems.join("\n")}`);
+  }
+  return parsed.data!;
+}
+
+const NAMESPACE = "altinn-iac";
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function keyPath(path: ReadonlyArray<PropertyKey>): string {
+  return [`${NAMESPACE}:${String(path[0] ?? "")}`, ...path.slice(1).map(String)].join(".");
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[String(segment)];
+  }
+  return current !== null && typeof current === "object" ? undefined : current;
+}
+
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  const shapes: Record<string, z.ZodObject> = {
+    org: stackConfigSchema.shape.org,
+    accessLists: accessListSpec,
+    maskinportenClients: maskinportenClientSpec,
+    maskinportenClientKeys: maskinportenClientKeySpec,
+  };
+  const shape = shapes[String(path[0])];
+  return shape ? Object.keys(shape.shape) : Object.keys(stackConfigSchema.shape);
+}
+
+function suggest(key: string, candidates: string[]): string {
+  const close = candidates.find(
+    (c) => c.toLowerCase() === key.toLowerCase() || distance(c, key) <= 2,
+  );
+  return close ? `: did you mean "${close}"?` : "";
+}
+
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** What one entry alone cannot show: duplicates and references between entries. */
+function crossChecks(config: StackConfig): string[] {
+  const problems: string[] = [];
+  const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+  for (const id of new Set(duplicates(config.resources.map((r) => r.identifier)))) {
+    problems.push(
+      `  ${NAMESPACE}:resources: the identifier "${id}" is declared twice: each resource needs its own identifier`,
+    );
+  }
+  for (const id of new Set(duplicates(config.accessLists.map((l) => l.identifier)))) {
+    problems.push(
+      `  ${NAMESPACE}:accessLists: the identifier "${id}" is declared twice: each access list needs its own identifier`,
+    );
+  }
+  const declared = new Set(config.resources.map((r) => r.identifier));
+  config.accessLists.forEach((list, i) =>
+    list.resources.forEach((connection, j) => {
+      if (!declared.has(connection.identifier)) {
+        problems.push(
+          `  ${NAMESPACE}:accessLists.${i}.resources.${j}.identifier: "${connection.identifier}" is not one of this stack's resources (${[...declared].join(", ") || "none declared"}): the Resource Registry only connects lists to the owner's own resources, so declare it under altinn-iac:resources`,
+        );
+      }
+    }),
+  );
+  return problems;
+}
+
+/** Not wrong, but worth a look in review: shown as warnings in preview. */
+export function configWarnings(config: StackConfig): string[] {
+  return config.resources.flatMap((resource, i) =>
+    new RegExp(`^${config.org.code}[-_]`).test(resource.identifier)
+      ? []
+      : [
+          `${NAMESPACE}:resources.${i}.identifier: "${resource.identifier}" does not start with "${config.org.code}-" or "${config.org.code}_": Altinn Studio only shows and publishes the org's resources with that prefix, so Studio users will not see this one`,
+        ],
+  );
 }

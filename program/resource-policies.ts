@@ -12,22 +12,28 @@ export function resourcePolicies(
   config: StackConfig,
   /** The AltinnResource of each entry in `config.resources`, in the same order. */
   resources: pulumi.Resource[],
-): ResourcePolicy[] {
-  return config.resources.flatMap((spec, i) =>
-    spec.policy
-      ? [
-          new ResourcePolicy(
-            `${spec.identifier}-policy`,
-            {
-              resourceId: spec.identifier,
-              ...policyArgs(spec.policy, config.org.code),
-              resourceType: spec.resourceType ?? "CorrespondenceService",
-              owner: config.org.code,
-            },
-            { dependsOn: [resources[i]!] },
-          ),
-        ]
-      : [],
+  opts: pulumi.CustomResourceOptions = {},
+): Record<string, ResourcePolicy> {
+  return Object.fromEntries(
+    config.resources.flatMap((spec, i) =>
+      spec.policy
+        ? [
+            [
+              spec.identifier,
+              new ResourcePolicy(
+                `${spec.identifier}-policy`,
+                {
+                  resourceId: spec.identifier,
+                  ...policyArgs(spec.policy, config.org.code),
+                  resourceType: spec.resourceType ?? "CorrespondenceService",
+                  owner: config.org.code,
+                },
+                { ...opts, dependsOn: [resources[i]!] },
+              ),
+            ],
+          ]
+        : [],
+    ),
   );
 }
 

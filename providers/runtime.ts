@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accessListImplementation } from "./access-list";
 import { altinnResourceImplementation } from "./altinn-resource";
+import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { maskinportenClientImplementation } from "./maskinporten-client";
@@ -21,6 +22,7 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   MaskinportenClient: maskinportenClientImplementation,
   MaskinportenClientKey: maskinportenClientKeyImplementation,
   ResourcePolicy: resourcePolicyImplementation,
+  ServiceOwnerPreflight: serviceOwnerPreflightImplementation,
 };
 
 let context: ProviderContext | undefined;

@@ -9,7 +9,7 @@ export type ProviderKind =
   | "MaskinportenClient"
   | "MaskinportenClientKey"
   | "EventSubscription"
-  | "NoopResource";
+  | "ServiceOwnerPreflight";
 
 /**
  * The provider object Pulumi serializes into state for every dynamic resource.

@@ -1,0 +1,193 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AccessList, accessListModeWarnings } from "../providers/access-list";
+import { AltinnResource, type AltinnResourceArgs } from "../providers/altinn-resource";
+import { ACCESS_LIST_SCOPES } from "../providers/api/access-lists";
+import { RESOURCE_WRITE_SCOPES } from "../providers/api/resource-registry";
+import { MaskinportenClient } from "../providers/maskinporten-client";
+import {
+  MaskinportenClientKey,
+  type MaskinportenClientKeyArgs,
+} from "../providers/maskinporten-client-key";
+import { ResourceAccessListMode } from "../providers/resource-access-list-mode";
+import { type ResourcePolicy } from "../providers/resource-policy";
+import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
+import { configWarnings, type StackConfig } from "./config";
+import { resourcePolicies } from "./resource-policies";
+
+/**
+ * One org's Correspondence setup in one environment, wired in the order Altinn needs:
+ *
+ *   preflight -> resource -> policy -> access lists and connections -> accessListMode
+ *   preflight -> Maskinporten client -> keys
+ *
+ * A resource is created before its policy (the upload answers 400 "Unknown resource" otherwise),
+ * lists after their resources (a connection to a missing resource is 400 RR-00002), and access-list
+ * mode only after the lists exist (enabling it earlier denies every party in between).
+ *
+ * In production every object is protected by default, and Resource Registry resources are retained
+ * on destroy (the API forbids deleting them there).
+ */
+export interface ServiceOwnerSetupArgs {
+  /** The validated stack config (program/config.ts `loadStackConfig`). */
+  config: StackConfig;
+}
+
+export interface ClientOutputs {
+  clientId: pulumi.Output<string>;
+  keyId: pulumi.Output<string>;
+  keyExpiresAt: pulumi.Output<string | undefined>;
+  previousKeyIds: pulumi.Output<string[]>;
+}
+
+export class ServiceOwnerSetup extends pulumi.ComponentResource {
+  readonly resources: Record<string, AltinnResource> = {};
+  readonly policies: Record<string, ResourcePolicy>;
+  readonly accessLists: Record<string, AccessList> = {};
+  readonly clients: Record<string, ClientOutputs> = {};
+  readonly preflight?: ServiceOwnerPreflight;
+
+  constructor(name: string, args: ServiceOwnerSetupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("altinn-iac:index:ServiceOwnerSetup", name, {}, opts);
+    const { config } = args;
+    const production = config.environment === "prod";
+    const protect = config.protect ?? production;
+    const child: pulumi.CustomResourceOptions = { parent: this, protect };
+
+    for (const warning of configWarnings(config)) void pulumi.log.warn(warning, this);
+
+    if (config.preflight) {
+      this.preflight = new ServiceOwnerPreflight(
+        `${config.org.code}-preflight`,
+        {
+          orgCode: config.org.code,
+          orgNumber: config.org.number,
+          scopes: provisioningScopes(config),
+          selfService: config.maskinportenClients.length > 0,
+        },
+        { parent: this },
+      );
+    }
+    const afterPreflight = this.preflight ? [this.preflight] : [];
+
+    const enablesAccessLists = (spec: { accessListMode?: string }) =>
+      spec.accessListMode === "Enabled";
+    const resources = config.resources.map(({ policy: _policy, ...spec }) => {
+      const resource = new AltinnResource(
+        spec.identifier,
+        {
+          ...(spec as unknown as AltinnResourceArgs),
+          hasCompetentAuthority: { organization: config.org.number, orgcode: config.org.code },
+          ...(enablesAccessLists(spec)
+            ? { accessListMode: undefined, accessListModeManagedSeparately: true }
+            : {}),
+        },
+        { ...child, dependsOn: afterPreflight, retainOnDelete: production },
+      );
+      this.resources[spec.identifier] = resource;
+      return resource;
+    });
+
+    this.policies = resourcePolicies(config, resources, child);
+
+    const lists = config.accessLists.map((spec) => {
+      const list = new AccessList(
+        spec.identifier,
+        {
+          owner: config.org.code,
+          identifier: spec.identifier,
+          name: spec.name,
+          description: spec.description,
+          members: spec.members,
+          resourceConnections: spec.resources.map((r) => ({
+            resourceIdentifier: r.identifier,
+            actionFilters: r.actionFilters,
+          })),
+          adopt: spec.adopt,
+        },
+        {
+          ...child,
+          dependsOn: [
+            ...afterPreflight,
+            ...spec.resources.flatMap((r) => this.resources[r.identifier] ?? []),
+          ],
+        },
+      );
+      this.accessLists[spec.identifier] = list;
+      return list;
+    });
+
+    for (const spec of config.resources.filter(enablesAccessLists)) {
+      const connected = lists.filter((_list, i) =>
+        config.accessLists[i]!.resources.some((r) => r.identifier === spec.identifier),
+      );
+      new ResourceAccessListMode(
+        `${spec.identifier}-access-list-mode`,
+        { resourceIdentifier: spec.identifier, mode: "Enabled" },
+        { ...child, dependsOn: [this.resources[spec.identifier]!, ...connected] },
+      );
+    }
+    for (const warning of accessListModeWarnings({
+      resources: config.resources,
+      accessLists: config.accessLists.map((list) => ({
+        identifier: list.identifier,
+        members: list.members,
+        resourceConnections: list.resources.map((r) => ({ resourceIdentifier: r.identifier })),
+      })),
+    })) {
+      void pulumi.log.warn(warning, this);
+    }
+
+    for (const spec of config.maskinportenClients) {
+      const client = new MaskinportenClient(
+        spec.name,
+        {
+          clientName: spec.clientName,
+          description: spec.description,
+          scopes: spec.scopes,
+          ...(spec.accessTokenLifetime !== undefined
+            ? { accessTokenLifetime: spec.accessTokenLifetime }
+            : {}),
+        },
+        { ...child, dependsOn: afterPreflight },
+      );
+      const key = new MaskinportenClientKey(
+        `${spec.name}-key`,
+        { ...(spec.key as Omit<MaskinportenClientKeyArgs, "clientId">), clientId: client.clientId },
+        child,
+      );
+      this.clients[spec.name] = clientOutputs(key);
+    }
+    for (const { name: clientName, ...spec } of config.maskinportenClientKeys) {
+      const key = new MaskinportenClientKey(
+        `${clientName}-key`,
+        spec as MaskinportenClientKeyArgs,
+        { ...child, dependsOn: afterPreflight },
+      );
+      this.clients[clientName] = clientOutputs(key);
+    }
+
+    this.registerOutputs({});
+  }
+}
+
+function clientOutputs(key: MaskinportenClientKey): ClientOutputs {
+  return {
+    clientId: key.clientId,
+    keyId: key.keyId,
+    keyExpiresAt: key.keyExpiresAt,
+    previousKeyIds: key.previousKeyIds,
+  };
+}
+
+/** The scopes the provisioning client needs for what the stack declares. */
+export function provisioningScopes(config: StackConfig): string[] {
+  const scopes = new Set<string>();
+  if (config.resources.length > 0) RESOURCE_WRITE_SCOPES.forEach((s) => scopes.add(s));
+  if (
+    config.accessLists.length > 0 ||
+    config.resources.some((r) => r.accessListMode === "Enabled")
+  ) {
+    ACCESS_LIST_SCOPES.forEach((s) => scopes.add(s));
+  }
+  return [...scopes].sort();
+}

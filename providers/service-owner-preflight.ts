@@ -1,0 +1,197 @@
+/**
+ * ServiceOwnerPreflight: the steps of a service owner's setup that have no API, checked at preview
+ * before anything else is created (../shared/docs/altinn-apis.md section 8). It manages no remote
+ * object; its `check` reads and explains:
+ *
+ * | step (done by hand)                          | how it is checked                                   |
+ * |----------------------------------------------|-----------------------------------------------------|
+ * | the org is an Altinn service owner in the env | GET the service-owner list: code, number, environment |
+ * | the provisioning client has its scopes        | a Maskinporten token for exactly those scopes       |
+ * | Digdir's self-service admin client works      | a token with idporten:dcr.* and GET /scopes/access/all |
+ *
+ * Each failure names the manual step, whom to e-mail and what to ask for. The id is the org code.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { listScopeAccess } from "./api/self-service";
+import {
+  checkWithSchema,
+  containsUnknown,
+  jsonEqual,
+  userInputs,
+  type CheckFailure,
+} from "./lib/check";
+import type { ProviderContext } from "./lib/context";
+import { isApiError } from "./lib/errors";
+import { send } from "./lib/http";
+import type { ProviderImplementation } from "./lib/provider";
+import { runtimeProvider } from "./lib/shell";
+import type { Inputs } from "./lib/types";
+
+export const preflightInputsSchema = z
+  .object({
+    orgCode: z.string(),
+    orgNumber: z.string(),
+    /** Every scope the provisioning client needs for what the stack declares. */
+    scopes: z.array(z.string()),
+    /** Whether the stack manages Maskinporten clients (then the self-service admin must work). */
+    selfService: z.boolean(),
+  })
+  .strict();
+
+export type PreflightInputs = z.output<typeof preflightInputsSchema>;
+export type PreflightArgs = Inputs<z.input<typeof preflightInputsSchema>>;
+
+/** The service-owner list names Altinn's environments this way. */
+const ORG_LIST_ENVIRONMENT = { local: "tt02", test: "tt02", prod: "production" } as const;
+
+interface OrgList {
+  orgs?: Record<string, { orgnr?: string; environments?: string[] }>;
+}
+
+export async function serviceOwnerFailures(
+  ctx: ProviderContext,
+  inputs: PreflightInputs,
+): Promise<CheckFailure[]> {
+  const environment = ORG_LIST_ENVIRONMENT[ctx.settings.environment];
+  let list: OrgList;
+  try {
+    list = (
+      await send({
+        service: "Service-owner list",
+        operation: "read the Altinn service-owner list",
+        method: "GET",
+        url: ctx.settings.endpoints.orgList,
+        retry: ctx.settings.retry,
+      })
+    ).data as OrgList;
+  } catch (error) {
+    return [
+      {
+        property: "orgCode",
+        reason: `the service-owner list could not be read: ${(error as Error).message}`,
+      },
+    ];
+  }
+  const entry = list.orgs?.[inputs.orgCode];
+  const becomeOwner =
+    "becoming an Altinn service owner is a manual step: sign the service-owner agreement with Digdir (servicedesk@altinn.no); Altinn then adds the org code to altinn-orgs.json";
+  if (!entry) {
+    return [
+      {
+        property: "orgCode",
+        reason: `"${inputs.orgCode}" is not an Altinn service owner (not in the service-owner list): ${becomeOwner}`,
+      },
+    ];
+  }
+  const failures: CheckFailure[] = [];
+  if (entry.orgnr !== inputs.orgNumber && inputs.orgCode !== "ttd") {
+    failures.push({
+      property: "orgNumber",
+      reason: `the service-owner list gives ${inputs.orgCode} the organisation number ${entry.orgnr ?? "(none)"}, not ${inputs.orgNumber}: fix altinn-iac:org.number`,
+    });
+  }
+  if (!(entry.environments ?? []).includes(environment)) {
+    failures.push({
+      property: "orgCode",
+      reason: `${inputs.orgCode} is a service owner, but not in ${environment} (the list has ${JSON.stringify(entry.environments ?? [])}): ask servicedesk@altinn.no to enable the org in ${environment}`,
+    });
+  }
+  return failures;
+}
+
+export async function scopeFailures(
+  ctx: ProviderContext,
+  inputs: PreflightInputs,
+): Promise<CheckFailure[]> {
+  if (inputs.scopes.length === 0) return [];
+  try {
+    await ctx.tokens.maskinportenToken(inputs.scopes);
+    return [];
+  } catch (error) {
+    const detail = isApiError(error) ? error.detail : (error as Error).message;
+    if (/MP-250/.test(detail)) {
+      return [
+        {
+          property: "scopes",
+          reason: `the org has not been granted every scope the provisioning client needs (${detail}): e-mail servicedesk@altinn.no asking that organisation ${inputs.orgNumber} (${inputs.orgCode}) be given access to ${inputs.scopes.filter((s) => detail.includes(s)).join(", ") || inputs.scopes.join(", ")}`,
+        },
+      ];
+    }
+    if (/MP-200/.test(detail)) {
+      return [
+        {
+          property: "scopes",
+          reason: `the provisioning Maskinporten client is not registered with every scope it needs (${detail}): add them to the client in Samarbeidsportalen (${inputs.scopes.join(" ")})`,
+        },
+      ];
+    }
+    return [
+      {
+        property: "scopes",
+        reason: `the provisioning client could not get a Maskinporten token: ${(error as Error).message}`,
+      },
+    ];
+  }
+}
+
+export async function selfServiceFailures(
+  ctx: ProviderContext,
+  inputs: PreflightInputs,
+): Promise<CheckFailure[]> {
+  if (!inputs.selfService) return [];
+  try {
+    await listScopeAccess(ctx);
+    return [];
+  } catch (error) {
+    return [
+      {
+        property: "selfService",
+        reason: `Digdir's self-service API cannot be used (${(error as Error).message}): the stack manages Maskinporten clients, which needs a self-service admin client ("selvbetjeningsklient") issued by Digdir: e-mail servicedesk@digdir.no asking for one for organisation ${inputs.orgNumber} with the scopes idporten:dcr.read, idporten:dcr.write and idporten:dcr.modify, authenticated with your business certificate; then set altinn-iac:selfServiceClientId, selfServiceCertificate and selfServicePrivateKey`,
+      },
+    ];
+  }
+}
+
+export const serviceOwnerPreflightImplementation: ProviderImplementation = {
+  async check(ctx, _olds, news) {
+    const result = checkWithSchema(preflightInputsSchema, news);
+    if (result.failures.length > 0 || containsUnknown(userInputs(news))) return result;
+    const inputs = userInputs(result.inputs) as PreflightInputs;
+    const failures = [
+      ...(await serviceOwnerFailures(ctx, inputs)),
+      ...(await scopeFailures(ctx, inputs)),
+      ...(await selfServiceFailures(ctx, inputs)),
+    ];
+    return { inputs: result.inputs, failures };
+  },
+
+  async diff(_ctx, _id, olds, news) {
+    return { changes: !jsonEqual(userInputs(olds), userInputs(news)), replaces: [] };
+  },
+
+  async create(_ctx, inputs) {
+    return { id: String(inputs.orgCode), outs: userInputs(inputs) };
+  },
+
+  async read(_ctx, id, props) {
+    return { id, props, inputs: userInputs(props) };
+  },
+
+  async update(_ctx, _id, _olds, news) {
+    return { outs: userInputs(news) };
+  },
+
+  async delete() {
+    // Nothing remote to delete: the preflight only reads.
+  },
+};
+
+/** The manual steps' checks, run at every preview of the stack. */
+export class ServiceOwnerPreflight extends pulumi.dynamic.Resource {
+  constructor(name: string, args: PreflightArgs, opts?: pulumi.CustomResourceOptions) {
+    super(serviceOwnerPreflightProvider, name, args, opts, "altinn", "ServiceOwnerPreflight");
+  }
+}
+
+const serviceOwnerPreflightProvider = runtimeProvider("ServiceOwnerPreflight");

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { startSimulator, type Simulator } from "../../simulator/server";
+import { currentResource } from "../../simulator/state";
+import { PROJECT_ROOT, TestStack } from "../support/pulumi-cli";
+import { DEMO_PRIVATE_KEY, demoStackValues, lastSeq, writes } from "../support/simulator";
+
+/**
+ * The committed `local` stack file, as a user runs it, with the real engine against a fresh
+ * simulator: every object of the org's setup comes up in order, and the next preview shows no
+ * change. What it does not prove: the same against tt02.
+ */
+describe("the local stack's full org setup", () => {
+  let simulator: Simulator;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    simulator = await startSimulator();
+    const local = parse(readFileSync(join(PROJECT_ROOT, "Pulumi.local.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(local.config)) {
+      if (value && typeof value === "object" && "secure" in value) continue;
+      values[key.replace(/^altinn-iac:/, "")] = value;
+    }
+    stack = await TestStack.create({
+      values: { ...values, ...demoStackValues(simulator) },
+      secrets: {
+        maskinportenPrivateKey: DEMO_PRIVATE_KEY,
+        selfServicePrivateKey: readFileSync(
+          join(PROJECT_ROOT, "simulator", "demo", "demo-business-certificate.key.pem"),
+          "utf8",
+        ),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.remove();
+    await simulator?.close();
+  });
+
+  it("comes up in dependency order and then previews no change", async () => {
+    const up = await stack.up();
+    expect(up.output).toContain("Resources:");
+    const state = simulator.context.state;
+    const resource = currentResource(state, "digdir-iac-demo-melding")!;
+    expect(resource.accessListMode).toBe("Enabled");
+    expect(state.policies["digdir-iac-demo-melding"]).toContain("urn:altinn:org");
+    expect(Object.keys(state.accessLists)).toStrictEqual(["digdir/digdir-demo-mottakere"]);
+    const order = simulator.calls
+      .filter((c) => c.write)
+      .map((c) => `${c.method} ${c.path.replace(/\/[0-9a-f-]{36}/g, "/{id}")}`);
+    const first = (fragment: string) => order.findIndex((c) => c.includes(fragment));
+    expect(first("POST /resourceregistry/api/v1/resource")).toBeLessThan(first("/policy"));
+    expect(first("POST /resourceregistry/api/v1/resource")).toBeLessThan(first("/access-lists/"));
+    expect(
+      order.lastIndexOf("PUT /resourceregistry/api/v1/resource/digdir-iac-demo-melding"),
+    ).toBeGreaterThan(first("/resource-connections/"));
+    expect(first("POST /selfservice/api/v1/clients")).toBeLessThan(first("/jwks"));
+
+    const outputs = await stack.outputs();
+    expect(Object.keys(outputs).sort()).toStrictEqual(
+      ["accessLists", "environment", "maskinportenClients", "org", "resources"].sort(),
+    );
+    expect(outputs.resources).toStrictEqual({
+      "digdir-iac-demo-melding": {
+        urn: "urn:altinn:resource:digdir-iac-demo-melding",
+        url: `${simulator.url}/resourceregistry/api/v1/resource/digdir-iac-demo-melding`,
+      },
+    });
+
+    const before = lastSeq(simulator);
+    const steps = await stack.previewSteps();
+    expect(steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`)).toStrictEqual([]);
+    expect(writes(simulator, before)).toStrictEqual([]);
+  });
+});
