@@ -3,6 +3,9 @@ import { z } from "zod";
 import { correspondenceTemplateSchema } from "../policies/templates";
 import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
 import { CONFIG_KEYS } from "../providers/lib/settings";
+import { accessListInputsSchema, validateAccessList } from "../providers/access-list";
+import { altinnResourceInputsSchema, validateResource } from "../providers/altinn-resource";
+import { zodFailures } from "../providers/lib/check";
 
 /**
  * The stack config of an org's setup, validated once at the top of the program so a wrong value
@@ -190,7 +193,7 @@ export function loadStackConfig(
   for (const [fullKey, text] of Object.entries(all)) {
     if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
     const key = fullKey.slice(NAMESPACE.length + 1);
-    if (PROVIDER_KEYS.includes(key)) continue;
+    if (PROVIDER_KEYS.includes(key) && !setupKeys.includes(key)) continue;
     if (!setupKeys.includes(key)) {
       problems.push(`  ${fullKey}: unknown key${suggest(key, [...setupKeys, ...PROVIDER_KEYS])}`);
       continue;
@@ -204,12 +207,18 @@ export function loadStackConfig(
       if (issue.code === "unrecognized_keys") {
         for (const k of issue.keys) {
           problems.push(
-            `  ${keyPath([...issue.path, k])}: unknown property${suggest(k, knownKeysAt(issue.path))}`,
+            `  ${keyPath([...issue.path, k])}: unknown property${suggest(k, knownKeysAt(issue.path)) || ": remove it"}`,
           );
         }
         continue;
       }
       const value = valueAt(raw, issue.path);
+      if (value === undefined && issue.code === "invalid_type") {
+        problems.push(
+          `  ${keyPath(issue.path)}: required${REQUIRED_HINTS[String(issue.path.at(-1))] ?? ""}`,
+        );
+        continue;
+      }
       const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
       problems.push(`  ${keyPath(issue.path)}: ${issue.message}${shown}`);
     }
@@ -223,6 +232,15 @@ export function loadStackConfig(
 }
 
 const NAMESPACE = "altinn-iac";
+
+/** What to write when a required key is missing. */
+const REQUIRED_HINTS: Record<string, string> = {
+  org: ': the service owner, such as { code: digdir, number: "991825827" }',
+  name: ": the display name",
+  identifier: ": a lowercase identifier such as digdir-melding",
+  clientName: ": the client's name in Samarbeidsportalen",
+  description: ": a description",
+};
 
 function parseValue(text: string): unknown {
   try {
@@ -279,9 +297,56 @@ function distance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/**
+ * The providers' own validation, run on the stack file before anything is registered, so every
+ * problem is named by its key path in the stack file (the provider's `check` runs it again).
+ */
+function entryChecks(config: StackConfig): string[] {
+  const problems: string[] = [];
+  const report = (prefix: string, failures: Array<{ property: string; reason: string }>) =>
+    failures.forEach((f) => {
+      const value = valueAt(config, [...prefix.split("."), ...f.property.split(".")]);
+      const shown =
+        value === undefined || f.reason.includes(JSON.stringify(value))
+          ? ""
+          : ` (got ${JSON.stringify(value)})`;
+      problems.push(`  ${NAMESPACE}:${prefix}.${f.property}: ${f.reason}${shown}`);
+    });
+  config.resources.forEach(({ policy: _policy, ...spec }, i) => {
+    const parsed = altinnResourceInputsSchema.safeParse({
+      ...spec,
+      hasCompetentAuthority: { organization: config.org.number, orgcode: config.org.code },
+    });
+    report(
+      `resources.${i}`,
+      parsed.success
+        ? validateResource(parsed.data)
+        : zodFailures(parsed.error, Object.keys(altinnResourceInputsSchema.shape)),
+    );
+  });
+  config.accessLists.forEach((spec, i) => {
+    const parsed = accessListInputsSchema.safeParse({
+      owner: config.org.code,
+      identifier: spec.identifier,
+      name: spec.name,
+      description: spec.description,
+      members: spec.members,
+      resourceConnections: spec.resources.map((r) => ({
+        resourceIdentifier: r.identifier,
+        actionFilters: r.actionFilters,
+      })),
+    });
+    report(
+      `accessLists.${i}`,
+      parsed.success ? validateAccessList(parsed.data) : zodFailures(parsed.error),
+    );
+  });
+  return problems;
+}
+
 /** What one entry alone cannot show: duplicates and references between entries. */
 function crossChecks(config: StackConfig): string[] {
-  const problems: string[] = [];
+  const problems: string[] = entryChecks(config);
   const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
   for (const id of new Set(duplicates(config.resources.map((r) => r.identifier)))) {
     problems.push(

@@ -1,0 +1,187 @@
+const base = {
+  "altinn-iac:environment": "test",
+  "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827" }),
+};
+const resource = {
+  identifier: "digdir-melding",
+  title: { nb: "T", nn: "T", en: "T" },
+  description: { nb: "D", nn: "D", en: "D" },
+  rightDescription: { nb: "R", nn: "R", en: "R" },
+  contactPoints: [{ category: "Support", email: "a@b.no" }],
+};
+/**
+ * Broken stack files: each entry is a config as the engine passes it (every value a string) and
+ * the exact message the program must stop with, before any resource is registered.
+ */
+export const cases: Array<[string, Record<string, string>, string]> = [
+  [
+    "an unknown environment",
+    { ...base, "altinn-iac:environment": "staging" },
+    'the stack config is invalid:\n  altinn-iac:environment: Invalid option: expected one of "local"|"test"|"prod" (got "staging")',
+  ],
+  [
+    "no org",
+    { "altinn-iac:environment": "test" },
+    'the stack config is invalid:\n  altinn-iac:org: required: the service owner, such as { code: digdir, number: "991825827" }',
+  ],
+  [
+    "an org code in capitals",
+    { ...base, "altinn-iac:org": JSON.stringify({ code: "Digdir", number: "991825827" }) },
+    'the stack config is invalid:\n  altinn-iac:org.code: the org code is the service owner\'s lowercase Altinn code, such as digdir (got "Digdir")',
+  ],
+  [
+    "a short organisation number",
+    { ...base, "altinn-iac:org": JSON.stringify({ code: "digdir", number: "12345" }) },
+    'the stack config is invalid:\n  altinn-iac:org.number: the organisation number has 9 digits (got "12345")',
+  ],
+  [
+    "an unknown property on org",
+    {
+      ...base,
+      "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827", name: "Digdir" }),
+    },
+    "the stack config is invalid:\n  altinn-iac:org.name: unknown property: remove it",
+  ],
+  [
+    "a misspelled top-level key",
+    { ...base, "altinn-iac:resource": JSON.stringify([resource]) },
+    'the stack config is invalid:\n  altinn-iac:resource: unknown key: did you mean "resources"?',
+  ],
+  [
+    "resources that are not a list",
+    { ...base, "altinn-iac:resources": JSON.stringify(resource) },
+    "the stack config is invalid:\n  altinn-iac:resources: required",
+  ],
+  [
+    "an invalid resource identifier",
+    { ...base, "altinn-iac:resources": JSON.stringify([{ ...resource, identifier: "App_X" }]) },
+    'the stack config is invalid:\n  altinn-iac:resources.0.identifier: "App_X" is not a valid resource identifier: only lowercase a-z, 0-9, "_" and "-", at least 4 characters (for example "digdir-x")',
+  ],
+  [
+    "a title without nynorsk",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([{ ...resource, title: { nb: "T", en: "T" } }]),
+    },
+    "the stack config is invalid:\n  altinn-iac:resources.0.title.nn: missing title in nynorsk (nn): the Resource Registry requires nb, nn and en",
+  ],
+  [
+    "a delegable resource without rightDescription",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([{ ...resource, rightDescription: undefined }]),
+    },
+    "the stack config is invalid:\n  altinn-iac:resources.0.rightDescription.nb: missing rightDescription (required when delegable is true) in bokm\u00e5l (nb): the Resource Registry requires nb, nn and en\n  altinn-iac:resources.0.rightDescription.nn: missing rightDescription (required when delegable is true) in nynorsk (nn): the Resource Registry requires nb, nn and en\n  altinn-iac:resources.0.rightDescription.en: missing rightDescription (required when delegable is true) in English (en): the Resource Registry requires nb, nn and en",
+  ],
+  [
+    "a misspelled resource field",
+    { ...base, "altinn-iac:resources": JSON.stringify([{ ...resource, titel: "x" }]) },
+    'the stack config is invalid:\n  altinn-iac:resources.0.titel: unknown property "titel": did you mean "title"? (got "x")',
+  ],
+  [
+    "an unknown resourceType",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([{ ...resource, resourceType: "Correspondence" }]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.resourceType: Invalid option: expected one of "Systemresource"|"MaskinportenSchema"|"Altinn2Service"|"AltinnApp"|"GenericAccessResource"|"BrokerService"|"CorrespondenceService"|"Consent"|"MigratedApp" (got "Correspondence")',
+  ],
+  [
+    "no contact point",
+    { ...base, "altinn-iac:resources": JSON.stringify([{ ...resource, contactPoints: [] }]) },
+    "the stack config is invalid:\n  altinn-iac:resources.0.contactPoints: at least one contact point is required (Altinn Studio's rule): add { category, email }",
+  ],
+  [
+    "the same resource twice",
+    { ...base, "altinn-iac:resources": JSON.stringify([resource, resource]) },
+    'the stack config is invalid:\n  altinn-iac:resources: the identifier "digdir-melding" is declared twice: each resource needs its own identifier',
+  ],
+  [
+    "a policy of unknown form",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([{ ...resource, policy: { allow: "everyone" } }]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy: a policy is { template: correspondence, recipients: { roles: [DAGL] } }, { rules: [...] } or { xml: "<xacml:Policy ...>" }',
+  ],
+  [
+    "a template without recipients",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, policy: { template: "correspondence", recipients: {} } },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.recipients: name at least one recipient role or access package, such as roles: ["DAGL"] or accessPackages: ["ordinaer-post-til-virksomheten"]',
+  ],
+  [
+    "an access list without a name",
+    { ...base, "altinn-iac:accessLists": JSON.stringify([{ identifier: "digdir-mottakere" }]) },
+    "the stack config is invalid:\n  altinn-iac:accessLists.0.name: required: the display name",
+  ],
+  [
+    "an access list member that is not one",
+    {
+      ...base,
+      "altinn-iac:accessLists": JSON.stringify([
+        { identifier: "digdir-mottakere", name: "M", members: ["12345"] },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:accessLists.0.members.0: "12345" is not a member: use an organisation number (9 digits, such as "991825827") or a party URN "urn:altinn:party:uuid:<uuid>"',
+  ],
+  [
+    "an access list identifier with spaces",
+    {
+      ...base,
+      "altinn-iac:accessLists": JSON.stringify([{ identifier: "Godkjente Banker", name: "M" }]),
+    },
+    'the stack config is invalid:\n  altinn-iac:accessLists.0.identifier: "Godkjente Banker" is not a valid access list identifier: use lowercase a-z, 0-9, "-" and "_", starting with a letter or digit (for example "godkjente-banker")',
+  ],
+  [
+    "a list connected to an undeclared resource",
+    {
+      ...base,
+      "altinn-iac:accessLists": JSON.stringify([
+        { identifier: "digdir-mottakere", name: "M", resources: [{ identifier: "digdir-annen" }] },
+      ]),
+    },
+    "the stack config is invalid:\n  altinn-iac:accessLists.0.resources.0.identifier: \"digdir-annen\" is not one of this stack's resources (none declared): the Resource Registry only connects lists to the owner's own resources, so declare it under altinn-iac:resources",
+  ],
+  [
+    "the same access list twice",
+    {
+      ...base,
+      "altinn-iac:accessLists": JSON.stringify([
+        { identifier: "digdir-mottakere", name: "M" },
+        { identifier: "digdir-mottakere", name: "N" },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:accessLists: the identifier "digdir-mottakere" is declared twice: each access list needs its own identifier',
+  ],
+  [
+    "a Maskinporten client name with spaces",
+    {
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify([
+        { name: "Melding Sender", clientName: "x", description: "y" },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:maskinportenClients.0.name: name is the client\'s stable logical name in lowercase kebab-case, such as melding-sender (got "Melding Sender")',
+  ],
+  [
+    "two Maskinporten clients with one name",
+    {
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify([
+        { name: "sender", clientName: "x", description: "y" },
+        { name: "sender", clientName: "z", description: "w" },
+      ]),
+    },
+    "the stack config is invalid:\n  altinn-iac:maskinportenClients: each Maskinporten client needs its own name",
+  ],
+  [
+    "protect that is not a boolean",
+    { ...base, "altinn-iac:protect": "yes" },
+    'the stack config is invalid:\n  altinn-iac:protect: Invalid input: expected boolean, received string (got "yes")',
+  ],
+];
