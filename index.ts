@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./program/config";
 import { AccessList, accessListModeWarnings } from "./providers/access-list";
 import { resourcePolicies } from "./program/resource-policies";
+import { verificationOutput } from "./program/verification";
 import { AltinnResource, type AltinnResourceArgs } from "./providers/altinn-resource";
 import { ResourceAccessListMode } from "./providers/resource-access-list-mode";
 import { MaskinportenClient } from "./providers/maskinporten-client";
@@ -114,3 +115,6 @@ export const maskinportenClients = Object.fromEntries(
     },
   ]),
 );
+
+/** What `npm run verify -- --stack <name>` sends with (set altinn-iac:verification). */
+export const verification = verificationOutput(config, [...managedClients, ...keysOfOtherClients]);

@@ -125,6 +125,15 @@ const maskinportenClientKeySpec = z
   })
   .strict();
 
+/** The end-to-end verification (`npm run verify`): the client key, the resource, the test recipient. */
+const verificationSpec = z
+  .object({
+    client: z.string(),
+    resource: z.string(),
+    recipient: z.union([z.string(), z.number().int().transform(String)]),
+  })
+  .strict();
+
 export const stackConfigSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
   org: z
@@ -146,6 +155,7 @@ export const stackConfigSchema = z.object({
   maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
     message: "each entry needs its own name",
   }),
+  verification: verificationSpec.optional(),
 });
 
 function uniqueNames(entries: Array<{ name: string }>): boolean {
@@ -168,6 +178,7 @@ export function loadStackConfig(
     accessLists: config.getObject("accessLists"),
     maskinportenClients: config.getObject("maskinportenClients"),
     maskinportenClientKeys: config.getObject("maskinportenClientKeys"),
+    verification: config.getObject("verification"),
   };
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
