@@ -129,6 +129,15 @@ const maskinportenClientKeySpec = z
   })
   .strict();
 
+/** The end-to-end verification (`npm run verify`): the client key, the resource, the test recipient. */
+const verificationSpec = z
+  .object({
+    client: z.string(),
+    resource: z.string(),
+    recipient: z.union([z.string(), z.number().int().transform(String)]),
+  })
+  .strict();
+
 export const stackConfigSchema = z
   .object({
     environment: z.enum(ENVIRONMENT_NAMES),
@@ -165,6 +174,7 @@ export const stackConfigSchema = z
     maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
       message: "each entry needs its own name",
     }),
+    verification: verificationSpec.optional(),
   })
   .strict();
 

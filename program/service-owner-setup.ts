@@ -44,6 +44,8 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
   readonly policies: Record<string, ResourcePolicy>;
   readonly accessLists: Record<string, AccessList> = {};
   readonly clients: Record<string, ClientOutputs> = {};
+  /** The key set of each client, by client name. */
+  readonly keys: Record<string, MaskinportenClientKey> = {};
   readonly preflight?: ServiceOwnerPreflight;
 
   constructor(name: string, args: ServiceOwnerSetupArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -155,6 +157,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         { ...(spec.key as Omit<MaskinportenClientKeyArgs, "clientId">), clientId: client.clientId },
         child,
       );
+      this.keys[spec.name] = key;
       this.clients[spec.name] = clientOutputs(key);
     }
     for (const { name: clientName, ...spec } of config.maskinportenClientKeys) {
@@ -163,6 +166,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         spec as MaskinportenClientKeyArgs,
         { ...child, dependsOn: afterPreflight },
       );
+      this.keys[clientName] = key;
       this.clients[clientName] = clientOutputs(key);
     }
 

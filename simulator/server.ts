@@ -6,6 +6,7 @@ import { FaultInjector, type FaultPlan } from "./faults";
 import { accessListRoutes } from "./routes/access-lists";
 import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
+import { correspondenceRoutes } from "./routes/correspondence";
 import { maskinportenRoutes } from "./routes/maskinporten";
 import { policyRoutes } from "./routes/policy";
 import { resourceRegistryRoutes } from "./routes/resource-registry";
@@ -75,6 +76,7 @@ const ROUTE_MODULES: RouteModule[] = [
   accessListRoutes,
   selfServiceRoutes,
   policyRoutes,
+  correspondenceRoutes,
 ];
 
 export interface Simulator {

@@ -132,6 +132,13 @@ export interface SimState {
   events: CloudEvent[];
   /** Every push of an event to a subscription's endpoint, with the endpoint's status. */
   deliveries: DeliveryRecord[];
+  /** Correspondences by id (Correspondence API). */
+  correspondences: Record<string, SimCorrespondence>;
+  /**
+   * The party register Correspondence looks recipients up in: synthetic test parties (as Tenor's
+   * in tt02) by organisation number or national identity number.
+   */
+  parties: Record<string, SimParty>;
   /** jti values already used, with their expiry (epoch seconds). */
   usedJtis: Record<string, number>;
   /** Added to the wall clock; tests move time forward without waiting. */
@@ -154,6 +161,34 @@ export interface SimSubscription {
   created: string;
   validated: boolean;
 }
+
+/** A party in the simulator's register (Altinn Register). */
+export interface SimParty {
+  partyId: number;
+  name: string;
+  type: "organization" | "person";
+}
+
+/** A correspondence as the simulator stores it. */
+export interface SimCorrespondence {
+  correspondenceId: string;
+  resourceId: string;
+  /** The resource owner's organisation number (Correspondence ignores the obsolete `sender`). */
+  sender: string;
+  recipient: string;
+  sendersReference: string;
+  messageTitle: string;
+  idempotentKey?: string;
+  created: string;
+  published?: string;
+  statusHistory: Array<{ status: string; statusChanged: string }>;
+}
+
+/** Synthetic test organisations (Tenor-style), the recipients a verification may send to. */
+export const TEST_PARTIES: Record<string, SimParty> = {
+  "310654321": { partyId: 51000001, name: "SYNTETISK MOTTAKER AS", type: "organization" },
+  "311987654": { partyId: 51000002, name: "TESTBEDRIFT MELDING AS", type: "organization" },
+};
 
 export const DEMO_ORG = "digdir";
 export const DEMO_ORGNR = "991825827";
@@ -254,6 +289,8 @@ export function initialState(now: Date = new Date()): SimState {
     nextSubscriptionId: 1,
     events: [],
     deliveries: [],
+    correspondences: {},
+    parties: structuredClone(TEST_PARTIES),
     usedJtis: {},
     clockOffsetMs: 0,
   };

@@ -1,0 +1,79 @@
+import { execFileSync } from "node:child_process";
+import { z } from "zod";
+import { ENVIRONMENT_NAMES, resolveEndpoints } from "../providers/lib/environments";
+import { verify } from "./verify";
+
+/**
+ * `npm run verify -- --stack <name> [--allow-prod]`: verifies a deployed stack end to end from its
+ * `verification` output (the program exports it when `altinn-iac:verification` is set). The
+ * stack's backend and passphrase come from the environment, as for any `pulumi` command.
+ */
+
+export const verificationOutputSchema = z.object({
+  environment: z.enum(ENVIRONMENT_NAMES),
+  simulatorUrl: z.string().optional(),
+  orgCode: z.string(),
+  resourceId: z.string(),
+  clientId: z.string(),
+  keyId: z.string(),
+  privateKeyPem: z.string(),
+  recipient: z.string(),
+});
+
+export function parseArgs(argv: string[]): { stack: string; allowProd: boolean } {
+  const stackAt = argv.indexOf("--stack");
+  const stack = stackAt >= 0 ? argv[stackAt + 1] : undefined;
+  if (!stack) throw new Error("usage: npm run verify -- --stack <name> [--allow-prod]");
+  return { stack, allowProd: argv.includes("--allow-prod") };
+}
+
+function stackOutputs(stack: string): Record<string, unknown> {
+  const text = execFileSync(
+    "pulumi",
+    ["stack", "output", "--json", "--show-secrets", "--stack", stack],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+async function main(): Promise<number> {
+  const { stack, allowProd } = parseArgs(process.argv.slice(2));
+  const parsed = verificationOutputSchema.safeParse(stackOutputs(stack).verification);
+  if (!parsed.success) {
+    console.error(
+      `stack ${stack} has no usable verification output: set altinn-iac:verification (client, resource, recipient) and run pulumi up`,
+    );
+    return 2;
+  }
+  const output = parsed.data;
+  const result = await verify(
+    {
+      environment: output.environment,
+      endpoints: resolveEndpoints(output.environment, {}, output.simulatorUrl),
+      orgCode: output.orgCode,
+      resourceId: output.resourceId,
+      credentials: {
+        clientId: output.clientId,
+        keyId: output.keyId,
+        privateKey: output.privateKeyPem,
+      },
+      recipient: output.recipient,
+    },
+    { allowProd, log: (line) => console.log(line) },
+  );
+  for (const check of result.checks) {
+    console.log(`${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`);
+  }
+  console.log(result.ok ? "verification passed" : "verification failed");
+  return result.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(2);
+    },
+  );
+}
