@@ -135,6 +135,14 @@ const verificationSpec = z
     client: z.string(),
     resource: z.string(),
     recipient: z.union([z.string(), z.number().int().transform(String)]),
+    /**
+     * Also send the test message at every `pulumi up` that changes the resource, its policy, the
+     * client or its keys, failing the update when the chain is broken.
+     * @default false
+     */
+    runOnUp: z.boolean().default(false),
+    /** Verification sends a real message: in prod only with this set. @default false */
+    allowProd: z.boolean().default(false),
   })
   .strict();
 

@@ -11,6 +11,8 @@ import {
 import { ResourceAccessListMode } from "../providers/resource-access-list-mode";
 import { type ResourcePolicy } from "../providers/resource-policy";
 import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
+import { CorrespondenceVerification } from "../providers/correspondence-verification";
+import { canonicalJson } from "../providers/lib/check";
 import { configWarnings, type StackConfig } from "./config";
 import { resourcePolicies } from "./resource-policies";
 
@@ -118,16 +120,16 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       return list;
     });
 
-    for (const spec of config.resources.filter(enablesAccessLists)) {
+    const modes = config.resources.filter(enablesAccessLists).map((spec) => {
       const connected = lists.filter((_list, i) =>
         config.accessLists[i]!.resources.some((r) => r.identifier === spec.identifier),
       );
-      new ResourceAccessListMode(
+      return new ResourceAccessListMode(
         `${spec.identifier}-access-list-mode`,
         { resourceIdentifier: spec.identifier, mode: "Enabled" },
         { ...child, dependsOn: [this.resources[spec.identifier]!, ...connected] },
       );
-    }
+    });
     for (const warning of accessListModeWarnings({
       resources: config.resources,
       accessLists: config.accessLists.map((list) => ({
@@ -168,6 +170,43 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       );
       this.keys[clientName] = key;
       this.clients[clientName] = clientOutputs(key);
+    }
+
+    const verification = config.verification;
+    if (verification?.runOnUp) {
+      const key = this.keys[verification.client];
+      const spec = config.resources.find((r) => r.identifier === verification.resource);
+      if (key && spec) {
+        new CorrespondenceVerification(
+          `${verification.resource}-verification`,
+          {
+            orgCode: config.org.code,
+            resourceId: verification.resource,
+            clientId: key.clientId,
+            keyId: key.keyId,
+            privateKeyPem: key.privateKeyPem.apply((pem) => pem ?? ""),
+            recipient: verification.recipient,
+            // The declared content of what the message passes through: a change sends again.
+            triggers: [
+              canonicalJson(spec),
+              canonicalJson(
+                config.maskinportenClients.find((c) => c.name === verification.client) ?? {},
+              ),
+            ],
+            allowProd: verification.allowProd,
+          },
+          {
+            parent: this,
+            dependsOn: [
+              ...Object.values(this.resources),
+              ...Object.values(this.policies),
+              ...Object.values(this.accessLists),
+              ...modes,
+              ...Object.values(this.keys),
+            ],
+          },
+        );
+      }
     }
 
     this.registerOutputs({});

@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accessListImplementation } from "./access-list";
 import { altinnResourceImplementation } from "./altinn-resource";
+import { correspondenceVerificationImplementation } from "./correspondence-verification";
 import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
@@ -23,6 +24,7 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   MaskinportenClientKey: maskinportenClientKeyImplementation,
   ResourcePolicy: resourcePolicyImplementation,
   ServiceOwnerPreflight: serviceOwnerPreflightImplementation,
+  CorrespondenceVerification: correspondenceVerificationImplementation,
 };
 
 let context: ProviderContext | undefined;
