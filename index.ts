@@ -26,7 +26,8 @@ export const accessLists = Object.fromEntries(
 /** Per client name: its client_id, the current key's kid and expiry (private keys stay in state). */
 export const maskinportenClients = setup.clients;
 /** What `npm run verify -- --stack <name>` sends with (set altinn-iac:verification). */
-export const verification = verificationOutput(
-  config,
-  Object.entries(setup.keys).map(([name, key]) => ({ name, key })),
-);
+export const verification =
+  verificationOutput(
+    config,
+    Object.entries(setup.keys).map(([name, key]) => ({ name, key })),
+  ) ?? null;
