@@ -132,6 +132,8 @@ export interface SimState {
   events: CloudEvent[];
   /** Every push of an event to a subscription's endpoint, with the endpoint's status. */
   deliveries: DeliveryRecord[];
+  /** The demo webhook receivers (`/webhooks/{name}`), by name. */
+  webhooks: Record<string, SimWebhook>;
   /** jti values already used, with their expiry (epoch seconds). */
   usedJtis: Record<string, number>;
   /** Added to the wall clock; tests move time forward without waiting. */
@@ -153,6 +155,24 @@ export interface SimSubscription {
   createdBy: string;
   created: string;
   validated: boolean;
+}
+
+/**
+ * A webhook receiver of the local demo: it answers `status` to every POST and records what came,
+ * so the demo stack's subscription gets validated and later events can be looked at.
+ */
+export interface SimWebhook {
+  /** What the receiver answers; 200 unless a test makes it refuse (`PUT /__admin/webhooks/{name}`). */
+  status: number;
+  received: SimWebhookReceipt[];
+}
+
+export interface SimWebhookReceipt {
+  receivedAt: string;
+  /** The cloud event as posted (parsed JSON, or the text when it was not JSON). */
+  body: unknown;
+  /** The status the receiver answered. */
+  status: number;
 }
 
 export const DEMO_ORG = "digdir";
@@ -254,6 +274,7 @@ export function initialState(now: Date = new Date()): SimState {
     nextSubscriptionId: 1,
     events: [],
     deliveries: [],
+    webhooks: {},
     usedJtis: {},
     clockOffsetMs: 0,
   };
