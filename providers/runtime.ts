@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accessListImplementation } from "./access-list";
 import { altinnResourceImplementation } from "./altinn-resource";
+import { eventSubscriptionImplementation } from "./event-subscription";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { maskinportenClientImplementation } from "./maskinporten-client";
@@ -21,6 +22,7 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   MaskinportenClient: maskinportenClientImplementation,
   MaskinportenClientKey: maskinportenClientKeyImplementation,
   ResourcePolicy: resourcePolicyImplementation,
+  EventSubscription: eventSubscriptionImplementation,
 };
 
 let context: ProviderContext | undefined;
