@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./program/config";
 import { AccessList, accessListModeWarnings } from "./providers/access-list";
 import { resourcePolicies } from "./program/resource-policies";
+import { eventSubscriptions } from "./program/event-subscriptions";
 import { AltinnResource, type AltinnResourceArgs } from "./providers/altinn-resource";
 import { ResourceAccessListMode } from "./providers/resource-access-list-mode";
 import { MaskinportenClient } from "./providers/maskinporten-client";
@@ -75,7 +76,7 @@ for (const warning of accessListModeWarnings({
   void pulumi.log.warn(warning);
 }
 
-resourcePolicies(config, resources);
+const policies = resourcePolicies(config, resources);
 
 export const environment = config.environment;
 export const resourceIds = resources.map((r) => r.identifier);
@@ -112,5 +113,20 @@ export const maskinportenClients = Object.fromEntries(
       keyExpiresAt: key.keyExpiresAt,
       previousKeyIds: key.previousKeyIds,
     },
+  ]),
+);
+
+// Event subscriptions: each after its resource and policy; preview fails when a declared policy
+// does not let the org subscribe.
+const policyNamed = new Map(
+  config.resources.filter((spec) => spec.policy).map((spec, i) => [spec.identifier, policies[i]!]),
+);
+const declaredSubscriptions = eventSubscriptions(config, resourceNamed, policyNamed);
+
+/** Per subscription: the id Events gave it and whether its endpoint has been validated. */
+export const subscriptions = Object.fromEntries(
+  declaredSubscriptions.map(({ name, subscription }) => [
+    name,
+    { id: subscription.subscriptionId, validated: subscription.validated },
   ]),
 );

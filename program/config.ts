@@ -125,6 +125,29 @@ const maskinportenClientKeySpec = z
   })
   .strict();
 
+/**
+ * An Altinn Events subscription of the org to one resource's events. Fields are checked by the
+ * EventSubscription provider at preview, naming the property and the fix.
+ */
+const subscriptionSpec = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]*$/,
+        "name is the subscription's stable logical name in lowercase kebab-case, such as melding-read",
+      ),
+    /** The resource identifier (a resource of this stack, or one managed elsewhere). */
+    resource: z.string(),
+    endPoint: z.string(),
+    typeFilter: z.string().optional(),
+    subjectFilter: z.string().optional(),
+    validationWaitSeconds: z.number().optional(),
+    /** Delete the old subscription before creating its replacement (default: create first). */
+    deleteBeforeReplace: z.boolean().optional(),
+  })
+  .strict();
+
 export const stackConfigSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
   org: z
@@ -145,6 +168,9 @@ export const stackConfigSchema = z.object({
   }),
   maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
     message: "each entry needs its own name",
+  }),
+  subscriptions: z.array(subscriptionSpec).default([]).refine(uniqueNames, {
+    message: "each subscription needs its own name",
   }),
 });
 
@@ -168,6 +194,7 @@ export function loadStackConfig(
     accessLists: config.getObject("accessLists"),
     maskinportenClients: config.getObject("maskinportenClients"),
     maskinportenClientKeys: config.getObject("maskinportenClientKeys"),
+    subscriptions: config.getObject("subscriptions"),
   };
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
