@@ -7,6 +7,7 @@ import { accessListImplementation } from "./access-list";
 import { altinnResourceImplementation } from "./altinn-resource";
 import { correspondenceVerificationImplementation } from "./correspondence-verification";
 import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
+import { eventSubscriptionImplementation } from "./event-subscription";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { maskinportenClientImplementation } from "./maskinporten-client";
@@ -25,6 +26,7 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   ResourcePolicy: resourcePolicyImplementation,
   ServiceOwnerPreflight: serviceOwnerPreflightImplementation,
   CorrespondenceVerification: correspondenceVerificationImplementation,
+  EventSubscription: eventSubscriptionImplementation,
 };
 
 let context: ProviderContext | undefined;
