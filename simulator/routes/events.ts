@@ -98,6 +98,36 @@ export const eventsRoutes: RouteModule = (router, ctx) => {
     }),
   );
 
+  // The events themselves (EventsController, generic events): what Correspondence published for a
+  // resource, for a caller with the subscribe scope whom the policy lets subscribe.
+  router.on("GET", "/events/api/v1/events", async (req) => {
+    const claims = await ctx.authenticateAltinn(req);
+    if (!("iss" in claims) && "status" in claims) return claims as SimResponse;
+    const token = claims as JWTPayload;
+    if (!scopesOf(token).includes(SUBSCRIBE_SCOPE)) return empty(403);
+    const resource = req.query.get("resource");
+    const after = req.query.get("after");
+    if (!resource) return jsonText(400, "Resource is required.");
+    if (!after) return jsonText(400, "The 'After' parameter must be defined.");
+    const entity = entityOf(token);
+    if (!entity || !maySubscribe(ctx, entity, resource, undefined)) {
+      return empty(403);
+    }
+    const type = req.query.get("type");
+    const subject = req.query.get("subject");
+    const size = Math.min(Number(req.query.get("size") ?? "50") || 50, 1000);
+    const matching = ctx.state.events.filter(
+      (e) =>
+        e.resource === resource &&
+        (!type || e.type === type) &&
+        (!subject || e.subject === subject),
+    );
+    const start = matching.findIndex((e) => e.id === after) + 1;
+    return json(200, matching.slice(start, start + size), {
+      "content-type": "application/cloudevents+json; charset=utf-8",
+    });
+  });
+
   router.on("GET", `${BASE}/{id}`, (req) =>
     withIdentity(ctx, req, (_claims, entity) => {
       const found = ownSubscription(ctx, req.params.id!, entity);

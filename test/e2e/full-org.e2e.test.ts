@@ -14,6 +14,7 @@ import { DEMO_PRIVATE_KEY, demoStackValues, lastSeq, writes } from "../support/s
 describe("the local stack's full org setup", () => {
   let simulator: Simulator;
   let stack: TestStack;
+  let config: { values: Record<string, unknown>; secrets: Record<string, string> };
 
   beforeAll(async () => {
     simulator = await startSimulator();
@@ -30,7 +31,7 @@ describe("the local stack's full org setup", () => {
       ...s,
       endPoint: String(s.endPoint).replace("http://127.0.0.1:5055", simulator.url),
     }));
-    stack = await TestStack.create({
+    config = {
       values: { ...values, ...demoStackValues(simulator) },
       secrets: {
         maskinportenPrivateKey: DEMO_PRIVATE_KEY,
@@ -39,7 +40,8 @@ describe("the local stack's full org setup", () => {
           "utf8",
         ),
       },
-    });
+    };
+    stack = await TestStack.create(config);
   });
 
   afterAll(async () => {
@@ -88,9 +90,45 @@ describe("the local stack's full org setup", () => {
       },
     });
 
+    // The verification step sent one test message through the chain and the demo webhook got
+    // the validation event and the message's events.
+    expect(
+      Object.values(state.correspondences).map((c) => [c.resourceId, c.recipient]),
+    ).toStrictEqual([
+      ["digdir-iac-demo-melding", "urn:altinn:organization:identifier-no:310654321"],
+    ]);
+    expect(
+      state.webhooks["demo-melding"]!.received.map((r) => (r.body as { type: string }).type),
+    ).toStrictEqual([
+      "platform.events.validatesubscription",
+      "no.altinn.correspondence.correspondenceinitialized",
+      "no.altinn.correspondence.correspondencepublished",
+    ]);
+
     const before = lastSeq(simulator);
     const steps = await stack.previewSteps();
     expect(steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`)).toStrictEqual([]);
     expect(writes(simulator, before)).toStrictEqual([]);
+  });
+
+  it("fails the update with the reason when the policy no longer lets the owner write", async () => {
+    const broken = (config.values.resources as Array<Record<string, unknown>>).map((r) => ({
+      ...r,
+      policy: {
+        rules: [
+          {
+            subjects: [{ role: "DAGL" }, { accessPackage: "ordinaer-post-til-virksomheten" }],
+            actions: ["read"],
+          },
+          { subjects: [{ org: "digdir" }], actions: ["subscribe"] },
+        ],
+        authenticationLevel: 3,
+      },
+    }));
+    await stack.setConfig({ ...config, values: { ...config.values, resources: broken } });
+    const result = await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("verification of digdir-iac-demo-melding failed:");
+    expect(result.output).toMatch(/FAIL policy/);
   });
 });
