@@ -110,9 +110,12 @@ describe("export and adoption of an org's live setup", () => {
       stack.name,
     ]);
     expect(exported.code).toBe(0);
-    expect(exported.stderr).toContain(
-      'note: client altinn-iac-local-provisioner ("altinn-iac-local-provisioner") is left out: it is this stack\'s own provisioning or self-service admin client',
-    );
+    expect(exported.stderr.split("\n")).toStrictEqual([
+      `wrote 1 resource(s), 1 access list(s) and 1 client(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,
+      'note: client altinn-iac-local-provisioner ("altinn-iac local provisioner") is left out: it is this stack\'s own provisioning or self-service admin client',
+      'note: client altinn-iac-local-selfservice ("altinn-iac local self-service admin") is left out: it is this stack\'s own provisioning or self-service admin client',
+      "",
+    ]);
     const config = (
       parse(readFileSync(stack.configFile, "utf8")) as { config: Record<string, unknown> }
     ).config;
@@ -141,9 +144,19 @@ describe("export and adoption of an org's live setup", () => {
       resources.map((r) => [r.identifier, r.adopt, Object.keys(r.policy as object)]),
     ).toStrictEqual([[RESOURCE, true, ["rules", "authenticationLevel"]]]);
 
+    const preview = await stack.pulumiOk(["preview", "--diff"]);
+    // The engine shows the derived input `adopting` as a string, quotes escaped.
+    const adopting = [...preview.stdout.matchAll(/adopting\s*: "(.*)"\s*$/gm)].map((m) =>
+      m[1]!.replace(/\\"/g, '"'),
+    );
+    expect(adopting.sort()).toStrictEqual([
+      `existing access list digdir/${LIST} (name "Mottakere", 2 member(s), 1 resource connection(s)), already as declared: no write`,
+      `existing client ${CLIENT} ("Melding sender"), already as declared: no write`,
+      `existing resource ${RESOURCE} (version 1), already as declared: no write`,
+    ]);
+
     const before = lastSeq(simulator);
-    const up = await stack.up();
-    expect(up.output).toContain("adopting");
+    await stack.up();
     expect(writes(simulator, before)).toStrictEqual([]);
     expect(findResource(simulator.context.state, RESOURCE)!.versions).toHaveLength(1);
     expect(simulator.context.state.accessLists[`digdir/${LIST}`]!.version).toBe(listEtag);
