@@ -23,10 +23,18 @@ export const resources = Object.fromEntries(
 export const accessLists = Object.fromEntries(
   Object.entries(setup.accessLists).map(([id, l]) => [id, { urn: l.accessListUrn }]),
 );
+/** Per subscription name: its Events id and whether its endpoint answered the validation event. */
+export const subscriptions = Object.fromEntries(
+  Object.entries(setup.subscriptions).map(([name, s]) => [
+    name,
+    { id: s.subscriptionId, validated: s.validated },
+  ]),
+);
 /** Per client name: its client_id, the current key's kid and expiry (private keys stay in state). */
 export const maskinportenClients = setup.clients;
 /** What `npm run verify -- --stack <name>` sends with (set altinn-iac:verification). */
-export const verification = verificationOutput(
-  config,
-  Object.entries(setup.keys).map(([name, key]) => ({ name, key })),
-);
+export const verification =
+  verificationOutput(
+    config,
+    Object.entries(setup.keys).map(([name, key]) => ({ name, key })),
+  ) ?? null;

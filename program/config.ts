@@ -133,12 +133,43 @@ const maskinportenClientKeySpec = z
   })
   .strict();
 
+/**
+ * An Altinn Events subscription of the org to one resource's events. Fields are checked by the
+ * EventSubscription provider at preview, naming the property and the fix.
+ */
+const subscriptionSpec = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]*$/,
+        "name is the subscription's stable logical name in lowercase kebab-case, such as melding-read",
+      ),
+    /** The resource identifier (a resource of this stack, or one managed elsewhere). */
+    resource: z.string(),
+    endPoint: z.string(),
+    typeFilter: z.string().optional(),
+    subjectFilter: z.string().optional(),
+    validationWaitSeconds: z.number().optional(),
+    /** Delete the old subscription before creating its replacement (default: create first). */
+    deleteBeforeReplace: z.boolean().optional(),
+  })
+  .strict();
+
 /** The end-to-end verification (`npm run verify`): the client key, the resource, the test recipient. */
 const verificationSpec = z
   .object({
     client: z.string(),
     resource: z.string(),
     recipient: z.union([z.string(), z.number().int().transform(String)]),
+    /**
+     * Also send the test message at every `pulumi up` that changes the resource, its policy, the
+     * client or its keys, failing the update when the chain is broken.
+     * @default false
+     */
+    runOnUp: z.boolean().default(false),
+    /** Verification sends a real message: in prod only with this set. @default false */
+    allowProd: z.boolean().default(false),
   })
   .strict();
 
@@ -177,6 +208,9 @@ export const stackConfigSchema = z
     }),
     maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
       message: "each entry needs its own name",
+    }),
+    subscriptions: z.array(subscriptionSpec).default([]).refine(uniqueNames, {
+      message: "each subscription needs its own name",
     }),
     verification: verificationSpec.optional(),
   })
@@ -283,6 +317,7 @@ function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
     accessLists: accessListSpec,
     maskinportenClients: maskinportenClientSpec,
     maskinportenClientKeys: maskinportenClientKeySpec,
+    subscriptions: subscriptionSpec,
   };
   const shape = shapes[String(path[0])];
   return shape ? Object.keys(shape.shape) : Object.keys(stackConfigSchema.shape);

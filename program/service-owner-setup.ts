@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessList, accessListModeWarnings } from "../providers/access-list";
 import { AltinnResource, type AltinnResourceArgs } from "../providers/altinn-resource";
 import { ACCESS_LIST_SCOPES } from "../providers/api/access-lists";
+import { EVENTS_SCOPES } from "../providers/api/events";
 import { RESOURCE_WRITE_SCOPES } from "../providers/api/resource-registry";
 import { MaskinportenClient } from "../providers/maskinporten-client";
 import {
@@ -11,14 +12,20 @@ import {
 import { ResourceAccessListMode } from "../providers/resource-access-list-mode";
 import { type ResourcePolicy } from "../providers/resource-policy";
 import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
+import { CorrespondenceVerification } from "../providers/correspondence-verification";
+import { canonicalJson } from "../providers/lib/check";
 import { configWarnings, type StackConfig } from "./config";
+import { eventSubscriptions } from "./event-subscriptions";
 import { resourcePolicies } from "./resource-policies";
+import type { EventSubscription } from "../providers/event-subscription";
 
 /**
  * One org's Correspondence setup in one environment, wired in the order Altinn needs:
  *
  *   preflight -> resource -> policy -> access lists and connections -> accessListMode
+ *                         policy -> Events subscriptions (Events asks the policy)
  *   preflight -> Maskinporten client -> keys
+ *   everything -> verification (when `verification.runOnUp`)
  *
  * A resource is created before its policy (the upload answers 400 "Unknown resource" otherwise),
  * lists after their resources (a connection to a missing resource is 400 RR-00002), and access-list
@@ -44,6 +51,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
   readonly policies: Record<string, ResourcePolicy>;
   readonly accessLists: Record<string, AccessList> = {};
   readonly clients: Record<string, ClientOutputs> = {};
+  readonly subscriptions: Record<string, EventSubscription> = {};
   /** The key set of each client, by client name. */
   readonly keys: Record<string, MaskinportenClientKey> = {};
   readonly preflight?: ServiceOwnerPreflight;
@@ -118,16 +126,16 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       return list;
     });
 
-    for (const spec of config.resources.filter(enablesAccessLists)) {
+    const modes = config.resources.filter(enablesAccessLists).map((spec) => {
       const connected = lists.filter((_list, i) =>
         config.accessLists[i]!.resources.some((r) => r.identifier === spec.identifier),
       );
-      new ResourceAccessListMode(
+      return new ResourceAccessListMode(
         `${spec.identifier}-access-list-mode`,
         { resourceIdentifier: spec.identifier, mode: "Enabled" },
         { ...child, dependsOn: [this.resources[spec.identifier]!, ...connected] },
       );
-    }
+    });
     for (const warning of accessListModeWarnings({
       resources: config.resources,
       accessLists: config.accessLists.map((list) => ({
@@ -171,6 +179,53 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       this.clients[clientName] = clientOutputs(key);
     }
 
+    for (const { name: subscriptionName, subscription } of eventSubscriptions(
+      config,
+      new Map(Object.entries(this.resources)),
+      new Map(Object.entries(this.policies)),
+      child,
+    )) {
+      this.subscriptions[subscriptionName] = subscription;
+    }
+
+    const verification = config.verification;
+    if (verification?.runOnUp) {
+      const key = this.keys[verification.client];
+      const spec = config.resources.find((r) => r.identifier === verification.resource);
+      if (key && spec) {
+        new CorrespondenceVerification(
+          `${verification.resource}-verification`,
+          {
+            orgCode: config.org.code,
+            resourceId: verification.resource,
+            clientId: key.clientId,
+            keyId: key.keyId,
+            privateKeyPem: key.privateKeyPem.apply((pem) => pem ?? ""),
+            recipient: verification.recipient,
+            // The declared content of what the message passes through: a change sends again.
+            triggers: [
+              canonicalJson(spec),
+              canonicalJson(
+                config.maskinportenClients.find((c) => c.name === verification.client) ?? {},
+              ),
+            ],
+            allowProd: verification.allowProd,
+          },
+          {
+            parent: this,
+            dependsOn: [
+              ...Object.values(this.resources),
+              ...Object.values(this.policies),
+              ...Object.values(this.accessLists),
+              ...modes,
+              ...Object.values(this.keys),
+              ...Object.values(this.subscriptions),
+            ],
+          },
+        );
+      }
+    }
+
     this.registerOutputs({});
   }
 }
@@ -194,5 +249,6 @@ export function provisioningScopes(config: StackConfig): string[] {
   ) {
     ACCESS_LIST_SCOPES.forEach((s) => scopes.add(s));
   }
+  if (config.subscriptions.length > 0) EVENTS_SCOPES.forEach((s) => scopes.add(s));
   return [...scopes].sort();
 }

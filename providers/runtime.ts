@@ -5,7 +5,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { accessListImplementation } from "./access-list";
 import { altinnResourceImplementation } from "./altinn-resource";
+import { correspondenceVerificationImplementation } from "./correspondence-verification";
 import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
+import { eventSubscriptionImplementation } from "./event-subscription";
 import { createContext, type ProviderContext } from "./lib/context";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { maskinportenClientImplementation } from "./maskinporten-client";
@@ -23,6 +25,8 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   MaskinportenClientKey: maskinportenClientKeyImplementation,
   ResourcePolicy: resourcePolicyImplementation,
   ServiceOwnerPreflight: serviceOwnerPreflightImplementation,
+  CorrespondenceVerification: correspondenceVerificationImplementation,
+  EventSubscription: eventSubscriptionImplementation,
 };
 
 let context: ProviderContext | undefined;

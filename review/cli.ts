@@ -6,6 +6,7 @@
  *   npm run --silent review -- preview.jsonl --stack test > comment.md
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parsePreview, renderSummary } from "./preview-summary";
 
 function main(argv: string[]): number {
@@ -18,7 +19,11 @@ function main(argv: string[]): number {
     );
     return 2;
   }
-  const text = readFileSync(file === "-" ? 0 : file, "utf8");
+  // npm runs scripts from the package root; INIT_CWD is where the user typed the command.
+  const text = readFileSync(
+    file === "-" ? 0 : resolve(process.env.INIT_CWD ?? process.cwd(), file),
+    "utf8",
+  );
   process.stdout.write(renderSummary(parsePreview(text), { stack }));
   return 0;
 }

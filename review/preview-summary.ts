@@ -37,6 +37,9 @@ const SET_FIELDS: Record<
 
 const IGNORED_INPUTS = new Set(["__provider"]);
 
+/** Fields shown through a derived field instead (a policy's rules in words). */
+const SHOWN_THROUGH: Record<string, string[]> = { ResourcePolicy: ["policy", "xml"] };
+
 export function orgNumberOf(member: string): string {
   const match = /^urn:altinn:organization:identifier-no:(\d{9})$/.exec(member);
   return match ? match[1]! : member;
@@ -212,8 +215,9 @@ function detailLines(change: PlannedChange): string[] {
     for (const item of added) lines.push(`  - added ${noun}: ${render(item)}`);
     for (const item of removed) lines.push(`  - removed ${noun}: ${render(item)}`);
   }
+  const skipped = [...Object.keys(setFields), ...(SHOWN_THROUGH[change.type] ?? [])];
   for (const f of fieldChanges(change.oldInputs, change.newInputs)) {
-    if (Object.keys(setFields).includes(f.path.split(/[.[]/)[0]!)) continue;
+    if (skipped.includes(f.path.split(/[.[]/)[0]!)) continue;
     lines.push(`- \`${f.path}\`: ${show(f.before)} → ${show(f.after)}`);
   }
   return lines;

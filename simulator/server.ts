@@ -7,10 +7,12 @@ import { accessListRoutes } from "./routes/access-lists";
 import { adminRoutes } from "./routes/admin";
 import { authenticationRoutes } from "./routes/authentication";
 import { correspondenceRoutes } from "./routes/correspondence";
+import { eventsRoutes } from "./routes/events";
 import { maskinportenRoutes } from "./routes/maskinporten";
 import { policyRoutes } from "./routes/policy";
 import { resourceRegistryRoutes } from "./routes/resource-registry";
 import { selfServiceRoutes } from "./routes/self-service";
+import { webhookRoutes } from "./routes/webhooks";
 import { empty, readBody, Router, send, text, type SimRequest, type SimResponse } from "./router";
 import { initialState, type SimState } from "./state";
 import { bearer, SimulatorKeys, verifyJwt } from "./tokens";
@@ -77,6 +79,8 @@ const ROUTE_MODULES: RouteModule[] = [
   selfServiceRoutes,
   policyRoutes,
   correspondenceRoutes,
+  eventsRoutes,
+  webhookRoutes,
 ];
 
 export interface Simulator {
@@ -154,7 +158,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         body,
         origin,
       };
-      const api = !url.pathname.startsWith("/__admin");
+      // The demo webhook receiver stands for the service owner's own endpoint, not an Altinn API.
+      const api = !url.pathname.startsWith("/__admin") && !url.pathname.startsWith("/webhooks/");
       const log = (status: number) => {
         if (!api) return;
         calls.push({

@@ -139,6 +139,8 @@ export interface SimState {
    * in tt02) by organisation number or national identity number.
    */
   parties: Record<string, SimParty>;
+  /** The demo webhook receivers (`/webhooks/{name}`), by name. */
+  webhooks: Record<string, SimWebhook>;
   /** jti values already used, with their expiry (epoch seconds). */
   usedJtis: Record<string, number>;
   /** Added to the wall clock; tests move time forward without waiting. */
@@ -189,6 +191,24 @@ export const TEST_PARTIES: Record<string, SimParty> = {
   "310654321": { partyId: 51000001, name: "SYNTETISK MOTTAKER AS", type: "organization" },
   "311987654": { partyId: 51000002, name: "TESTBEDRIFT MELDING AS", type: "organization" },
 };
+
+/**
+ * A webhook receiver of the local demo: it answers `status` to every POST and records what came,
+ * so the demo stack's subscription gets validated and later events can be looked at.
+ */
+export interface SimWebhook {
+  /** What the receiver answers; 200 unless a test makes it refuse (`PUT /__admin/webhooks/{name}`). */
+  status: number;
+  received: SimWebhookReceipt[];
+}
+
+export interface SimWebhookReceipt {
+  receivedAt: string;
+  /** The cloud event as posted (parsed JSON, or the text when it was not JSON). */
+  body: unknown;
+  /** The status the receiver answered. */
+  status: number;
+}
 
 export const DEMO_ORG = "digdir";
 export const DEMO_ORGNR = "991825827";
@@ -291,6 +311,7 @@ export function initialState(now: Date = new Date()): SimState {
     deliveries: [],
     correspondences: {},
     parties: structuredClone(TEST_PARTIES),
+    webhooks: {},
     usedJtis: {},
     clockOffsetMs: 0,
   };

@@ -9,7 +9,8 @@ export type ProviderKind =
   | "MaskinportenClient"
   | "MaskinportenClientKey"
   | "EventSubscription"
-  | "ServiceOwnerPreflight";
+  | "ServiceOwnerPreflight"
+  | "CorrespondenceVerification";
 
 /**
  * The provider object Pulumi serializes into state for every dynamic resource.

@@ -2,6 +2,8 @@ import { FaultInjector, type FaultPlan } from "../faults";
 import { empty, json, readJson, text } from "../router";
 import type { RouteModule } from "../server";
 import { registerAccessListAdmin } from "./access-lists";
+import { registerEventsAdmin } from "./events";
+import { registerWebhookAdmin } from "./webhooks";
 import { grantScopes, initialState, type SimClient, type SimJwk, type SimOrg } from "../state";
 
 /**
@@ -112,4 +114,6 @@ export const adminRoutes: RouteModule = (router, ctx) => {
   });
 
   registerAccessListAdmin(router, ctx);
+  registerEventsAdmin(router, ctx);
+  registerWebhookAdmin(router, ctx);
 };

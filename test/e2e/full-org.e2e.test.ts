@@ -25,6 +25,11 @@ describe("the local stack's full org setup", () => {
       if (value && typeof value === "object" && "secure" in value) continue;
       values[key.replace(/^altinn-iac:/, "")] = value;
     }
+    // The demo's webhook receiver lives in the simulator: point the subscription at this one.
+    values.subscriptions = (values.subscriptions as Array<Record<string, unknown>>).map((s) => ({
+      ...s,
+      endPoint: String(s.endPoint).replace("http://127.0.0.1:5055", simulator.url),
+    }));
     stack = await TestStack.create({
       values: { ...values, ...demoStackValues(simulator) },
       secrets: {
@@ -63,8 +68,19 @@ describe("the local stack's full org setup", () => {
 
     const outputs = await stack.outputs();
     expect(Object.keys(outputs).sort()).toStrictEqual(
-      ["accessLists", "environment", "maskinportenClients", "org", "resources"].sort(),
+      [
+        "accessLists",
+        "environment",
+        "maskinportenClients",
+        "org",
+        "resources",
+        "subscriptions",
+        "verification",
+      ].sort(),
     );
+    expect(outputs.subscriptions).toStrictEqual({
+      "demo-melding-events": { id: 1, validated: true },
+    });
     expect(outputs.resources).toStrictEqual({
       "digdir-iac-demo-melding": {
         urn: "urn:altinn:resource:digdir-iac-demo-melding",

@@ -54,13 +54,20 @@ describe("the committed stack files", () => {
       `ResourceAccessListMode ${resource}-access-list-mode parent=mock-org after=${resource},${list}`,
       "MaskinportenClient melding-sender parent=mock-org after=digdir-preflight",
       "MaskinportenClientKey melding-sender-key parent=mock-org",
+      ...(stack === "local"
+        ? [
+            `EventSubscription demo-melding-events parent=mock-org after=${resource},${resource}-policy`,
+          ]
+        : []),
     ]);
     expect(inputsOf(resources, "digdir-preflight")).toStrictEqual({
       orgCode: "digdir",
       orgNumber: "991825827",
       scopes: [
+        ...(stack === "local" ? ["altinn:events.subscribe"] : []),
         "altinn:resourceregistry/accesslist.write",
         "altinn:resourceregistry/resource.write",
+        ...(stack === "local" ? ["altinn:serviceowner"] : []),
       ],
       selfService: true,
     });

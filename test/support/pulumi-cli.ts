@@ -14,7 +14,8 @@ export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 // A real-engine run takes seconds to a minute on a busy 2-core machine; the unit-test default
 // (30 s) would cut one off mid-update and leave its stack locked.
-jest.setTimeout(600_000);
+// (The helper is also used outside jest, by fixture-recording scripts.)
+if (typeof jest !== "undefined") jest.setTimeout(600_000);
 
 /**
  * The directory of the engine scripts/install-engine.sh builds. It is put first on PATH for the

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import { policySchema, type Policy } from "../policies/model";
+import { readPolicy } from "../policies/parse";
+import { ownerSubscribeFailure } from "../policies/subscribe-preflight";
+import { correspondencePolicy } from "../policies/templates";
+import { EventSubscription } from "../providers/event-subscription";
+import type { PolicySpec, StackConfig } from "./config";
+
+/**
+ * The EventSubscription of every `subscriptions` entry. A subscription to a resource of this stack
+ * takes the resource's URN output and depends on the resource and its policy (Events asks the
+ * policy whether the owner may subscribe, so the policy must be uploaded first); a subscription to
+ * a resource managed elsewhere names it by URN.
+ */
+export function eventSubscriptions(
+  config: StackConfig,
+  /** The AltinnResource of each entry in `config.resources`, by identifier. */
+  resources: ReadonlyMap<string, pulumi.Resource & { resourceUrn: pulumi.Output<string> }>,
+  /** The ResourcePolicy of each resource entry that declares a policy, by identifier. */
+  policies: ReadonlyMap<string, pulumi.Resource>,
+  opts: pulumi.CustomResourceOptions = {},
+): Array<{ name: string; subscription: EventSubscription }> {
+  const failures = subscriptionPreflight(config);
+  if (failures.length > 0) {
+    // A RunError ends the program with its message alone (no stack trace): this is the user's fix.
+    throw new pulumi.RunError(
+      `altinn-iac:subscriptions cannot work with the declared policies:\n${failures.map((f) => `  ${f}`).join("\n")}`,
+    );
+  }
+  return config.subscriptions.map((spec) => {
+    const resource = resources.get(spec.resource);
+    const policy = policies.get(spec.resource);
+    const subscription = new EventSubscription(
+      spec.name,
+      {
+        endPoint: spec.endPoint,
+        resourceFilter: resource?.resourceUrn ?? `urn:altinn:resource:${spec.resource}`,
+        ...(spec.subjectFilter !== undefined ? { subjectFilter: spec.subjectFilter } : {}),
+        ...(spec.typeFilter !== undefined ? { typeFilter: spec.typeFilter } : {}),
+        ...(spec.validationWaitSeconds !== undefined
+          ? { validationWaitSeconds: spec.validationWaitSeconds }
+          : {}),
+      },
+      {
+        ...opts,
+        dependsOn: [resource, policy].filter((r): r is NonNullable<typeof r> => r !== undefined),
+        ...(spec.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      },
+    );
+    return { name: spec.name, subscription };
+  });
+}
+
+/**
+ * For each subscription to a resource whose policy this stack declares: the reason Events would
+ * refuse it, naming the rule to add. Policies that do not parse are left to the ResourcePolicy
+ * provider, which reports them on their own property.
+ */
+export function subscriptionPreflight(config: StackConfig): string[] {
+  const owner = config.org.code;
+  return config.subscriptions.flatMap((spec) => {
+    const declared = config.resources.find((r) => r.identifier === spec.resource)?.policy;
+    const policy = declared && declaredPolicy(declared, spec.resource, owner);
+    const failure = policy && ownerSubscribeFailure(policy, { resourceId: spec.resource, owner });
+    return failure ? [`subscription ${spec.name}: ${failure}`] : [];
+  });
+}
+
+/** The policy a resource entry declares, as the ResourcePolicy will upload it. */
+export function declaredPolicy(
+  spec: PolicySpec,
+  resourceId: string,
+  owner: string,
+): Policy | undefined {
+  switch (spec.form) {
+    case "template": {
+      const { form: _form, template: _template, ...options } = spec;
+      return correspondencePolicy(owner, options);
+    }
+    case "rules": {
+      const { form: _form, ...rules } = spec;
+      const parsed = policySchema.safeParse(rules);
+      return parsed.success ? parsed.data : undefined;
+    }
+    case "xml":
+      return readPolicy(spec.xml, { resourceId }).policy;
+  }
+}

@@ -1,0 +1,116 @@
+import type { ProviderContext } from "../lib/context";
+import { send } from "../lib/http";
+
+/**
+ * Altinn Events subscriptions (../shared/docs/altinn-apis.md section 5). Every call takes an
+ * Altinn token with `altinn:events.subscribe`, and `altinn:serviceowner` so the exchanged token
+ * carries `urn:altinn:org` and the subscription is filed under `/org/{code}` (without it the
+ * consumer is `/organisation/{orgnr}`, which only the same kind of token can read or delete).
+ */
+
+export const EVENTS_SCOPES = ["altinn:events.subscribe", "altinn:serviceowner"] as const;
+
+/** What altinn-iac sends: never sourceFilter or alternativeSubjectFilter (apps only, 400 else). */
+export interface SubscriptionRequest {
+  endPoint: string;
+  resourceFilter: string;
+  subjectFilter?: string;
+  typeFilter?: string;
+}
+
+/** The Subscription as the API returns it (Subscription.cs); unset filters are null. */
+export interface SubscriptionDto {
+  id: number;
+  endPoint: string;
+  sourceFilter?: string | null;
+  resourceFilter?: string | null;
+  subjectFilter?: string | null;
+  alternativeSubjectFilter?: string | null;
+  typeFilter?: string | null;
+  consumer: string;
+  createdBy: string;
+  created: string;
+  validated: boolean;
+  includeSubunits?: boolean | null;
+}
+
+function base(ctx: ProviderContext): string {
+  return `${ctx.settings.endpoints.platform}/events/api/v1/subscriptions`;
+}
+
+function token(ctx: ProviderContext): () => Promise<string> {
+  return () => ctx.tokens.altinnToken(EVENTS_SCOPES);
+}
+
+export async function createSubscription(
+  ctx: ProviderContext,
+  request: SubscriptionRequest,
+): Promise<SubscriptionDto> {
+  const response = await send({
+    service: "Altinn Events",
+    operation: `subscribe to ${request.resourceFilter}`,
+    method: "POST",
+    url: base(ctx),
+    body: request,
+    token: token(ctx),
+    retry: ctx.settings.retry,
+    // Events returns the existing subscription for an identical request, so a repeat is harmless.
+    safeToRetry: async () => true,
+    fixFor: (status, detail) => createFix(request, status, detail),
+  });
+  return response.data as SubscriptionDto;
+}
+
+function createFix(
+  request: SubscriptionRequest,
+  status: number,
+  detail: string,
+): string | undefined {
+  const resourceId = request.resourceFilter.replace(/^urn:altinn:resource:/, "");
+  if (status === 403 && /Not authorized to create a subscription/i.test(detail)) {
+    return `the policy of resource ${resourceId} must let the service owner subscribe: add a rule { subjects: [{ org: "<your org code>" }], actions: ["subscribe"] } (the correspondence template has it), and give the EventSubscription dependsOn the ResourcePolicy`;
+  }
+  if (status === 403) {
+    return `the Maskinporten client needs the scope altinn:events.subscribe (and altinn:serviceowner): add them to the client and request access to them for your organisation`;
+  }
+  return undefined;
+}
+
+/** The subscription, or undefined when it no longer exists. */
+export async function getSubscription(
+  ctx: ProviderContext,
+  id: string,
+): Promise<SubscriptionDto | undefined> {
+  const response = await send({
+    service: "Altinn Events",
+    operation: `read subscription ${id}`,
+    method: "GET",
+    url: `${base(ctx)}/${encodeURIComponent(id)}`,
+    token: token(ctx),
+    accept: [404],
+    retry: ctx.settings.retry,
+    fixFor: (status) => (status === 403 ? ownerFix(id) : undefined),
+  });
+  return response.status === 404 ? undefined : (response.data as SubscriptionDto);
+}
+
+export async function deleteSubscription(
+  ctx: ProviderContext,
+  id: string,
+): Promise<"deleted" | "absent"> {
+  const response = await send({
+    service: "Altinn Events",
+    operation: `delete subscription ${id}`,
+    method: "DELETE",
+    url: `${base(ctx)}/${encodeURIComponent(id)}`,
+    token: token(ctx),
+    accept: [404],
+    retry: ctx.settings.retry,
+    fixFor: (status) => (status === 403 ? ownerFix(id) : undefined),
+  });
+  return response.status === 404 ? "absent" : "deleted";
+}
+
+function ownerFix(id: string): string {
+  return `subscription ${id} was created by another identity (Events lets only its creator read or delete it): use the Maskinporten client of the org that created it, with altinn:serviceowner so it acts as /org/<code>`;
+}

@@ -1,0 +1,118 @@
+/**
+ * CorrespondenceVerification: the end-to-end check of verify/verify.ts as a step of `pulumi up`.
+ * It manages no remote object: create and update run the verification (a Maskinporten token with
+ * the created client's key, a test message through Correspondence with an idempotentKey, its
+ * status, the policy's grants, the Events subscriptions) and fail the update with the report
+ * when a check fails. It runs again whenever one of its triggers changes: the resource's and the
+ * policy's declared content, the client, or its key.
+ *
+ * Why not `@pulumi/command`'s `local.Command`: its provider plugin is not served by the Go module
+ * proxy this project can reach (github.com/pulumi/pulumi-command/provider@v1.2.1: 404), so it
+ * cannot be installed offline. A dynamic resource runs the same code with the same credentials.
+ *
+ * Production: never sends unless `allowProd` is set.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { verify } from "../verify/verify";
+import { checkWithSchema, jsonEqual, userInputs } from "./lib/check";
+import type { ProviderImplementation } from "./lib/provider";
+import { runtimeProvider } from "./lib/shell";
+import type { Inputs } from "./lib/types";
+
+export const verificationInputsSchema = z
+  .object({
+    orgCode: z.string(),
+    resourceId: z.string(),
+    clientId: z.string(),
+    keyId: z.string(),
+    /** The client's private key (a secret input, so it is encrypted in state). */
+    privateKeyPem: z.string(),
+    recipient: z.string(),
+    /** What the verification depends on: a change to any of them runs it again. */
+    triggers: z.array(z.string()),
+    allowProd: z.boolean().default(false),
+  })
+  .strict();
+
+export type VerificationInputs = z.output<typeof verificationInputsSchema>;
+export type VerificationArgs = Inputs<z.input<typeof verificationInputsSchema>>;
+
+export const correspondenceVerificationImplementation: ProviderImplementation = {
+  async check(_ctx, _olds, news) {
+    return checkWithSchema(verificationInputsSchema, news);
+  },
+
+  async diff(_ctx, _id, olds, news) {
+    const keys = Object.keys(verificationInputsSchema.shape);
+    const changed = keys.filter((k) => !jsonEqual(olds[k], news[k]));
+    return { changes: changed.length > 0, replaces: [] };
+  },
+
+  async create(ctx, props) {
+    const outs = await run(ctx, userInputs(props) as VerificationInputs);
+    return { id: `${String(props.resourceId)}-verification`, outs };
+  },
+
+  async read(_ctx, id, props) {
+    return { id, props };
+  },
+
+  async update(ctx, _id, _olds, news) {
+    return { outs: await run(ctx, userInputs(news) as VerificationInputs) };
+  },
+
+  async delete() {
+    // Nothing remote: the test messages stay in the recipient's inbox, as they would by hand.
+  },
+};
+
+async function run(
+  ctx: Parameters<ProviderImplementation["create"]>[0],
+  inputs: VerificationInputs,
+): Promise<Record<string, unknown>> {
+  const report = await verify(
+    {
+      environment: ctx.settings.environment,
+      endpoints: ctx.settings.endpoints,
+      orgCode: inputs.orgCode,
+      resourceId: inputs.resourceId,
+      credentials: {
+        clientId: inputs.clientId,
+        keyId: inputs.keyId,
+        privateKey: inputs.privateKeyPem,
+      },
+      recipient: inputs.recipient,
+    },
+    { allowProd: inputs.allowProd, log: (line) => ctx.warn(line) },
+  );
+  const lines = report.checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
+  if (!report.ok)
+    throw new Error(`verification of ${inputs.resourceId} failed:\n${lines.join("\n")}`);
+  return {
+    ...inputs,
+    verifiedAt: new Date(ctx.now()).toISOString(),
+    correspondenceId: report.correspondenceId ?? "",
+    checks: lines,
+  };
+}
+
+/** Sends a test message through the whole chain at `up`, again when its triggers change. */
+export class CorrespondenceVerification extends pulumi.dynamic.Resource {
+  declare readonly verifiedAt: pulumi.Output<string>;
+  declare readonly correspondenceId: pulumi.Output<string>;
+  declare readonly checks: pulumi.Output<string[]>;
+
+  constructor(name: string, args: VerificationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      correspondenceVerificationProvider,
+      name,
+      { ...args, verifiedAt: undefined, correspondenceId: undefined, checks: undefined },
+      { ...opts, additionalSecretOutputs: ["privateKeyPem"] },
+      "altinn",
+      "CorrespondenceVerification",
+    );
+  }
+}
+
+const correspondenceVerificationProvider = runtimeProvider("CorrespondenceVerification");

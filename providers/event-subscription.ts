@@ -1,0 +1,411 @@
+/**
+ * EventSubscription: an Altinn Events subscription of the service owner to the events of one of
+ * its resources (Correspondence's `no.altinn.correspondence.*`). ../shared/docs/altinn-apis.md
+ * section 5; providers/api/events.ts.
+ *
+ * | step    | HTTP                                                                          |
+ * |---------|-------------------------------------------------------------------------------|
+ * | create  | POST /events/api/v1/subscriptions; then GET /subscriptions/{id} until validated |
+ * |         | (bounded by validationWaitSeconds)                                            |
+ * | read    | GET /subscriptions/{id}; 404 -> gone                                          |
+ * | update  | none remote: only validationWaitSeconds, which is this tool's own setting     |
+ * | delete  | DELETE /subscriptions/{id}; 404 -> done                                       |
+ *
+ * id: the number Events gives the subscription. Events has no update, so a change of endPoint,
+ * resourceFilter, subjectFilter or typeFilter replaces it, and the replacement has a new id. The
+ * engine creates the new one before deleting the old one (no gap in deliveries) unless the
+ * resource sets `deleteBeforeReplace`. A create with the filters of an existing subscription of
+ * the same org returns that one (Events' POST is idempotent), so a re-run after a failed step
+ * takes over what the first run made instead of making a twin.
+ *
+ * Only what Events accepts for a resource that is not an app is sent: never sourceFilter or
+ * alternativeSubjectFilter (400 for such resources). A subscription delivers nothing until its
+ * endpoint answers the `platform.events.validatesubscription` event with 2xx; `validated` says
+ * whether it has, and `pulumi refresh` updates it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { closest } from "../policies/findings";
+import { IDENTIFIER_PATTERN } from "./altinn-resource";
+import * as events from "./api/events";
+import {
+  checkWithSchema,
+  containsUnknown,
+  jsonEqual,
+  userInputs,
+  type CheckFailure,
+} from "./lib/check";
+import type { ProviderContext } from "./lib/context";
+import { isLoopbackHost, type EnvironmentName } from "./lib/environments";
+import type { ProviderImplementation } from "./lib/provider";
+import { runtimeProvider } from "./lib/shell";
+import type { Inputs } from "./lib/types";
+
+/**
+ * The event types Correspondence publishes: `no.altinn.correspondence.` and the lower-cased name
+ * of its AltinnEventType (altinn-correspondence AltinnEventBus).
+ */
+export const CORRESPONDENCE_EVENT_TYPES = [
+  "no.altinn.correspondence.attachmentinitialized",
+  "no.altinn.correspondence.attachmentuploadprocessing",
+  "no.altinn.correspondence.attachmentpublished",
+  "no.altinn.correspondence.attachmentuploadfailed",
+  "no.altinn.correspondence.attachmentpurged",
+  "no.altinn.correspondence.attachmentdownloaded",
+  "no.altinn.correspondence.attachmentexpired",
+  "no.altinn.correspondence.correspondenceinitialized",
+  "no.altinn.correspondence.correspondencepublished",
+  "no.altinn.correspondence.correspondencearchived",
+  "no.altinn.correspondence.correspondencepurged",
+  "no.altinn.correspondence.correspondencepublishfailed",
+  "no.altinn.correspondence.correspondencereceiverread",
+  "no.altinn.correspondence.correspondencereceiverconfirmed",
+  "no.altinn.correspondence.correspondencereceiverreplied",
+  "no.altinn.correspondence.correspondencereceiverneverconfirmed",
+  "no.altinn.correspondence.correspondencereceiverreserved",
+  "no.altinn.correspondence.correspondencereceiverneverread",
+  "no.altinn.correspondence.notificationcreated",
+  "no.altinn.correspondence.correspondencenotificationcreationfailed",
+  "no.altinn.correspondence.correspondencenotificationfailed",
+  "no.altinn.correspondence.correspondencenotificationallfailed",
+  "no.altinn.correspondence.correspondencenotificationdelivered",
+  "no.altinn.correspondence.correspondencenotificationreminderdelivered",
+] as const;
+
+export type CorrespondenceEventType = (typeof CORRESPONDENCE_EVENT_TYPES)[number];
+
+const CORRESPONDENCE_TYPE_PREFIX = "no.altinn.correspondence.";
+const RESOURCE_URN_PREFIX = "urn:altinn:resource:";
+
+export const eventSubscriptionInputsSchema = z
+  .object({
+    /** Where Events POSTs the events: https (http only to a loopback host in the local stack). */
+    endPoint: z.string(),
+    /** The resource whose events to receive: `urn:altinn:resource:<identifier>`. */
+    resourceFilter: z.string(),
+    /** Only events about this party, such as `urn:altinn:organization:identifier-no:<orgnr>`. */
+    subjectFilter: z.string().optional(),
+    /** Only events of this one type, such as `no.altinn.correspondence.correspondencereceiverread`. */
+    typeFilter: z.string().optional(),
+    /**
+     * How long create waits for the endpoint to answer Events' validation event.
+     * @default 30 (seconds); 0 does not wait
+     */
+    validationWaitSeconds: z
+      .number()
+      .int("validationWaitSeconds is a whole number of seconds")
+      .min(0, "validationWaitSeconds is 0 (do not wait) to 300 seconds")
+      .max(300, "validationWaitSeconds is 0 (do not wait) to 300 seconds")
+      .default(30),
+  })
+  .strict();
+
+export type EventSubscriptionInputs = z.output<typeof eventSubscriptionInputsSchema>;
+
+/** What a program passes; typeFilter offers the correspondence event types. */
+export type EventSubscriptionArgs = Inputs<
+  Omit<z.input<typeof eventSubscriptionInputsSchema>, "typeFilter"> & {
+    typeFilter?: CorrespondenceEventType | (string & NonNullable<unknown>);
+  }
+>;
+
+export interface EventSubscriptionOutputs extends EventSubscriptionInputs {
+  /** The number Events gave the subscription (the resource id as a number). */
+  subscriptionId: number;
+  /** Whether the endpoint has answered Events' validation event; nothing is delivered before. */
+  validated: boolean;
+  /** Who the subscription belongs to, such as `/org/digdir`. */
+  consumer: string;
+  created: string;
+}
+
+/** The properties Events stores: a change of any of them is a new subscription. */
+export const EVENT_SUBSCRIPTION_REPLACE_ON = [
+  "endPoint",
+  "resourceFilter",
+  "subjectFilter",
+  "typeFilter",
+] as const;
+
+const MANAGED_FIELDS = Object.keys(eventSubscriptionInputsSchema.shape) as Array<
+  keyof EventSubscriptionInputs
+>;
+
+/** Filters Events accepts only for Altinn apps; for any other resource they are a 400. */
+const APP_ONLY_FILTERS = ["sourceFilter", "alternativeSubjectFilter"] as const;
+
+/** Validation beyond the schema, for the properties that are known (preview may not know all). */
+export function validateSubscription(
+  inputs: Partial<Record<keyof EventSubscriptionInputs, unknown>>,
+  environment: EnvironmentName,
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const known = (value: unknown): value is string =>
+    typeof value === "string" && !containsUnknown(value);
+  if (known(inputs.endPoint)) {
+    const reason = endPointProblem(inputs.endPoint, environment);
+    if (reason) failures.push({ property: "endPoint", reason });
+  }
+  if (known(inputs.resourceFilter)) {
+    const reason = resourceFilterProblem(inputs.resourceFilter);
+    if (reason) failures.push({ property: "resourceFilter", reason });
+  }
+  if (known(inputs.subjectFilter) && !/^\S+$/.test(inputs.subjectFilter)) {
+    failures.push({
+      property: "subjectFilter",
+      reason:
+        inputs.subjectFilter.trim() === ""
+          ? "an empty subjectFilter matches no event: leave it out to receive events about every party"
+          : `"${inputs.subjectFilter}" has spaces; Events compares the whole text, so it would match no event: write the party URN, such as "urn:altinn:organization:identifier-no:991825827"`,
+    });
+  }
+  if (known(inputs.typeFilter)) {
+    const reason = typeFilterProblem(inputs.typeFilter);
+    if (reason) failures.push({ property: "typeFilter", reason });
+  }
+  return failures;
+}
+
+function endPointProblem(value: string, environment: EnvironmentName): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not an absolute URL: give the https URL Events should POST the events to, such as "https://example.org/altinn/events"`;
+  }
+  if (url.protocol === "https:") return undefined;
+  const shown = describeEndPoint(value);
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) {
+    return environment === "local"
+      ? undefined
+      : `${shown} is a loopback address, which Altinn Events in the ${environment} environment cannot reach: give a public https URL (http to 127.0.0.1 is only for the local simulator)`;
+  }
+  return `${shown} must use https: Altinn Events pushes events only to https endpoints with a publicly trusted certificate (http is allowed only to a loopback host in the local stack)`;
+}
+
+function resourceFilterProblem(value: string): string | undefined {
+  const example = IDENTIFIER_PATTERN.test(value)
+    ? `"${RESOURCE_URN_PREFIX}${value}"`
+    : `"${RESOURCE_URN_PREFIX}digdir-melding"`;
+  if (!value.startsWith(RESOURCE_URN_PREFIX)) {
+    return `"${value}" is not a resource URN: write ${RESOURCE_URN_PREFIX}<resource identifier>, such as ${example} (an AltinnResource's resourceUrn output)`;
+  }
+  const id = value.slice(RESOURCE_URN_PREFIX.length);
+  if (id.startsWith("app_")) {
+    return `"${value}" is an Altinn app: app subscriptions need a sourceFilter, which EventSubscription does not manage; subscribe to a resource such as a correspondence resource`;
+  }
+  if (!IDENTIFIER_PATTERN.test(id)) {
+    return `"${id}" is not a resource identifier (lowercase a-z, 0-9, "_" and "-", at least 4 characters), so Events would refuse the filter: write ${example}`;
+  }
+  return undefined;
+}
+
+function typeFilterProblem(value: string): string | undefined {
+  if (value.trim() === "") {
+    return "an empty typeFilter matches no event: leave it out to receive every event type";
+  }
+  const known = CORRESPONDENCE_EVENT_TYPES as readonly string[];
+  const correspondenceLike =
+    value.toLowerCase().startsWith(CORRESPONDENCE_TYPE_PREFIX) ||
+    value.toLowerCase().startsWith("app.correspondence.");
+  if (correspondenceLike && !known.includes(value)) {
+    const name = value.slice(value.lastIndexOf(".") + 1).toLowerCase();
+    const suggestion = closest(`${CORRESPONDENCE_TYPE_PREFIX}${name}`, known);
+    return `"${value}" is not an event type Correspondence publishes, so the subscription would receive nothing: ${suggestion ? `did you mean "${suggestion}"?` : `use one of ${known.join(", ")}`}`;
+  }
+  if (/\s/.test(value)) {
+    return `"${value}" has spaces; Events matches the type exactly, so it would match no event`;
+  }
+  return undefined;
+}
+
+/** The endpoint for messages: without its query string, which may carry a key (`?code=...`). */
+export function describeEndPoint(endPoint: string): string {
+  try {
+    const url = new URL(endPoint);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return "the endpoint";
+  }
+}
+
+function managedInputs(props: Record<string, unknown>): EventSubscriptionInputs {
+  const inputs = userInputs(props);
+  return Object.fromEntries(
+    MANAGED_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
+  ) as EventSubscriptionInputs;
+}
+
+/** The request body: only the filters that are set, and never the app-only ones. */
+export function toSubscriptionRequest(inputs: EventSubscriptionInputs): events.SubscriptionRequest {
+  return {
+    endPoint: inputs.endPoint,
+    resourceFilter: inputs.resourceFilter,
+    ...(inputs.subjectFilter !== undefined ? { subjectFilter: inputs.subjectFilter } : {}),
+    ...(inputs.typeFilter !== undefined ? { typeFilter: inputs.typeFilter } : {}),
+  };
+}
+
+/** A live subscription as inputs, keeping this tool's own setting from the stack. */
+export function fromSubscriptionDto(
+  dto: events.SubscriptionDto,
+  managed: EventSubscriptionInputs,
+): EventSubscriptionInputs {
+  return {
+    endPoint: dto.endPoint,
+    resourceFilter: dto.resourceFilter ?? "",
+    ...(dto.subjectFilter ? { subjectFilter: dto.subjectFilter } : {}),
+    ...(dto.typeFilter !== null && dto.typeFilter !== undefined
+      ? { typeFilter: dto.typeFilter }
+      : {}),
+    validationWaitSeconds: managed.validationWaitSeconds ?? 30,
+  };
+}
+
+function outputsOf(
+  inputs: EventSubscriptionInputs,
+  dto: events.SubscriptionDto,
+): EventSubscriptionOutputs {
+  return {
+    ...inputs,
+    subscriptionId: dto.id,
+    validated: dto.validated,
+    consumer: dto.consumer,
+    created: dto.created,
+  };
+}
+
+/** Polls the subscription until it is validated, gone, or the time is up; the last answer. */
+async function awaitValidation(
+  ctx: ProviderContext,
+  created: events.SubscriptionDto,
+  waitMs: number,
+): Promise<events.SubscriptionDto> {
+  const deadline = Date.now() + waitMs;
+  let latest = created;
+  for (
+    let delay = 200;
+    !latest.validated && Date.now() < deadline;
+    delay = Math.min(delay * 2, 2_000)
+  ) {
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    try {
+      const live = await events.getSubscription(ctx, String(created.id));
+      if (!live) return latest;
+      latest = live;
+    } catch {
+      // The subscription exists; an unanswered poll only leaves `validated` to the next refresh.
+      return latest;
+    }
+  }
+  return latest;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const eventSubscriptionImplementation: ProviderImplementation = {
+  async check(ctx, _olds, news) {
+    const raw = userInputs(news);
+    const appOnly: CheckFailure[] = APP_ONLY_FILTERS.filter((key) => key in raw).map((key) => ({
+      property: key,
+      reason: `${key} is for Altinn app subscriptions; Events refuses it (400) for any other resource, such as a correspondence resource: remove it (resourceFilter names the resource)`,
+    }));
+    const rest = Object.fromEntries(
+      Object.entries(news).filter(
+        ([key]) => !(APP_ONLY_FILTERS as readonly string[]).includes(key),
+      ),
+    );
+    const result = checkWithSchema(eventSubscriptionInputsSchema, rest);
+    const failures = [
+      ...appOnly,
+      ...result.failures,
+      ...validateSubscription(raw, ctx.settings.environment),
+    ];
+    return { inputs: failures.length > 0 ? news : result.inputs, failures };
+  },
+
+  async diff(_ctx, _id, olds, news) {
+    const before = managedInputs(olds);
+    const after = managedInputs(news);
+    const changed = MANAGED_FIELDS.filter((f) => !jsonEqual(before[f], after[f]));
+    const replaces = changed.filter((f) =>
+      (EVENT_SUBSCRIPTION_REPLACE_ON as readonly string[]).includes(f),
+    );
+    return { changes: changed.length > 0, replaces };
+  },
+
+  async create(ctx, props) {
+    const inputs = managedInputs(props);
+    const created = await events.createSubscription(ctx, toSubscriptionRequest(inputs));
+    const live = await awaitValidation(ctx, created, inputs.validationWaitSeconds * 1000);
+    if (!live.validated) {
+      ctx.warn(
+        `subscription ${live.id} to ${inputs.resourceFilter} is not validated yet: Events delivers nothing until ${describeEndPoint(inputs.endPoint)} answers its platform.events.validatesubscription event with 2xx (Events retries for a while); \`pulumi refresh\` shows when it is`,
+      );
+    }
+    return { id: String(live.id), outs: outputsOf(inputs, live) };
+  },
+
+  async read(ctx, id, props) {
+    const live = await events.getSubscription(ctx, id);
+    if (!live) return {};
+    const inputs = fromSubscriptionDto(live, managedInputs(props));
+    return { id, props: outputsOf(inputs, live), inputs: { ...inputs } };
+  },
+
+  async update(ctx, id, _olds, news) {
+    // diff replaces on every remote property, so only this tool's own setting changes here.
+    const live = await events.getSubscription(ctx, id);
+    if (!live) {
+      throw new Error(
+        `subscription ${id} no longer exists in Altinn Events: run \`pulumi refresh\`, then \`pulumi up\` creates it again`,
+      );
+    }
+    return { outs: outputsOf(managedInputs(news), live) };
+  },
+
+  async delete(ctx, id) {
+    await events.deleteSubscription(ctx, id);
+  },
+};
+
+/**
+ * An Altinn Events subscription, managed declaratively.
+ *
+ * ```ts
+ * new EventSubscription("melding-read", {
+ *   endPoint: "https://example.org/altinn/events",
+ *   resourceFilter: resource.resourceUrn,
+ *   typeFilter: "no.altinn.correspondence.correspondencereceiverread",
+ * }, { dependsOn: [policy] });
+ * ```
+ */
+export class EventSubscription extends pulumi.dynamic.Resource {
+  declare readonly subscriptionId: pulumi.Output<number>;
+  declare readonly validated: pulumi.Output<boolean>;
+  declare readonly consumer: pulumi.Output<string>;
+  declare readonly created: pulumi.Output<string>;
+  declare readonly endPoint: pulumi.Output<string>;
+  declare readonly resourceFilter: pulumi.Output<string>;
+
+  constructor(name: string, args: EventSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      eventSubscriptionProvider,
+      name,
+      {
+        ...args,
+        subscriptionId: undefined,
+        validated: undefined,
+        consumer: undefined,
+        created: undefined,
+      },
+      opts,
+      "altinn",
+      "EventSubscription",
+    );
+  }
+}
+
+const eventSubscriptionProvider = runtimeProvider("EventSubscription");
