@@ -67,6 +67,8 @@ const resourceSpec = z
     version: z.string().optional(),
     isPartOf: z.string().optional(),
     policy: policySpec.optional(),
+    /** Take over the resource when it exists with other content (made in Altinn Studio). */
+    adopt: z.boolean().optional(),
   })
   .passthrough();
 
@@ -107,6 +109,8 @@ const maskinportenClientSpec = z
     description: z.string(),
     scopes: z.array(z.string()).default([]),
     accessTokenLifetime: z.number().optional(),
+    /** Adopt the existing client with this client_id (made in Samarbeidsportalen). */
+    clientId: z.string().optional(),
     key: z
       .object({
         rotation: z.number().optional(),

@@ -157,6 +157,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
           ...(spec.accessTokenLifetime !== undefined
             ? { accessTokenLifetime: spec.accessTokenLifetime }
             : {}),
+          ...(spec.clientId !== undefined ? { clientId: spec.clientId } : {}),
         },
         { ...child, dependsOn: afterPreflight },
       );

@@ -28,6 +28,9 @@
  * A list that already exists when it is created is an error unless `adopt` is set (then the
  * declared name, description, members and connections replace the live ones), or unless it is empty
  * with the declared name and description (the answer to this provider's own create was lost).
+ * `check` of a new list reads it, so preview says `adopting` (with what the list holds), or fails
+ * naming the list and the fix, before any write. Adopting a list that already holds the declared
+ * content writes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -523,15 +526,7 @@ async function existingListPlan(
   if (inputs.adopt) return "every-undeclared";
   const ref = refOf(inputs);
   const live = await liveInputs(ctx, ref, inputs);
-  if (
-    live &&
-    live.name === inputs.name &&
-    live.description === inputs.description &&
-    live.members.length === 0 &&
-    live.resourceConnections.length === 0
-  ) {
-    return { known: [] };
-  }
+  if (live && isEmptyTwin(live, inputs)) return { known: [] };
   throw new Error(
     `access list ${api.listLabel(ref)} already exists and is not managed by this stack` +
       (live
@@ -541,21 +536,88 @@ async function existingListPlan(
   );
 }
 
+/** How the preview names a list it takes over, with what it holds. */
+function adoptionLabel(ref: api.AccessListRef, live: AccessListInputs): string {
+  return `existing access list ${api.listLabel(ref)} (name "${live.name}", ${live.members.length} member(s), ${live.resourceConnections.length} resource connection(s))`;
+}
+
+/**
+ * A new list's preview: whether it exists, and what create does with it. Undefined when it does
+ * not exist; a failure when it exists and create would refuse it.
+ */
+async function adoptionPreview(
+  ctx: ProviderContext,
+  inputs: AccessListInputs,
+): Promise<{ adopting: string } | { failure: CheckFailure } | undefined> {
+  const ref = refOf(inputs);
+  const live = await liveInputs(ctx, ref, inputs);
+  if (!live) return undefined;
+  const label = adoptionLabel(ref, live);
+  const same =
+    live.name === inputs.name &&
+    live.description === inputs.description &&
+    jsonEqual(live.members, inputs.members) &&
+    jsonEqual(live.resourceConnections, inputs.resourceConnections);
+  if (same) return { adopting: `${label}, already as declared: no write` };
+  if (inputs.adopt) {
+    ctx.warn(
+      `adopting ${label}: up replaces its name, description, members and connections with the declared ones`,
+    );
+    return { adopting: label };
+  }
+  if (isEmptyTwin(live, inputs)) return { adopting: label };
+  return {
+    failure: {
+      property: "adopt",
+      reason: `access list ${api.listLabel(ref)} already exists and is not managed by this stack (name "${live.name}", ${live.members.length} member(s), ${live.resourceConnections.length} resource connection(s)): set adopt: true to take it over (its name, description, members and connections are then replaced by the declared ones), or choose another identifier`,
+    },
+  };
+}
+
+/** An empty list with the declared name and description: what a lost answer to our create left. */
+function isEmptyTwin(live: AccessListInputs, inputs: AccessListInputs): boolean {
+  return (
+    live.name === inputs.name &&
+    live.description === inputs.description &&
+    live.members.length === 0 &&
+    live.resourceConnections.length === 0
+  );
+}
+
+/** Creates the list unless it exists (`If-None-Match: *`); false when it already existed. */
+async function createIfAbsent(ctx: ProviderContext, inputs: AccessListInputs): Promise<boolean> {
+  try {
+    await api.putAccessList(
+      ctx,
+      refOf(inputs),
+      { name: inputs.name, description: inputs.description },
+      { ifNoneMatch: "*" },
+    );
+    return true;
+  } catch (error) {
+    if (!api.isPreconditionFailed(error)) throw error;
+    return false;
+  }
+}
+
 export const accessListImplementation: ProviderImplementation = {
-  async check(_ctx, _olds, news) {
+  async check(ctx, olds, news) {
     const result = checkWithSchema(accessListInputsSchema, news);
     if (result.failures.length > 0 || result.inputs === news) return result;
     const parsed = userInputs(result.inputs) as AccessListInputs;
     const failures = validateAccessList(parsed);
     if (failures.length > 0) return { inputs: result.inputs, failures };
-    return {
-      inputs: {
-        ...result.inputs,
-        members: normalizeMembers(parsed.members),
-        resourceConnections: normalizeConnections(parsed.resourceConnections),
-      },
-      failures: [],
+    const inputs = {
+      ...result.inputs,
+      members: normalizeMembers(parsed.members),
+      resourceConnections: normalizeConnections(parsed.resourceConnections),
     };
+    if (Object.keys(userInputs(olds)).length > 0) return { inputs, failures: [] };
+    // A new list: say now, before any write, whether it exists and what create will do.
+    const preview = await adoptionPreview(ctx, managedInputs(inputs));
+    if (!preview) return { inputs, failures: [] };
+    if ("failure" in preview) return { inputs, failures: [preview.failure] };
+    return { inputs: { ...inputs, adopting: preview.adopting }, failures: [] };
   },
 
   async diff(_ctx, _id, olds, news) {
@@ -573,15 +635,9 @@ export const accessListImplementation: ProviderImplementation = {
     const ref = refOf(inputs);
     let removable: Removable = { known: [] };
     let listFields = false;
-    try {
-      await api.putAccessList(
-        ctx,
-        ref,
-        { name: inputs.name, description: inputs.description },
-        { ifNoneMatch: "*" },
-      );
-    } catch (error) {
-      if (!api.isPreconditionFailed(error)) throw error;
+    // Adopting reads first, so a list that exists is taken over without a refused create.
+    const exists = inputs.adopt && (await api.getAccessList(ctx, ref)) !== undefined;
+    if (exists || !(await createIfAbsent(ctx, inputs))) {
       removable = await existingListPlan(ctx, inputs);
       listFields = true;
     }

@@ -4,7 +4,9 @@
  *
  * | step    | HTTP                                                                          |
  * |---------|-------------------------------------------------------------------------------|
- * | create  | GET /resource/{id}; 200 -> PUT /resource/{id}, 404 -> POST /resource (Studio's upsert) |
+ * | check   | new resource: GET /resource/{id}, to say "adopting" or to refuse a takeover  |
+ * | create  | GET /resource/{id}; 404 -> POST /resource; 200 -> nothing when it already    |
+ * |         | holds the declared document, else PUT /resource/{id} only with `adopt: true`  |
  * | read    | GET /resource/{id} (anonymous); 404 -> gone                                   |
  * | update  | PUT /resource/{id} (full document; the server appends a version)             |
  * | delete  | DELETE /resource/{id}; never in production, where the API forbids it          |
@@ -12,6 +14,13 @@
  * id: the resource identifier. Replaced when `identifier`, the owner (`hasCompetentAuthority`
  * organization or orgcode) or `resourceType` changes: the identifier is the key, the owner moves
  * the resource to another org, and Correspondence only serves CorrespondenceService resources.
+ *
+ * Adoption: a resource that exists when the stack creates it (made in Altinn Studio, or by this
+ * provider's own create whose answer was lost) is taken over silently only when it already holds
+ * the declared document, so a re-run converges and writes nothing. Otherwise the stack must say
+ * `adopt: true`: `check` then adds `adopting` (shown by preview) and a warning, and create PUTs the
+ * declared document, which appends a resource version. Without it, preview fails naming the
+ * resource and the fix, so nobody takes over another's resource by accident.
  *
  * With `accessListModeManagedSeparately`, `accessListMode` is not this resource's: a new resource
  * gets the server's default (Disabled), an update sends the live value back, and refresh ignores it,
@@ -131,6 +140,12 @@ export const altinnResourceInputsSchema = z
     authorizationReference: z
       .array(z.object({ id: z.string(), value: z.string() }).strict())
       .optional(),
+    /**
+     * Take over the resource when it already exists (made in Altinn Studio), replacing its
+     * document with the declared one.
+     * @default undefined (creating a resource that exists with other content fails)
+     */
+    adopt: z.boolean().optional(),
   })
   .strict();
 
@@ -158,8 +173,17 @@ const MANAGED_FIELDS = Object.keys(altinnResourceInputsSchema.shape) as Array<
   keyof AltinnResourceInputs
 >;
 
-/** The fields of the API document: every managed field but this tool's own switch. */
-const DOCUMENT_FIELDS = MANAGED_FIELDS.filter((f) => f !== "accessListModeManagedSeparately");
+/** This tool's own switches: inputs that are not part of the API document. */
+const TOOL_FIELDS: ReadonlyArray<keyof AltinnResourceInputs> = [
+  "accessListModeManagedSeparately",
+  "adopt",
+];
+
+/** The fields of the API document: every managed field but this tool's own switches. */
+const DOCUMENT_FIELDS = MANAGED_FIELDS.filter((f) => !TOOL_FIELDS.includes(f));
+
+/** The fields `diff` compares (`adopt` only matters when the resource is created). */
+const COMPARED_FIELDS = MANAGED_FIELDS.filter((f) => f !== "adopt");
 
 /**
  * The server's own validation (ServiceResourceHelper.ValidateResource), run at preview so a bad
@@ -297,7 +321,27 @@ export function fromServiceResourceDto(
   const parsed = altinnResourceInputsSchema.safeParse(stripUndefined(projected));
   // A document the schema cannot read (edited by hand, newer server fields) is still shown as it is.
   const inputs = parsed.success ? parsed.data : (projected as AltinnResourceInputs);
-  return managed.accessListModeManagedSeparately ? withoutAccessListMode(inputs) : inputs;
+  const withAdopt = managed.adopt !== undefined ? { ...inputs, adopt: managed.adopt } : inputs;
+  return managed.accessListModeManagedSeparately ? withoutAccessListMode(withAdopt) : withAdopt;
+}
+
+/** Whether the live document already holds every declared field (server-added fields aside). */
+export function holdsDeclared(
+  live: registry.ServiceResourceDto,
+  declared: AltinnResourceInputs,
+): boolean {
+  const projected = fromServiceResourceDto(live, declared);
+  return DOCUMENT_FIELDS.every((f) => jsonEqual(projected[f], declared[f]));
+}
+
+/** How the preview names a resource it takes over: its id and the live version. */
+function adoptionLabel(live: registry.ServiceResourceDto): string {
+  const version = live.versionId !== undefined ? ` (version ${String(live.versionId)})` : "";
+  return `existing resource ${live.identifier}${version}`;
+}
+
+function takeoverRefusal(id: string, live: registry.ServiceResourceDto): string {
+  return `resource ${id} already exists${live.versionId !== undefined ? ` (version ${String(live.versionId)})` : ""} with other content than declared, and this stack does not manage it: set adopt: true to take it over (its document is then replaced by the declared one), or choose another identifier`;
 }
 
 /** Inputs of a resource whose accessListMode is managed separately: the mode is not its own. */
@@ -335,28 +379,53 @@ function managedInputs(props: Record<string, unknown>): AltinnResourceInputs {
 }
 
 export const altinnResourceImplementation: ProviderImplementation = {
-  async check(_ctx, _olds, news) {
+  async check(ctx, olds, news) {
     const result = checkWithSchema(altinnResourceInputsSchema, news);
     if (result.failures.length > 0 || result.inputs === news) return result;
     const failures = validateResource(managedInputs(result.inputs));
     const raw = userInputs(news);
-    if (raw.accessListModeManagedSeparately !== true) return { inputs: result.inputs, failures };
-    if (raw.accessListMode !== undefined) {
-      failures.push({
-        property: "accessListMode",
-        reason:
-          "accessListMode is set by a ResourceAccessListMode resource when accessListModeManagedSeparately is true: remove it here",
-      });
+    let inputs = result.inputs;
+    if (raw.accessListModeManagedSeparately === true) {
+      if (raw.accessListMode !== undefined) {
+        failures.push({
+          property: "accessListMode",
+          reason:
+            "accessListMode is set by a ResourceAccessListMode resource when accessListModeManagedSeparately is true: remove it here",
+        });
+      }
+      // The schema's default mode is not this resource's to send.
+      const { accessListMode: _mode, ...rest } = inputs;
+      inputs = rest;
     }
-    // The schema's default mode is not this resource's to send.
-    const { accessListMode: _mode, ...inputs } = result.inputs;
-    return { inputs, failures };
+    if (failures.length > 0 || Object.keys(userInputs(olds)).length > 0) {
+      return { inputs, failures };
+    }
+    // A new resource: say now, before any write, whether it exists and what create will do.
+    const declared = managedInputs(inputs);
+    const live = await registry.getResource(ctx, declared.identifier);
+    if (!live) return { inputs, failures };
+    if (holdsDeclared(live, declared)) {
+      return {
+        inputs: { ...inputs, adopting: `${adoptionLabel(live)}, already as declared: no write` },
+        failures,
+      };
+    }
+    if (declared.adopt !== true) {
+      return {
+        inputs,
+        failures: [{ property: "adopt", reason: takeoverRefusal(declared.identifier, live) }],
+      };
+    }
+    ctx.warn(
+      `adopting ${adoptionLabel(live)}: up replaces its document with the declared one (a new resource version)`,
+    );
+    return { inputs: { ...inputs, adopting: adoptionLabel(live) }, failures };
   },
 
   async diff(_ctx, _id, olds, news) {
     const before = managedInputs(olds);
     const after = managedInputs(news);
-    const changed = MANAGED_FIELDS.filter((f) => !jsonEqual(before[f], after[f]));
+    const changed = COMPARED_FIELDS.filter((f) => !jsonEqual(before[f], after[f]));
     const replaces = changed.filter((f) =>
       (ALTINN_RESOURCE_REPLACE_ON as readonly string[]).includes(f),
     );
@@ -366,13 +435,13 @@ export const altinnResourceImplementation: ProviderImplementation = {
   async create(ctx, props) {
     const inputs = managedInputs(props);
     const dto = toServiceResourceDto(inputs);
-    // Studio's upsert: a re-run after a failed step (or a resource made earlier by hand) is
-    // updated instead of failing with 409.
     const existing = await registry.getResource(ctx, inputs.identifier);
-    if (existing) {
-      await registry.updateResource(ctx, withLiveAccessListMode(inputs, dto, existing));
-    } else {
+    if (!existing) {
       await registry.createResource(ctx, dto);
+    } else if (!holdsDeclared(existing, inputs)) {
+      // The live resource is not what a lost answer to our own create would have left.
+      if (inputs.adopt !== true) throw new Error(takeoverRefusal(inputs.identifier, existing));
+      await registry.updateResource(ctx, withLiveAccessListMode(inputs, dto, existing));
     }
     return { id: inputs.identifier, outs: outputsOf(ctx, inputs) };
   },

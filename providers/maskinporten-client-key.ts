@@ -5,7 +5,8 @@
  * | step    | HTTP                                                                          |
  * |---------|-------------------------------------------------------------------------------|
  * | check   | GET /clients/{id}/jwks for a new resource: the client exists and has room     |
- * | create  | GET /clients/{id}/jwks, then POST /clients/{id}/jwks with the new key added   |
+ * | create  | GET /clients/{id}/jwks, then POST /clients/{id}/jwks with the new key added;  |
+ * |         | none when the brought key is already the client's only key (adoption)         |
  * | read    | GET /clients/{id}/jwks; a 404 (client gone) -> gone                            |
  * | update  | POST /clients/{id}/jwks with the whole set this resource wants               |
  * | delete  | POST the set without this resource's keys, or DELETE /clients/{id}/jwks      |
@@ -373,15 +374,22 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
         ),
       );
     }
+    const current = await newKey(inputs);
+    // A brought key that is already registered (an adopted client's key) is the current key as
+    // it is: adopted without a write when it is the client's only key.
+    const isCurrent = (k: selfService.RegisteredJwk) =>
+      k.kid === current.publicJwk.kid && k.n === current.publicJwk.n;
+    if (inputs.publicJwk && live.keys.length === 1 && isCurrent(live.keys[0]!)) {
+      return { id: inputs.clientId, outs: outputsOf(inputs, current, [], live) };
+    }
     // Keys already on the client (made by hand, or by an earlier tool) stay for one overlap, as
     // after a rotation, so nothing that uses them breaks on this up.
-    const kept = live.keys.map(recordOf);
+    const kept = live.keys.filter((k) => !isCurrent(k)).map(recordOf);
     if (kept.length > 0) {
       ctx.warn(
         `client ${inputs.clientId} already has the keys ${kept.map((k) => k.kid).join(", ")}: they stay registered until the next pulumi up, which removes them (this resource owns the client's whole key set)`,
       );
     }
-    const current = await newKey(inputs);
     const registered = await selfService.registerJwks(ctx, inputs.clientId, [
       current.publicJwk,
       ...kept.map((k) => k.publicJwk),

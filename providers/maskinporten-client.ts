@@ -5,8 +5,10 @@
  * | step    | HTTP                                                                   |
  * |---------|------------------------------------------------------------------------|
  * | check   | GET /scopes/access/all when scopes are added: each must be APPROVED    |
- * | create  | GET /clients; a twin (same name, description, type) is taken over with    |
- * |         | PUT /clients/{client_id}, else POST /clients (the server picks the id)  |
+ * |         | with `clientId` (adoption) on a new resource: GET /clients/{client_id} |
+ * | create  | `clientId`: GET /clients/{client_id}, PUT only when it differs;          |
+ * |         | else GET /clients; a twin (same name, description, type) is taken over |
+ * |         | with PUT /clients/{client_id}, else POST /clients (the server picks the id) |
  * | read    | GET /clients/{client_id}; 404 -> gone                                  |
  * | update  | PUT /clients/{client_id} (the full model)                              |
  * | delete  | DELETE /clients/{client_id}; 404 -> done                               |
@@ -15,6 +17,11 @@
  * existing client. Keys are not part of the client: MaskinportenClientKey manages the client's JWKS.
  * The client belongs to the org of the self-service admin client (Digdir binds it to the org number
  * in the admin token), so the org is not an input.
+ *
+ * Adoption: `clientId` takes over an existing client (made in Samarbeidsportalen) by its natural
+ * key instead of creating one; preview says `adopting` (and warns when up will change it), or fails
+ * when no such client exists in the org. A client that already holds the declared fields is
+ * adopted without a write. A different `clientId` later names another client: a replacement.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -71,13 +78,23 @@ export const maskinportenClientInputsSchema = z
       .int("accessTokenLifetime is a whole number of seconds")
       .positive("accessTokenLifetime is a number of seconds greater than 0")
       .optional(),
+    /**
+     * Adopt the existing client with this client_id (made in Samarbeidsportalen) instead of
+     * creating one; its fields are then replaced by the declared ones.
+     * @default undefined (create a client, or take over a twin left by a lost answer)
+     */
+    clientId: z
+      .string()
+      .trim()
+      .min(1, "clientId must not be empty: give the client_id to adopt")
+      .optional(),
   })
   .strict();
 
 export type MaskinportenClientInputs = z.output<typeof maskinportenClientInputsSchema>;
 export type MaskinportenClientArgs = Inputs<z.input<typeof maskinportenClientInputsSchema>>;
 
-export interface MaskinportenClientOutputs extends MaskinportenClientInputs {
+export interface MaskinportenClientOutputs extends Omit<MaskinportenClientInputs, "clientId"> {
   /** The client_id Digdir gave the client: the `iss` of its JWT grants. */
   clientId: string;
   /** The org number the client belongs to (the self-service admin client's org). */
@@ -89,6 +106,9 @@ export const MASKINPORTEN_CLIENT_REPLACE_ON = ["integrationType"] as const;
 const MANAGED_FIELDS = Object.keys(maskinportenClientInputsSchema.shape) as Array<
   keyof MaskinportenClientInputs
 >;
+
+/** The fields of the client itself; `clientId` is the key, compared on its own in `diff`. */
+const CLIENT_FIELDS = MANAGED_FIELDS.filter((f) => f !== "clientId");
 
 /**
  * The scopes of `requested` that the org may not use, with the fix: Altinn grants the altinn:*
@@ -194,6 +214,23 @@ function normalized(
   return field === "scopes" && Array.isArray(value) ? [...value].sort() : value;
 }
 
+/** Whether the live client already holds every declared field. */
+export function holdsDeclared(
+  live: selfService.ClientRegistration,
+  declared: MaskinportenClientInputs,
+): boolean {
+  const projected = fromClientRegistration(live, declared);
+  return CLIENT_FIELDS.every((f) => jsonEqual(normalized(projected, f), normalized(declared, f)));
+}
+
+function adoptionLabel(live: selfService.ClientRegistration): string {
+  return `existing client ${String(live.client_id)} ("${live.client_name}")`;
+}
+
+function missingClientError(clientId: string): string {
+  return `client ${clientId} does not exist, or belongs to another organisation than the self-service admin client's: check clientId (the client_id in Samarbeidsportalen), or remove it to create a new client`;
+}
+
 function managedInputs(props: Record<string, unknown>): MaskinportenClientInputs {
   const inputs = userInputs(props);
   return Object.fromEntries(
@@ -212,31 +249,75 @@ function outputsOf(
   };
 }
 
+/** The scopes added since the last up must be APPROVED for the org (one read, none when none). */
+async function scopeCheck(
+  ctx: ProviderContext,
+  olds: Record<string, unknown>,
+  result: { inputs: Record<string, unknown>; failures: CheckFailure[] },
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  const requested = (result.inputs.scopes ?? []) as string[];
+  // Scopes already on the client were accepted when they were added; only new ones need the
+  // read, so a preview with no new scopes makes no call at all.
+  const before = Array.isArray(olds.scopes) ? (olds.scopes as string[]) : [];
+  const added = requested.filter((scope) => !before.includes(scope));
+  if (added.length === 0) return result;
+  const access = await selfService.listScopeAccess(ctx);
+  return {
+    inputs: result.inputs,
+    failures: scopeAccessFailures(added, access, ctx.settings.environment),
+  };
+}
+
+/**
+ * A new resource with `clientId`: the client must exist in the org; says what up will do with it.
+ * Undefined when there is nothing to adopt.
+ */
+async function adoptionPreview(
+  ctx: ProviderContext,
+  olds: Record<string, unknown>,
+  declared: MaskinportenClientInputs,
+): Promise<{ adopting: string } | { failure: CheckFailure } | undefined> {
+  if (declared.clientId === undefined || Object.keys(userInputs(olds)).length > 0) return undefined;
+  const live = await selfService.getClient(ctx, declared.clientId);
+  if (!live)
+    return { failure: { property: "clientId", reason: missingClientError(declared.clientId) } };
+  if (holdsDeclared(live, declared)) {
+    return { adopting: `${adoptionLabel(live)}, already as declared: no write` };
+  }
+  ctx.warn(
+    `adopting ${adoptionLabel(live)}: up replaces its name, description and scopes with the declared ones`,
+  );
+  return { adopting: adoptionLabel(live) };
+}
+
 export const maskinportenClientImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const result = checkWithSchema(maskinportenClientInputsSchema, news);
     if (result.failures.length > 0 || containsUnknown(userInputs(news).scopes)) return result;
-    const requested = (result.inputs.scopes ?? []) as string[];
-    // Scopes already on the client were accepted when they were added; only new ones need the
-    // read, so a preview with no new scopes makes no call at all.
-    const before = Array.isArray(olds.scopes) ? (olds.scopes as string[]) : [];
-    const added = requested.filter((scope) => !before.includes(scope));
-    if (added.length === 0) return result;
-    const access = await selfService.listScopeAccess(ctx);
-    return {
-      inputs: result.inputs,
-      failures: scopeAccessFailures(added, access, ctx.settings.environment),
-    };
+    // Inputs still unknown in preview are checked at up; adoption reads only with all known.
+    const adoption =
+      result.inputs === news
+        ? undefined
+        : await adoptionPreview(ctx, olds, managedInputs(result.inputs));
+    if (adoption && "failure" in adoption) {
+      return { inputs: result.inputs, failures: [adoption.failure] };
+    }
+    const scopes = await scopeCheck(ctx, olds, result);
+    return adoption
+      ? { ...scopes, inputs: { ...scopes.inputs, adopting: adoption.adopting } }
+      : scopes;
   },
-
   async diff(_ctx, _id, olds, news) {
     const before = managedInputs(olds);
     const after = managedInputs(news);
-    const changed = MANAGED_FIELDS.filter(
+    const changed: string[] = CLIENT_FIELDS.filter(
       (f) => !jsonEqual(normalized(before, f), normalized(after, f)),
     );
+    // Declaring the client_id of the client already managed is no change; another id is another client.
+    if (after.clientId !== undefined && after.clientId !== before.clientId)
+      changed.push("clientId");
     const replaces = changed.filter((f) =>
-      (MASKINPORTEN_CLIENT_REPLACE_ON as readonly string[]).includes(f),
+      ([...MASKINPORTEN_CLIENT_REPLACE_ON, "clientId"] as readonly string[]).includes(f),
     );
     return { changes: changed.length > 0, replaces };
   },
@@ -244,6 +325,17 @@ export const maskinportenClientImplementation: ProviderImplementation = {
   async create(ctx, props) {
     const inputs = managedInputs(props);
     const registration = toClientRegistration(inputs);
+    if (inputs.clientId !== undefined) {
+      const live = await selfService.getClient(ctx, inputs.clientId);
+      if (!live) throw new Error(missingClientError(inputs.clientId));
+      if (holdsDeclared(live, inputs))
+        return { id: inputs.clientId, outs: outputsOf(inputs, live) };
+      const updated = await selfService.updateClient(ctx, inputs.clientId, registration);
+      return {
+        id: inputs.clientId,
+        outs: outputsOf(inputs, { ...updated, client_id: inputs.clientId }),
+      };
+    }
     // The server picks the client_id, so a create whose answer was lost leaves a client that
     // state does not know. Taking over the client with the same name, description and type (as
     // digdirator matches clients) lets the next up finish the job instead of making a twin.
@@ -314,7 +406,8 @@ export class MaskinportenClient extends pulumi.dynamic.Resource {
     super(
       maskinportenClientProvider,
       name,
-      { ...args, clientId: undefined, clientOrgno: undefined },
+      // An adopted client's id is known at preview: it is the one declared.
+      { ...args, clientId: args.clientId, clientOrgno: undefined },
       opts,
       "altinn",
       "MaskinportenClient",

@@ -5,7 +5,8 @@
  *
  * | step    | HTTP                                                                          |
  * |---------|-------------------------------------------------------------------------------|
- * | create  | POST /resource/{id}/policy, multipart part `policyFile` (policy.xml, text/xml) |
+ * | create  | GET the live policy; POST /resource/{id}/policy, multipart part `policyFile`  |
+ * |         | (policy.xml, text/xml), unless the live policy already means the declared one |
  * | read    | GET /resource/{id}/policy (anonymous, text/xml); 404 -> gone                  |
  * | update  | PUT /resource/{id}/policy (overwrites, as POST does)                          |
  * | delete  | none: the API has no call to remove a policy; it goes with its resource      |
@@ -204,7 +205,14 @@ export const resourcePolicyImplementation: ProviderImplementation = {
 
   async create(ctx, props) {
     const inputs = managedInputs(props);
-    await registry.writePolicy(ctx, inputs.resourceId, policyXml(inputs), "POST");
+    // A policy already in force with the declared meaning (an adopted resource's, or our own
+    // upload whose answer was lost) is kept as it is: uploading it again changes nothing.
+    const live = await registry.getPolicy(ctx, inputs.resourceId);
+    const livePolicy = live === undefined ? undefined : readPolicy(live, inputs).policy;
+    const declared = modelOf(inputs);
+    if (!livePolicy || !declared || !samePolicy(livePolicy, declared, inputs.resourceId)) {
+      await registry.writePolicy(ctx, inputs.resourceId, policyXml(inputs), "POST");
+    }
     return { id: inputs.resourceId, outs: outputsOf(ctx, inputs) };
   },
 

@@ -344,3 +344,24 @@ export async function listsConnectedTo(
   }
   return lists;
 }
+
+/** Every access list of the owner (name and description; no members or connections), all pages. */
+export async function listAccessLists(
+  ctx: ProviderContext,
+  owner: string,
+): Promise<AccessListInfoDto[]> {
+  const ref = { owner, identifier: "*" };
+  const lists: AccessListInfoDto[] = [];
+  let url: string | undefined = ownerUrl(ctx, owner);
+  while (url !== undefined) {
+    const response = await call(ctx, ref, {
+      operation: `list the access lists of ${owner}`,
+      method: "GET",
+      url,
+    });
+    const page = response.data as { links?: { next?: string | null }; data?: AccessListInfoDto[] };
+    lists.push(...(page.data ?? []));
+    url = page.links?.next ? onPlatform(ctx, page.links.next) : undefined;
+  }
+  return lists;
+}

@@ -37,6 +37,18 @@ export async function getResource(
   return response.data as ServiceResourceDto;
 }
 
+/** Every resource in the registry (GET /resource/resourcelist, anonymous), of every owner. */
+export async function listResources(ctx: ProviderContext): Promise<ServiceResourceDto[]> {
+  const response = await send({
+    service: "Resource Registry",
+    operation: "list the resources",
+    method: "GET",
+    url: `${base(ctx)}/resourcelist`,
+    retry: ctx.settings.retry,
+  });
+  return Array.isArray(response.data) ? (response.data as ServiceResourceDto[]) : [];
+}
+
 export async function createResource(ctx: ProviderContext, dto: ServiceResourceDto): Promise<void> {
   await send({
     service: "Resource Registry",

@@ -35,6 +35,13 @@ async function checked(inputs: Props, on: ProviderContext = ctx): Promise<Props>
   return result.inputs!;
 }
 
+/** `check` of a list already in the stack's state: it makes no adoption read. */
+async function checkedChange(inputs: Props, on: ProviderContext = ctx): Promise<Props> {
+  const result = await impl.check(on, spec(String(inputs.identifier)), inputs);
+  expect(result.failures ?? []).toStrictEqual([]);
+  return result.inputs!;
+}
+
 function spec(identifier: string, overrides: Props = {}): Props {
   return { owner: "digdir", identifier, name: "Liste", ...overrides };
 }
@@ -128,10 +135,10 @@ describe("AccessList diff", () => {
   it("reports no change for the same members in another order and form", async () => {
     const id = fresh();
     const olds = {
-      ...(await checked(spec(id, { members: ["991825827", "974760673"] }))),
+      ...(await checkedChange(spec(id, { members: ["991825827", "974760673"] }))),
       accessListUrn: "x",
     };
-    const news = await checked(
+    const news = await checkedChange(
       spec(id, { members: [orgUrn("974760673"), " 991825827 ", "974760673"] }),
     );
     expect(await impl.diff(ctx, `digdir/${id}`, olds, news)).toStrictEqual({
@@ -141,19 +148,24 @@ describe("AccessList diff", () => {
   });
 
   it("replaces the list when its owner or identifier changes", async () => {
-    const olds = await checked(spec("a-liste"));
-    const renamed = await impl.diff(ctx, "digdir/a-liste", olds, await checked(spec("b-liste")));
+    const olds = await checkedChange(spec("a-liste"));
+    const renamed = await impl.diff(
+      ctx,
+      "digdir/a-liste",
+      olds,
+      await checkedChange(spec("b-liste")),
+    );
     const moved = await impl.diff(
       ctx,
       "digdir/a-liste",
       olds,
-      await checked({ ...spec("a-liste"), owner: "brg" }),
+      await checkedChange({ ...spec("a-liste"), owner: "brg" }),
     );
     const described = await impl.diff(
       ctx,
       "digdir/a-liste",
       olds,
-      await checked(spec("a-liste", { description: "Ny" })),
+      await checkedChange(spec("a-liste", { description: "Ny" })),
     );
     expect([renamed, moved, described]).toStrictEqual([
       { changes: true, replaces: ["identifier"] },
@@ -173,7 +185,7 @@ describe("AccessList update", () => {
       ctx,
       resourceId,
       outs,
-      await checked(spec(id, { members: [...members, "920000000"] })),
+      await checkedChange(spec(id, { members: [...members, "920000000"] })),
     );
     const writes = writesSince(before);
     expect(summary(writes)).toStrictEqual([`POST /digdir/${id}/members 200`]);
@@ -187,7 +199,12 @@ describe("AccessList update", () => {
       data: [orgUrn("930000000")],
     });
     const before = lastSeq(simulator());
-    await impl.update(ctx, resourceId, outs, await checked(spec(id, { members: orgNumbers(2) })));
+    await impl.update(
+      ctx,
+      resourceId,
+      outs,
+      await checkedChange(spec(id, { members: orgNumbers(2) })),
+    );
     const writes = writesSince(before);
     expect(summary(writes)).toStrictEqual([`DELETE /digdir/${id}/members 200`]);
     expect(JSON.parse(writes[0]!.body)).toStrictEqual({ data: [uuidUrn("910000002")] });
@@ -202,7 +219,7 @@ describe("AccessList update", () => {
     });
     const refreshed = await impl.read(ctx, resourceId, outs);
     expect((refreshed.props as Props).members).toStrictEqual([...orgNumbers(2), "930000000"]);
-    const news = await checked(spec(id, { members: orgNumbers(2) }));
+    const news = await checkedChange(spec(id, { members: orgNumbers(2) }));
     expect(await impl.diff(ctx, resourceId, refreshed.props!, news)).toStrictEqual({
       changes: true,
       replaces: [],
@@ -223,7 +240,7 @@ describe("AccessList update", () => {
       ctx,
       resourceId,
       outs,
-      await checked(spec(id, { name: "Nytt navn", members: orgNumbers(150) })),
+      await checkedChange(spec(id, { name: "Nytt navn", members: orgNumbers(150) })),
     );
     const calls = simulator().calls.filter((c) => c.seq > before && c.path.startsWith(LISTS));
     expect(summary(calls)).toStrictEqual([`GET /digdir/${id} 200`, `PUT /digdir/${id} 200`]);
@@ -245,7 +262,7 @@ describe("AccessList update", () => {
       ctx,
       resourceId,
       outs,
-      await checked(
+      await checkedChange(
         spec(id, {
           resourceConnections: [
             { resourceIdentifier: "digdir-melding", actionFilters: ["read", "subscribe"] },
@@ -277,7 +294,7 @@ describe("AccessList update", () => {
       ctx,
       resourceId,
       outs,
-      await checked(
+      await checkedChange(
         spec(id, {
           name: "Igjen",
           members: orgNumbers(2),
@@ -306,7 +323,7 @@ describe("AccessList conflicts", () => {
       ctx,
       resourceId,
       outs,
-      await checked(spec(id, { members: [...orgNumbers(2), "920000000"] })),
+      await checkedChange(spec(id, { members: [...orgNumbers(2), "920000000"] })),
     );
     expect(summary(writesSince(before))).toStrictEqual([
       `POST /digdir/${id}/members 412`,
@@ -329,7 +346,7 @@ describe("AccessList conflicts", () => {
         ctx,
         resourceId,
         outs,
-        await checked(spec(id, { members: [...orgNumbers(2), "920000000"] })),
+        await checkedChange(spec(id, { members: [...orgNumbers(2), "920000000"] })),
       ),
     ).rejects.toThrow(
       `access list digdir/${id}: another writer changed it twice while this update was being applied (412 Precondition Failed both times); nothing of theirs was overwritten. Run pulumi up again once the other writer is done`,
@@ -354,8 +371,8 @@ describe("AccessList conflicts", () => {
     for (const writer of [writerA, writerB]) {
       await writer.tokens.altinnToken(["altinn:resourceregistry/accesslist.write"]);
     }
-    const newsA = await checked(spec(id, { members: [...base, ...first] }), writerA);
-    const newsB = await checked(spec(id, { members: [...base, ...second] }), writerB);
+    const newsA = await checkedChange(spec(id, { members: [...base, ...first] }), writerA);
+    const newsB = await checkedChange(spec(id, { members: [...base, ...second] }), writerB);
     const before = lastSeq(simulator());
     await Promise.all([
       impl.update(writerA, resourceId, outs, newsA),
@@ -378,15 +395,42 @@ describe("AccessList that already exists", () => {
     }
   }
 
-  it("refuses to create over a list made elsewhere, naming it", async () => {
+  it("rejects at preview, and refuses to create, a list made elsewhere, naming it", async () => {
     const id = fresh();
     await existing(id, "Fra Studio", ["930000000"]);
-    await expect(
-      impl.create(ctx, await checked(spec(id, { members: orgNumbers(1) }))),
-    ).rejects.toThrow(
-      `access list digdir/${id} already exists and is not managed by this stack (name "Fra Studio", 1 member(s), 0 resource connection(s)): set adopt: true to take it over (its name, description, members and connections are then replaced by the declared ones), or choose another identifier`,
-    );
+    const refusal = `access list digdir/${id} already exists and is not managed by this stack (name "Fra Studio", 1 member(s), 0 resource connection(s)): set adopt: true to take it over (its name, description, members and connections are then replaced by the declared ones), or choose another identifier`;
+    const preview = await impl.check(ctx, {}, spec(id, { members: orgNumbers(1) }));
+    expect(preview.failures).toStrictEqual([{ property: "adopt", reason: refusal }]);
+    // The list appeared between preview and up: create refuses it too.
+    const inputs = (await impl.check(ctx, spec(id), spec(id, { members: orgNumbers(1) }))).inputs!;
+    await expect(impl.create(ctx, inputs)).rejects.toThrow(refusal);
     expect(liveMembers(id)).toStrictEqual(["930000000"]);
+  });
+
+  it("previews adopting a list made elsewhere with what it holds, and warns", async () => {
+    const id = fresh();
+    await existing(id, "Fra Studio", ["930000000"]);
+    const warnings: string[] = [];
+    const on = demoContext(simulator(), { warn: (m) => warnings.push(m) });
+    const inputs = await checked(spec(id, { members: orgNumbers(1), adopt: true }), on);
+    const label = `existing access list digdir/${id} (name "Fra Studio", 1 member(s), 0 resource connection(s))`;
+    expect(inputs.adopting).toBe(label);
+    expect(warnings).toStrictEqual([
+      `adopting ${label}: up replaces its name, description, members and connections with the declared ones`,
+    ]);
+  });
+
+  it("adopts a list that already holds the declared content without any write", async () => {
+    const id = fresh();
+    await existing(id, "Liste", ["930000000"]);
+    const inputs = await checked(spec(id, { members: ["930000000"], adopt: true }));
+    expect(inputs.adopting).toBe(
+      `existing access list digdir/${id} (name "Liste", 1 member(s), 0 resource connection(s)), already as declared: no write`,
+    );
+    const before = lastSeq(simulator());
+    const result = await impl.create(ctx, inputs);
+    expect(result.id).toBe(`digdir/${id}`);
+    expect(summary(writesSince(before))).toStrictEqual([]);
   });
 
   it("adopts a list made elsewhere, replacing its name and members", async () => {
@@ -395,7 +439,6 @@ describe("AccessList that already exists", () => {
     const before = lastSeq(simulator());
     await impl.create(ctx, await checked(spec(id, { members: orgNumbers(2), adopt: true })));
     expect(summary(writesSince(before))).toStrictEqual([
-      `PUT /digdir/${id} 412`,
       `PUT /digdir/${id} 200`,
       `POST /digdir/${id}/members 200`,
       `DELETE /digdir/${id}/members 200`,
@@ -407,8 +450,12 @@ describe("AccessList that already exists", () => {
   it("takes over an empty list with its own name, as when the answer to its create was lost", async () => {
     const id = fresh();
     await existing(id, "Liste", []);
+    const inputs = await checked(spec(id, { members: orgNumbers(1) }));
+    expect(inputs.adopting).toBe(
+      `existing access list digdir/${id} (name "Liste", 0 member(s), 0 resource connection(s))`,
+    );
     const before = lastSeq(simulator());
-    await impl.create(ctx, await checked(spec(id, { members: orgNumbers(1) })));
+    await impl.create(ctx, inputs);
     expect(summary(writesSince(before))).toStrictEqual([
       `PUT /digdir/${id} 412`,
       `POST /digdir/${id}/members 200`,
@@ -434,7 +481,12 @@ describe("AccessList half-done create", () => {
     expect(partial.properties.members).toStrictEqual(members.slice(0, 100));
 
     const before = lastSeq(simulator());
-    await impl.update(ctx, partial.id, partial.properties, await checked(spec(id, { members })));
+    await impl.update(
+      ctx,
+      partial.id,
+      partial.properties,
+      await checkedChange(spec(id, { members })),
+    );
     const writes = writesSince(before);
     expect(summary(writes)).toStrictEqual([`POST /digdir/${id}/members 200`]);
     expect(JSON.parse(writes[0]!.body)).toStrictEqual({ data: members.slice(100).map(orgUrn) });

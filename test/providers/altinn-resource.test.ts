@@ -48,11 +48,11 @@ describe("AltinnResource provider", () => {
     });
   });
 
-  it("takes over an existing resource on create with PUT instead of failing with 409", async () => {
+  it("takes over an existing resource with adopt on create with PUT instead of failing with 409", async () => {
     const ctx = demoContext(simulator());
     await impl.create(ctx, inputs("digdir-prov-2"));
     const before = lastSeq(simulator());
-    await impl.create(ctx, inputs("digdir-prov-2", { visible: false }));
+    await impl.create(ctx, inputs("digdir-prov-2", { visible: false, adopt: true }));
     expect(callsAfter(before)).toStrictEqual([
       "GET /resourceregistry/api/v1/resource/digdir-prov-2 200",
       "PUT /resourceregistry/api/v1/resource/digdir-prov-2 200",

@@ -253,6 +253,17 @@ describe("ResourcePolicy life cycle", () => {
     expect(simulator().context.state.policies[ID]).toBe(buildPolicyXml(POLICY, { resourceId: ID }));
   });
 
+  it("keeps on create a live policy that already means the declared one, with no write", async () => {
+    const id = "digdir-policy-adopted";
+    await seedResource(id);
+    const xml = buildPolicyXml(POLICY, { resourceId: id });
+    await editPolicyBehindTheToolsBack(id, xml.replace(/\n\s*/g, ""));
+    const before = lastSeq(simulator());
+    await impl.create(context(), checked(POLICY, id));
+    expect(writes(simulator(), before)).toStrictEqual([]);
+    expect(simulator().context.state.policies[id]).toBe(xml.replace(/\n\s*/g, ""));
+  });
+
   it("reads back what it wrote as the declared inputs", async () => {
     const { policyUrl: _url, ...inputs } = outputs();
     expect(await impl.read(context(), ID, outputs())).toStrictEqual({

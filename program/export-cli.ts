@@ -1,0 +1,88 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { createContext } from "../providers/lib/context";
+import { CONFIG_KEYS, settingsFromConfig } from "../providers/lib/settings";
+import { exportSetup, writeSetup } from "./export-setup";
+
+/**
+ * `npm run export -- --stack <name> [--dry-run]`: reads the live setup of the stack's org in the
+ * stack's environment, with the stack's own credentials, and writes it into Pulumi.<name>.yaml as
+ * resources, accessLists and maskinportenClients with their adoption opt-in, keeping every other
+ * key. `--dry-run` prints the setup instead. What could not be mapped is printed on stderr. The
+ * stack's backend and passphrase come from the environment, as for any `pulumi` command.
+ */
+
+export function parseArgs(argv: string[]): { stack: string; dryRun: boolean } {
+  const at = argv.indexOf("--stack");
+  const stack = at >= 0 ? argv[at + 1] : undefined;
+  if (!stack) throw new Error("usage: npm run export -- --stack <name> [--dry-run]");
+  return { stack, dryRun: argv.includes("--dry-run") };
+}
+
+/** The stack's config values by key without namespace, secrets decrypted. */
+function stackConfig(stack: string): Map<string, string> {
+  const text = execFileSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const entries = JSON.parse(text) as Record<string, { value?: string }>;
+  const values = new Map<string, string>();
+  for (const [key, entry] of Object.entries(entries)) {
+    if (key.startsWith("altinn-iac:") && entry.value !== undefined) {
+      values.set(key.slice("altinn-iac:".length), entry.value);
+    }
+  }
+  return values;
+}
+
+function orgOf(values: Map<string, string>): { code: string; number: string } {
+  const raw = values.get("org");
+  const org = raw ? (JSON.parse(raw) as { code?: unknown; number?: unknown }) : {};
+  if (typeof org.code !== "string" || org.number === undefined) {
+    throw new Error(
+      'the stack has no altinn-iac:org: set it first, such as { code: digdir, number: "991825827" }',
+    );
+  }
+  return { code: org.code, number: String(org.number) };
+}
+
+async function main(): Promise<number> {
+  const { stack, dryRun } = parseArgs(process.argv.slice(2));
+  const values = stackConfig(stack);
+  const settings = settingsFromConfig((key) => values.get(key));
+  const ctx = createContext(settings, { warn: (message) => console.error(message) });
+  const ownClientIds = [
+    values.get(CONFIG_KEYS.clientId),
+    values.get(CONFIG_KEYS.selfServiceClientId),
+  ].filter((id): id is string => id !== undefined);
+  const { setup, notes } = await exportSetup(ctx, { org: orgOf(values), ownClientIds });
+  if (dryRun) {
+    process.stdout.write(
+      stringify({
+        config: Object.fromEntries(Object.entries(setup).map(([k, v]) => [`altinn-iac:${k}`, v])),
+      }),
+    );
+  } else {
+    const file = join(process.cwd(), `Pulumi.${stack}.yaml`);
+    writeFileSync(file, writeSetup(readFileSync(file, "utf8"), setup));
+    console.error(
+      `wrote ${setup.resources.length} resource(s), ${setup.accessLists.length} access list(s)` +
+        (setup.maskinportenClients ? ` and ${setup.maskinportenClients.length} client(s)` : "") +
+        ` of ${settings.environment} to ${file}: run pulumi preview to see what up adopts`,
+    );
+  }
+  for (const note of notes) console.error(`note: ${note}`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(2);
+    },
+  );
+}

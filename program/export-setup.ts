@@ -1,0 +1,300 @@
+import { parseDocument } from "yaml";
+import { policySchema } from "../policies/model";
+import { readPolicy } from "../policies/parse";
+import { projectConnections, projectMembers } from "../providers/access-list";
+import { fromServiceResourceDto, validateResource } from "../providers/altinn-resource";
+import * as accessLists from "../providers/api/access-lists";
+import * as registry from "../providers/api/resource-registry";
+import * as selfService from "../providers/api/self-service";
+import type { ProviderContext } from "../providers/lib/context";
+import { fromClientRegistration } from "../providers/maskinporten-client";
+import { validatePolicyInputs } from "../providers/resource-policy";
+import type { ResourceSpec } from "./config";
+
+/**
+ * Export: an org's live setup in one environment, read with the providers' API clients, as the
+ * stack config (program/config.ts) that adopts it. Every object carries its adoption opt-in
+ * (`adopt: true`, or a client's `clientId`), so `pulumi up` takes each over instead of creating
+ * it, and writes nothing where the live object already is as exported. What cannot be expressed
+ * in the config, or would not come up as it is, is reported in `notes` rather than guessed.
+ */
+
+export interface ExportOptions {
+  org: { code: string; number: string };
+  /**
+   * Clients not to export: the stack's own provisioning and self-service admin clients, whose
+   * keys the stack signs with (adopting their key set would replace it).
+   */
+  ownClientIds: string[];
+}
+
+/** The setup keys of a stack config, as `altinn-iac:<key>` takes them. */
+export interface ExportedSetup {
+  resources: Array<Record<string, unknown>>;
+  accessLists: Array<Record<string, unknown>>;
+  /** Undefined when the stack has no self-service admin client to read clients with. */
+  maskinportenClients?: Array<Record<string, unknown>>;
+}
+
+export interface ExportResult {
+  setup: ExportedSetup;
+  /** What was left out or needs a person's decision, one sentence each. */
+  notes: string[];
+}
+
+/** Reads the org's live setup and returns it as stack config. */
+export async function exportSetup(
+  ctx: ProviderContext,
+  options: ExportOptions,
+): Promise<ExportResult> {
+  const notes: string[] = [];
+  const resources = await exportResources(ctx, options, notes);
+  const identifiers = new Set(resources.map((r) => String(r.identifier)));
+  const lists = await exportAccessLists(ctx, options, identifiers, notes);
+  const clients = ctx.settings.selfService
+    ? await exportClients(ctx, options, notes)
+    : (notes.push(
+        "Maskinporten clients were not read: the stack has no self-service admin client (altinn-iac:selfServiceClientId); altinn-iac:maskinportenClients is left as it was",
+      ),
+      undefined);
+  return {
+    setup: {
+      resources,
+      accessLists: lists,
+      ...(clients ? { maskinportenClients: clients } : {}),
+    },
+    notes,
+  };
+}
+
+function ownedBy(dto: registry.ServiceResourceDto, org: ExportOptions["org"]): boolean {
+  const owner = (dto.hasCompetentAuthority ?? {}) as { orgcode?: string; organization?: string };
+  return owner.orgcode?.toLowerCase() === org.code || owner.organization === org.number;
+}
+
+async function exportResources(
+  ctx: ProviderContext,
+  options: ExportOptions,
+  notes: string[],
+): Promise<Array<Record<string, unknown>>> {
+  const owned = (await registry.listResources(ctx))
+    .filter((dto) => ownedBy(dto, options.org))
+    .sort((a, b) => a.identifier.localeCompare(b.identifier));
+  const result: Array<Record<string, unknown>> = [];
+  for (const listed of owned) {
+    // The list may be a summary: the resource's own document is the one the provider compares.
+    const dto = (await registry.getResource(ctx, listed.identifier)) ?? listed;
+    const owner = {
+      organization: options.org.number,
+      orgcode: options.org.code,
+    };
+    const inputs = fromServiceResourceDto(dto, {
+      hasCompetentAuthority: owner,
+    } as Parameters<typeof fromServiceResourceDto>[1]);
+    const {
+      hasCompetentAuthority: _owner,
+      adopt: _adopt,
+      accessListModeManagedSeparately: _separate,
+      ...fields
+    } = inputs;
+    const spec: Record<string, unknown> = { ...stripUndefined(fields) };
+    const problems = validateResource({ ...inputs, hasCompetentAuthority: owner });
+    for (const problem of problems) {
+      notes.push(
+        `resource ${dto.identifier}: ${problem.property}: ${problem.reason}; fix it in the exported config (up writes the fix to the live resource)`,
+      );
+    }
+    const policy = await exportPolicy(
+      ctx,
+      dto.identifier,
+      { resourceType: inputs.resourceType, owner: options.org.code },
+      notes,
+    );
+    result.push({ ...spec, ...(policy ? { policy } : {}), adopt: true });
+  }
+  return result;
+}
+
+/** The policy as rules when the model holds it exactly, else the live XML as it is. */
+async function exportPolicy(
+  ctx: ProviderContext,
+  identifier: string,
+  context: { resourceType: string; owner: string },
+  notes: string[],
+): Promise<ResourceSpec["policy"] | Record<string, unknown> | undefined> {
+  const { resourceType, owner } = context;
+  const xml = await registry.getPolicy(ctx, identifier);
+  if (xml === undefined) {
+    notes.push(`resource ${identifier} has no policy: none is declared`);
+    return undefined;
+  }
+  const parsed = readPolicy(xml, { resourceId: identifier });
+  const model = parsed.policy ? policySchema.safeParse(parsed.policy) : undefined;
+  const errors = parsed.findings.filter((f) => f.severity === "error");
+  if (model?.success && errors.length === 0) {
+    const lint = validatePolicyInputs({
+      resourceId: identifier,
+      policy: model.data,
+      resourceType,
+      owner,
+    });
+    for (const failure of lint.failures) {
+      notes.push(
+        `resource ${identifier}: the live policy fails the linter, so up stops at preview until it is fixed in the exported config: ${failure.property}: ${failure.reason}`,
+      );
+    }
+    return stripUndefined({ ...model.data });
+  }
+  notes.push(
+    `resource ${identifier}: the policy is kept as XML, since the rule model cannot hold it exactly${errors.length > 0 ? ` (${errors.map((e) => e.message).join("; ")})` : ""}`,
+  );
+  return { xml };
+}
+
+async function exportAccessLists(
+  ctx: ProviderContext,
+  options: ExportOptions,
+  resources: Set<string>,
+  notes: string[],
+): Promise<Array<Record<string, unknown>>> {
+  const owner = options.org.code;
+  const lists = (await accessLists.listAccessLists(ctx, owner)).sort((a, b) =>
+    a.identifier.localeCompare(b.identifier),
+  );
+  const result: Array<Record<string, unknown>> = [];
+  for (const list of lists) {
+    const ref = { owner, identifier: list.identifier };
+    const members = await accessLists.readMembers(ctx, ref);
+    const connections = await accessLists.readResourceConnections(ctx, ref);
+    if (!members || !connections) {
+      notes.push(`access list ${owner}/${list.identifier} was deleted while it was read: left out`);
+      continue;
+    }
+    const connected = projectConnections(connections.value).filter((c) => {
+      if (resources.has(c.resourceIdentifier)) return true;
+      notes.push(
+        `access list ${owner}/${list.identifier}: the connection to resource ${c.resourceIdentifier} is left out, since that resource is not ${owner}'s; up will remove it from the list`,
+      );
+      return false;
+    });
+    result.push({
+      identifier: list.identifier,
+      name: list.name,
+      ...(list.description ? { description: list.description } : {}),
+      members: projectMembers(members.value, []),
+      resources: connected.map((c) => ({
+        identifier: c.resourceIdentifier,
+        ...(c.actionFilters.length > 0 ? { actionFilters: c.actionFilters } : {}),
+      })),
+      adopt: true,
+    });
+  }
+  return result;
+}
+
+async function exportClients(
+  ctx: ProviderContext,
+  options: ExportOptions,
+  notes: string[],
+): Promise<Array<Record<string, unknown>>> {
+  const clients = (await selfService.listClients(ctx)).sort((a, b) =>
+    String(a.client_id).localeCompare(String(b.client_id)),
+  );
+  const names = new Set<string>();
+  const result: Array<Record<string, unknown>> = [];
+  for (const client of clients) {
+    const clientId = String(client.client_id);
+    if (options.ownClientIds.includes(clientId)) {
+      notes.push(
+        `client ${clientId} ("${client.client_name}") is left out: it is this stack's own provisioning or self-service admin client`,
+      );
+      continue;
+    }
+    if (client.integration_type !== "maskinporten") {
+      notes.push(
+        `client ${clientId} ("${client.client_name}") is left out: its integration type ${client.integration_type} is not a Maskinporten client`,
+      );
+      continue;
+    }
+    const inputs = fromClientRegistration(client, {
+      ...(client.access_token_lifetime !== undefined
+        ? { accessTokenLifetime: client.access_token_lifetime }
+        : {}),
+    });
+    if (inputs.description.trim() === "") {
+      notes.push(
+        `client ${clientId}: it has no description, which the stack requires: write one in the exported config (up sets it on the client)`,
+      );
+    }
+    const name = uniqueName(inputs.clientName, names);
+    const key = await exportKey(ctx, clientId, notes);
+    result.push({
+      name,
+      clientName: inputs.clientName,
+      description: inputs.description,
+      scopes: inputs.scopes,
+      ...(inputs.accessTokenLifetime !== undefined
+        ? { accessTokenLifetime: inputs.accessTokenLifetime }
+        : {}),
+      clientId,
+      ...(key ? { key } : {}),
+    });
+  }
+  return result;
+}
+
+/**
+ * The client's key set as the stack declares it: one key it holds as `publicJwk` (adopted with no
+ * write). The config holds one key per client, so the others are reported.
+ */
+async function exportKey(
+  ctx: ProviderContext,
+  clientId: string,
+  notes: string[],
+): Promise<{ publicJwk: Record<string, unknown> } | undefined> {
+  const keys = (await selfService.getJwks(ctx, clientId))?.keys ?? [];
+  if (keys.length === 0) {
+    notes.push(
+      `client ${clientId} has no key: up generates one (its private key is a secret output of the stack)`,
+    );
+    return undefined;
+  }
+  const newest = [...keys].sort((a, b) => (b.exp ?? 0) - (a.exp ?? 0))[0]!;
+  if (keys.length > 1) {
+    notes.push(
+      `client ${clientId} has ${keys.length} keys (${keys.map((k) => k.kid).join(", ")}): the stack declares one key per client, so the newest (${newest.kid}) is declared and up keeps the others registered for one overlap only; the following up removes them unless you move their users to ${newest.kid} first`,
+    );
+  }
+  const { exp: _exp, ...publicJwk } = newest;
+  return { publicJwk: stripUndefined(publicJwk) };
+}
+
+/** A stable lowercase kebab-case name for a client, unique in the stack. */
+export function uniqueName(clientName: string, taken: Set<string>): string {
+  const base =
+    clientName
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "client";
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  taken.add(name);
+  return name;
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * The stack file's text with the exported setup keys replaced and everything else (credentials,
+ * secrets, the encryption salt, comments) kept.
+ */
+export function writeSetup(stackFile: string, setup: ExportedSetup): string {
+  const document = parseDocument(stackFile);
+  for (const [key, value] of Object.entries(setup)) {
+    document.setIn(["config", `altinn-iac:${key}`], value);
+  }
+  return document.toString({ lineWidth: 0 });
+}
