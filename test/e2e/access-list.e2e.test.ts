@@ -103,9 +103,9 @@ describe("AccessList with the real engine", () => {
     expect(up.output.replace(/\s+/g, " ")).toContain(
       `accessListMode is being enabled on resource ${CLOSED}, but no access list of digdir is connected to it`,
     );
-    expect((await stack.outputs()).accessListUrns).toStrictEqual([
-      `urn:altinn:access-list:digdir:${LIST}`,
-    ]);
+    expect((await stack.outputs()).accessLists).toStrictEqual({
+      [LIST]: { urn: `urn:altinn:access-list:digdir:${LIST}` },
+    });
 
     // One member more: exactly one write call.
     await stack.setConfig({
