@@ -334,6 +334,21 @@ export function holdsDeclared(
   return DOCUMENT_FIELDS.every((f) => jsonEqual(projected[f], declared[f]));
 }
 
+/** Whether the live resource equals the declared one except for the fields that force a replace. */
+function isReplacementOf(
+  live: registry.ServiceResourceDto,
+  declared: AltinnResourceInputs,
+): boolean {
+  const projected = fromServiceResourceDto(live, declared);
+  const differing = DOCUMENT_FIELDS.filter((f) => !jsonEqual(projected[f], declared[f]));
+  return (
+    differing.length > 0 &&
+    differing.every(
+      (f) => f !== "identifier" && (ALTINN_RESOURCE_REPLACE_ON as readonly string[]).includes(f),
+    )
+  );
+}
+
 /** How the preview names a resource it takes over: its id and the live version. */
 function adoptionLabel(live: registry.ServiceResourceDto): string {
   const version = live.versionId !== undefined ? ` (version ${String(live.versionId)})` : "";
@@ -410,6 +425,9 @@ export const altinnResourceImplementation: ProviderImplementation = {
         failures,
       };
     }
+    // The engine checks a replacement again without its old inputs: the live resource then is this
+    // stack's own, differing only in what forces the replacement (type or owner).
+    if (isReplacementOf(live, declared)) return { inputs, failures };
     if (declared.adopt !== true) {
       return {
         inputs,
@@ -429,7 +447,14 @@ export const altinnResourceImplementation: ProviderImplementation = {
     const replaces = changed.filter((f) =>
       (ALTINN_RESOURCE_REPLACE_ON as readonly string[]).includes(f),
     );
-    return { changes: changed.length > 0, replaces };
+    // Same identifier, new type or owner: the registry holds one resource per identifier, so the
+    // old one must go before the new one is made.
+    const sameIdentifier = before.identifier === after.identifier;
+    return {
+      changes: changed.length > 0,
+      replaces,
+      ...(replaces.length > 0 && sameIdentifier ? { deleteBeforeReplace: true } : {}),
+    };
   },
 
   async create(ctx, props) {

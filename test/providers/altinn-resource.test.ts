@@ -127,4 +127,22 @@ describe("AltinnResource provider", () => {
       "Resource Registry: create resource brg-prov-7 failed (POST /resourceregistry/api/v1/resource -> 403): (empty body)\n  fix: the token's organisation does not own this resource: hasCompetentAuthority.organization must be the org number of the Maskinporten client's org",
     );
   });
+
+  it("lets the engine's re-check of a replacement through: the live resource is the stack's own", async () => {
+    const ctx = demoContext(simulator());
+    await impl.create(ctx, inputs("digdir-prov-8"));
+    // The engine checks a replacement again with no old inputs.
+    const recheck = await impl.check(
+      ctx,
+      {},
+      inputs("digdir-prov-8", { resourceType: "GenericAccessResource" }),
+    );
+    expect(recheck.failures).toStrictEqual([]);
+    const takeover = await impl.check(
+      ctx,
+      {},
+      inputs("digdir-prov-8", { title: { nb: "A", nn: "A", en: "A" } }),
+    );
+    expect(takeover.failures.map((f) => f.property)).toStrictEqual(["adopt"]);
+  });
 });

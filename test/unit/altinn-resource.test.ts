@@ -176,7 +176,8 @@ describe("validateResource", () => {
 
 describe("check", () => {
   it("returns the inputs with defaults and keeps the provider", async () => {
-    const result = await impl.check(noContext, {}, { ...spec, __provider: "code" });
+    // With old inputs (a resource the stack has) check makes no call.
+    const result = await impl.check(noContext, { ...spec }, { ...spec, __provider: "code" });
     expect(result.failures).toStrictEqual([]);
     expect(result.inputs).toStrictEqual({ ...parsed(), __provider: "code" });
   });
@@ -234,17 +235,23 @@ describe("diff", () => {
     ).toStrictEqual({ changes: true, replaces: [] });
   });
 
+  it("replaces, creating the new one first, when the identifier changes", async () => {
+    expect(
+      await impl.diff(noContext, "digdir-melding", olds, parsed({ identifier: "digdir-melding2" })),
+    ).toStrictEqual({ changes: true, replaces: ["identifier"] });
+  });
+
   it.each([
-    ["identifier", { identifier: "digdir-melding2" }],
     [
       "hasCompetentAuthority",
       { hasCompetentAuthority: { organization: "974760673", orgcode: "brg" } },
     ],
     ["resourceType", { resourceType: "GenericAccessResource" }],
-  ])("replaces when %s changes", async (field, overrides) => {
+  ])("replaces, deleting the old one first, when %s changes", async (field, overrides) => {
     expect(await impl.diff(noContext, "digdir-melding", olds, parsed(overrides))).toStrictEqual({
       changes: true,
       replaces: [field],
+      deleteBeforeReplace: true,
     });
   });
 });
