@@ -27,6 +27,7 @@ import { listsConnectedTo } from "./api/access-lists";
 import * as registry from "./api/resource-registry";
 import { checkWithSchema, userInputs } from "./lib/check";
 import type { ProviderContext } from "./lib/context";
+import { readExpected } from "./lib/http";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -59,7 +60,8 @@ function liveMode(doc: registry.ServiceResourceDto): "Disabled" | "Enabled" {
 
 async function apply(ctx: ProviderContext, inputs: ResourceAccessListModeInputs): Promise<void> {
   const id = inputs.resourceIdentifier;
-  const live = await registry.getResource(ctx, id);
+  // The resource was created earlier in this update: a fresh one may not be readable at once.
+  const live = await readExpected(() => registry.getResource(ctx, id), ctx.settings.retry);
   if (!live) {
     throw new Error(
       `resource ${id} does not exist, so its accessListMode cannot be set: declare the AltinnResource and make this resource depend on it`,
