@@ -23,6 +23,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { IDENTIFIER_PATTERN } from "./altinn-resource";
 import { listsConnectedTo } from "./api/access-lists";
 import * as registry from "./api/resource-registry";
 import { checkWithSchema, userInputs } from "./lib/check";
@@ -35,7 +36,12 @@ import type { Inputs } from "./lib/types";
 export const resourceAccessListModeInputsSchema = z
   .object({
     /** The Resource Registry resource whose mode this sets. */
-    resourceIdentifier: z.string().min(1, "the identifier of the resource to set the mode on"),
+    resourceIdentifier: z
+      .string()
+      .regex(
+        IDENTIFIER_PATTERN,
+        'resourceIdentifier must be a resource identifier (lowercase a-z, 0-9, "_" and "-", at least 4 characters): the identifier of the resource to set the mode on',
+      ),
     /** @default "Enabled" */
     mode: z.enum(["Disabled", "Enabled"]).default("Enabled"),
   })
