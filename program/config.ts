@@ -5,7 +5,7 @@ import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
 import { CONFIG_KEYS } from "../providers/lib/settings";
 import { accessListInputsSchema, validateAccessList } from "../providers/access-list";
 import { altinnResourceInputsSchema, validateResource } from "../providers/altinn-resource";
-import { zodFailures } from "../providers/lib/check";
+import { oversizedValues, zodFailures } from "../providers/lib/check";
 
 /**
  * The stack config of an org's setup, validated once at the top of the program so a wrong value
@@ -247,6 +247,13 @@ export function loadStackConfig(
       continue;
     }
     raw[key] = parseValue(text);
+  }
+  // Huge values are refused before the schema echoes them back in its messages.
+  const oversized = oversizedValues(raw);
+  if (oversized.length > 0) {
+    throw new Error(
+      `the stack config is invalid:\n${oversized.map((f) => `  ${NAMESPACE}:${f.property}: ${f.reason}`).join("\n")}`,
+    );
   }
   raw.environment ??= "local";
   const parsed = stackConfigSchema.safeParse(raw);

@@ -71,7 +71,12 @@ export const maskinportenClientKeyInputsSchema = z
     clientId: z
       .string()
       .trim()
-      .min(1, "clientId is required: the client_id of the Maskinporten client"),
+      .min(1, "clientId is required: the client_id of the Maskinporten client")
+      // It becomes a path segment of every call: no "/", "?", "#", "%" or spaces.
+      .regex(
+        /^[A-Za-z0-9._:-]{1,200}$/,
+        'clientId must be a client_id as Digdir gives it (letters, digits, ".", "_", ":" and "-"), such as a UUID: use the MaskinportenClient\'s clientId output',
+      ),
     /** Bump to rotate the generated key: a new key is added, the old one is removed on the next up. */
     rotation: z
       .number()

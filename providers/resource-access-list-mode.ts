@@ -23,10 +23,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { IDENTIFIER_PATTERN } from "./altinn-resource";
 import { listsConnectedTo } from "./api/access-lists";
 import * as registry from "./api/resource-registry";
 import { checkWithSchema, userInputs } from "./lib/check";
 import type { ProviderContext } from "./lib/context";
+import { readExpected } from "./lib/http";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -34,7 +36,12 @@ import type { Inputs } from "./lib/types";
 export const resourceAccessListModeInputsSchema = z
   .object({
     /** The Resource Registry resource whose mode this sets. */
-    resourceIdentifier: z.string().min(1, "the identifier of the resource to set the mode on"),
+    resourceIdentifier: z
+      .string()
+      .regex(
+        IDENTIFIER_PATTERN,
+        'resourceIdentifier must be a resource identifier (lowercase a-z, 0-9, "_" and "-", at least 4 characters): the identifier of the resource to set the mode on',
+      ),
     /** @default "Enabled" */
     mode: z.enum(["Disabled", "Enabled"]).default("Enabled"),
   })
@@ -59,7 +66,8 @@ function liveMode(doc: registry.ServiceResourceDto): "Disabled" | "Enabled" {
 
 async function apply(ctx: ProviderContext, inputs: ResourceAccessListModeInputs): Promise<void> {
   const id = inputs.resourceIdentifier;
-  const live = await registry.getResource(ctx, id);
+  // The resource was created earlier in this update: a fresh one may not be readable at once.
+  const live = await readExpected(() => registry.getResource(ctx, id), ctx.settings.retry);
   if (!live) {
     throw new Error(
       `resource ${id} does not exist, so its accessListMode cannot be set: declare the AltinnResource and make this resource depend on it`,

@@ -10,6 +10,8 @@
  * - `timeout`: no answer for `hangMs`, then the connection is dropped;
  * - `slow`: handled normally after `slowMs`.
  *
+ * `perApi` gives an API (a path prefix) its own rate and kinds.
+ *
  * Eventual consistency: with `hideNewForReads` = N, an object created by a call answered 201 with a
  * Location is invisible (404) to the next N reads of that location.
  */
@@ -35,6 +37,12 @@ export interface FaultPlan {
   kinds?: readonly FaultKind[];
   /** Only calls whose path starts with one of these (default: every API, admin excluded). */
   paths?: readonly string[];
+  /**
+   * Per API, by path prefix, its own rate and kinds, such as `{ "/selfservice/": { rate: 0.5 } }`:
+   * Digdir and Altinn fail differently. The longest matching prefix wins; other calls use `rate`
+   * and `kinds`.
+   */
+  perApi?: Record<string, { rate: number; kinds?: readonly FaultKind[] }>;
   retryAfterSeconds?: number;
   slowMs?: number;
   hangMs?: number;
@@ -78,8 +86,9 @@ export class FaultInjector {
     ) {
       return { kind: "none" };
     }
-    if (this.random() >= this.plan.rate) return { kind: "none" };
-    const kinds = this.plan.kinds ?? ALL_FAULT_KINDS;
+    const api = this.apiPlan(path);
+    if (this.random() >= (api?.rate ?? this.plan.rate)) return { kind: "none" };
+    const kinds = api?.kinds ?? this.plan.kinds ?? ALL_FAULT_KINDS;
     const kind = kinds[Math.floor(this.random() * kinds.length)]!;
     this.injected[kind] = (this.injected[kind] ?? 0) + 1;
     switch (kind) {
@@ -100,6 +109,14 @@ export class FaultInjector {
       default:
         return { kind: "status", status: Number(kind), headers: {} };
     }
+  }
+
+  private apiPlan(path: string): { rate: number; kinds?: readonly FaultKind[] } | undefined {
+    const lower = path.toLowerCase();
+    const prefix = Object.keys(this.plan.perApi ?? {})
+      .filter((p) => lower.startsWith(p.toLowerCase()))
+      .sort((a, b) => b.length - a.length)[0];
+    return prefix === undefined ? undefined : this.plan.perApi![prefix];
   }
 
   /** Called after a 201 with a Location: the new object stays invisible for N reads. */

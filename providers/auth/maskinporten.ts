@@ -92,23 +92,29 @@ export async function requestMaskinportenToken(
   options: TokenRequestOptions = {},
 ): Promise<IssuedToken> {
   const now = options.now ?? Date.now;
-  const form = new URLSearchParams();
-  form.set("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
-  form.set(
-    "assertion",
-    await signClientAssertion(credentials, endpoints.maskinportenIssuer, scopes, {
-      nowSeconds: Math.floor(now() / 1000),
-    }),
-  );
-  // A fresh assertion (new jti) is signed per call; the request is not retried with the same body.
+  // Each attempt signs a fresh assertion: Maskinporten refuses a jti it has seen, so a retry
+  // after a lost answer must not resend the same body.
+  const signedForm = async () => {
+    const form = new URLSearchParams();
+    form.set("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    form.set(
+      "assertion",
+      await signClientAssertion(credentials, endpoints.maskinportenIssuer, scopes, {
+        nowSeconds: Math.floor(now() / 1000),
+      }),
+    );
+    return form.toString();
+  };
   const response = await send({
     service: "Maskinporten",
     operation: `get a token for client ${credentials.clientId} with scopes "${scopes.join(" ")}"`,
     method: "POST",
     url: `${endpoints.maskinportenIssuer}token`,
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: form.toString(),
+    bodyPerAttempt: signedForm,
     retry: options.retry,
+    // A token request creates nothing: asking again after a failure cannot make a duplicate.
+    safeToRetry: async () => true,
     fixFor: maskinportenFix,
   });
   const body = response.data as { access_token?: unknown; expires_in?: unknown; scope?: unknown };

@@ -74,6 +74,8 @@ export function checkWithSchema(
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const raw = userInputs(news);
+  const oversized = oversizedValues(raw);
+  if (oversized.length > 0) return { inputs: news, failures: oversized };
   const unknownKeys = Object.keys(raw).filter((key) => containsUnknown(raw[key]));
   if (unknownKeys.length > 0) {
     // Validate what is known now; the unknown properties are validated at `up`, when known.
@@ -94,6 +96,39 @@ export function checkWithSchema(
     inputs: { ...(parsed.data as Record<string, unknown>), __provider: news.__provider },
     failures: [],
   };
+}
+
+/**
+ * The longest text any input may hold, and the longest document (policy XML). Altinn documents
+ * no limits; these keep a pasted file or a runaway template from being sent, stored in state and
+ * echoed in every diff. Generous: the longest real value is a policy of a few hundred rules.
+ */
+export const MAX_TEXT_LENGTH = 10_000;
+export const MAX_DOCUMENT_LENGTH = 1_000_000;
+const DOCUMENT_PROPERTIES = new Set(["xml"]);
+
+/** Strings over the limits, by property path, before the schema reads them. */
+export function oversizedValues(raw: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const walk = (value: unknown, path: string[]): void => {
+    if (typeof value === "string") {
+      const limit = DOCUMENT_PROPERTIES.has(path.at(-1) ?? "")
+        ? MAX_DOCUMENT_LENGTH
+        : MAX_TEXT_LENGTH;
+      if (value.length > limit) {
+        failures.push({
+          property: path.join("."),
+          reason: `the value is ${value.length} characters long, more than the ${limit} allowed: shorten it (was a file pasted in by mistake?)`,
+        });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, [...path, String(index)]));
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+    }
+  };
+  for (const [key, value] of Object.entries(raw)) walk(value, [key]);
+  return failures;
 }
 
 /** Deep equality over JSON values, ignoring key order. */

@@ -12,9 +12,20 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * How long one attempt may wait for its answer. It lives with the retry policy so every API
+   * client that passes `ctx.settings.retry` also gets the stack's time-out (altinn-iac:http).
+   */
+  timeoutMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 20_000 };
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 20_000,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+};
 
 export interface HttpRequest {
   service: ServiceName;
@@ -25,6 +36,11 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** A JSON body (object) or a raw body (string, Buffer) with its own Content-Type header. */
   body?: unknown;
+  /**
+   * Makes the body per attempt instead of `body`: for a body that must not be sent twice, such as
+   * a token request whose signed assertion carries a one-time jti.
+   */
+  bodyPerAttempt?: () => Promise<unknown>;
   /** Bearer token source; called per attempt so a refreshed token is used on a retry. */
   token?: () => Promise<string>;
   /** Statuses returned to the caller instead of thrown (2xx are always returned). */
@@ -49,6 +65,12 @@ export interface HttpResponse {
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/**
+ * A 500 is retried only where repeating the call cannot change the outcome's meaning: reads,
+ * PUT and DELETE, and a POST that `safeToRetry` clears. A 500 that is the server's fixed answer
+ * (a policy its parser rejects) comes back the same after the retries and is reported as such.
+ */
+const RETRYABLE_IF_IDEMPOTENT = new Set([500]);
 const RETRYABLE_NETWORK = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
@@ -69,7 +91,9 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
       const { response } = outcome;
       if (isAccepted(request, response.status)) return response;
       const error = toApiError(request, response);
-      if (last || !RETRYABLE_STATUS.has(response.status)) throw error;
+      const retryable =
+        RETRYABLE_STATUS.has(response.status) || RETRYABLE_IF_IDEMPOTENT.has(response.status);
+      if (last || !retryable) throw error;
       if (!idempotent && !(await mayRetryPost(request))) throw error;
       await sleep(backoff(policy, attempt, retryAfterMs(response.headers["retry-after"])));
       continue;
@@ -96,13 +120,10 @@ type Outcome =
 async function attemptOnce(request: HttpRequest): Promise<Outcome> {
   const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
   if (request.token) headers.Authorization = `Bearer ${await request.token()}`;
-  let data: unknown = request.body;
-  if (
-    request.body !== undefined &&
-    typeof request.body !== "string" &&
-    !Buffer.isBuffer(request.body)
-  ) {
-    data = JSON.stringify(request.body);
+  const body = request.bodyPerAttempt ? await request.bodyPerAttempt() : request.body;
+  let data: unknown = body;
+  if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) {
+    data = JSON.stringify(body);
     headers["Content-Type"] ??= "application/json";
   }
   try {
@@ -111,7 +132,7 @@ async function attemptOnce(request: HttpRequest): Promise<Outcome> {
       url: request.url,
       headers,
       data,
-      timeout: request.timeoutMs ?? 30_000,
+      timeout: request.timeoutMs ?? request.retry?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       responseType: "text",
       transformResponse: (body: string) => body,
       validateStatus: () => true,
@@ -280,4 +301,21 @@ export function backoff(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Reads an object the stack created or depends on, waiting out a short propagation delay: a miss
+ * (undefined) is read again with the policy's back-off before it counts as gone. For reads that
+ * must find the object (a dependency the engine just created), never for `read`, where a miss
+ * means the object was deleted.
+ */
+export async function readExpected<T>(
+  read: () => Promise<T | undefined>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const found = await read();
+    if (found !== undefined || attempt >= policy.attempts) return found;
+    await sleep(backoff(policy, attempt, undefined));
+  }
 }

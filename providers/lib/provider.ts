@@ -33,7 +33,19 @@ export function bindProvider(impl: ProviderImplementation, context: () => Provid
   return {
     check: (olds, news) => impl.check(context(), olds as Props, news as Props),
     diff: (id, olds, news) => impl.diff(context(), id, olds as Props, news as Props),
-    create: (inputs) => impl.create(context(), inputs as Props),
+    create: async (inputs) => {
+      try {
+        return await impl.create(context(), inputs as Props);
+      } catch (error) {
+        // The engine stores a partial create's properties as the resource's state, and the
+        // dynamic provider host finds the provider for a later read or delete under __provider
+        // there: without it `pulumi destroy` after a failed up could not delete the object.
+        if (error instanceof PartialCreateError && !("__provider" in error.properties)) {
+          error.properties.__provider = (inputs as Props).__provider;
+        }
+        throw error;
+      }
+    },
     read: (id, props) => impl.read(context(), id, (props ?? {}) as Props),
     update: (id, olds, news) => impl.update(context(), id, olds as Props, news as Props),
     delete: (id, props) => impl.delete(context(), id, props as Props),

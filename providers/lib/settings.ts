@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate, type JsonWebKey, type KeyObject } from "node:crypto";
+import { z } from "zod";
 import type { MaskinportenCredentials } from "../auth/maskinporten";
 import {
   ENVIRONMENT_NAMES,
@@ -6,7 +7,7 @@ import {
   type Endpoints,
   type EnvironmentName,
 } from "./environments";
-import type { RetryPolicy } from "./http";
+import { DEFAULT_RETRY, type RetryPolicy } from "./http";
 
 /**
  * What every provider needs besides its resource's inputs: the environment, its endpoints and the
@@ -30,6 +31,7 @@ export interface ProviderSettings {
    * with the simulator's clock to exercise key renewal without waiting a year.
    */
   clockOffsetMs?: number;
+  /** Retries and the per-attempt time-out of every call (altinn-iac:http; defaults otherwise). */
   retry?: RetryPolicy;
 }
 
@@ -57,6 +59,7 @@ export const CONFIG_KEYS = {
   selfServiceCertificate: "selfServiceCertificate",
   selfServicePrivateKey: "selfServicePrivateKey",
   clockOffsetSeconds: "clockOffsetSeconds",
+  http: "http",
 } as const;
 
 /** Environment variables that may carry the credentials instead of the stack config. */
@@ -102,13 +105,53 @@ export function settingsFromConfig(
       read(CONFIG_KEYS.selfServicePrivateKey) ?? env[CREDENTIAL_ENV.selfServicePrivateKey],
   });
   const clockOffsetMs = parseClockOffset(environment, read(CONFIG_KEYS.clockOffsetSeconds));
+  const retry = parseHttpSettings(read(CONFIG_KEYS.http));
   return {
     environment,
     endpoints,
     credentials,
     ...(Object.keys(selfService).length > 0 ? { selfService } : {}),
     ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
+    ...(retry !== undefined ? { retry } : {}),
   };
+}
+
+const httpSettingsSchema = z
+  .object({
+    /** How long one attempt waits for an answer before it counts as a time-out. */
+    timeoutMs: z.number().int().min(100).max(300_000),
+    /** Attempts in all, the first included (1 turns retries off). */
+    attempts: z.number().int().min(1).max(10),
+    /** The first back-off; each retry doubles it, with full jitter, up to maxDelayMs. */
+    baseDelayMs: z.number().int().min(0).max(60_000),
+    maxDelayMs: z.number().int().min(0).max(300_000),
+  })
+  .partial()
+  .strict();
+
+/**
+ * altinn-iac:http, such as `{ timeoutMs: 10000, attempts: 5 }`: what is not given keeps its
+ * default. A CI run against the simulator shortens them so a hanging call fails in a second.
+ */
+function parseHttpSettings(raw: string | undefined): RetryPolicy | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  const parsed = httpSettingsSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.length > 0 ? `.${issue.path.join(".")}` : "";
+      return `altinn-iac:${CONFIG_KEYS.http}${path}: ${issue.message}`;
+    });
+    throw new Error(
+      `${problems.join("; ")} (expected an object such as { timeoutMs: 10000, attempts: 5, baseDelayMs: 250, maxDelayMs: 20000 })`,
+    );
+  }
+  return { ...DEFAULT_RETRY, ...parsed.data };
 }
 
 function definedValues<T extends object>(value: T): Partial<T> {

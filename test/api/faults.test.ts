@@ -26,6 +26,24 @@ describe("FaultInjector", () => {
     expect(faults / 5000).toBeLessThan(0.22);
   });
 
+  it("uses each API's own rate and kinds, the longest prefix first", () => {
+    const injector = new FaultInjector({
+      seed: 1,
+      rate: 0,
+      perApi: {
+        "/selfservice/": { rate: 1, kinds: ["503"] },
+        "/selfservice/api/v1/clients/x/jwks": { rate: 1, kinds: ["reset"] },
+      },
+    });
+    expect(injector.decide("/resourceregistry/api/v1/resource/x")).toStrictEqual({ kind: "none" });
+    expect(injector.decide("/selfservice/api/v1/clients")).toStrictEqual({
+      kind: "status",
+      status: 503,
+      headers: {},
+    });
+    expect(injector.decide("/selfservice/api/v1/clients/x/jwks")).toStrictEqual({ kind: "reset" });
+  });
+
   it("leaves paths outside the plan alone", () => {
     const injector = new FaultInjector({ seed: 1, rate: 1, paths: ["/events/"] });
     expect(injector.decide("/resourceregistry/api/v1/resource/x")).toStrictEqual({ kind: "none" });

@@ -1,7 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isApiError } from "../../providers/lib/errors";
-import { backoff, retryAfterMs, send, type HttpRequest } from "../../providers/lib/http";
+import {
+  backoff,
+  readExpected,
+  retryAfterMs,
+  send,
+  type HttpRequest,
+} from "../../providers/lib/http";
 import { failure } from "../support/failure";
 
 /** A server that answers each request with the next scripted response. */
@@ -204,5 +210,75 @@ describe("retryAfterMs and backoff", () => {
     }
     expect(backoff(policy, 1, 800)).toBeGreaterThanOrEqual(800);
     expect(backoff(policy, 1, 5000)).toBe(1000);
+  });
+});
+
+describe("send after a 500", () => {
+  const server = scriptedServer([{ status: 500 }, { status: 200, body: "ok" }]);
+
+  it("retries a GET", async () => {
+    expect((await send(request(server.url()))).text).toBe("ok");
+    expect(server.seen.map((s) => s.method)).toStrictEqual(["GET", "GET"]);
+  });
+
+  it("fails a POST without proof that nothing was created", async () => {
+    const error = await failure(send(request(server.url(), { method: "POST", body: { a: 1 } })));
+    expect(isApiError(error) && error.status).toBe(500);
+    expect(server.seen).toHaveLength(1);
+  });
+});
+
+describe("send with a body made per attempt", () => {
+  const server = scriptedServer(["reset", { status: 200 }]);
+
+  it("sends a fresh body on each attempt", async () => {
+    let made = 0;
+    await send(
+      request(server.url(), {
+        method: "POST",
+        bodyPerAttempt: async () => `assertion=${++made}`,
+        safeToRetry: async () => true,
+      }),
+    );
+    expect(server.seen.map((s) => s.body)).toStrictEqual(["assertion=1", "assertion=2"]);
+  });
+});
+
+describe("send to a server that does not answer", () => {
+  let server: Server;
+  let url = "";
+  beforeAll(async () => {
+    server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("fails after the retry policy's time-out per attempt", async () => {
+    const error = await failure(
+      send(request(url, { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, timeoutMs: 100 } })),
+    );
+    expect(isApiError(error) && [error.status, error.retryable]).toStrictEqual([0, true]);
+    expect(error.message).toBe(
+      "Resource Registry: read resource x failed (GET /resourceregistry/api/v1/resource/x -> no response): ECONNABORTED: timeout of 100ms exceeded",
+    );
+  });
+});
+
+describe("readExpected", () => {
+  it("reads a missing object again until it appears", async () => {
+    const answers = [undefined, undefined, "found"];
+    const read = jest.fn(async () => answers.shift());
+    expect(await readExpected(read, fast)).toBe("found");
+    expect(read).toHaveBeenCalledTimes(3);
+  });
+
+  it("gives up after the policy's attempts", async () => {
+    const read = jest.fn(async () => undefined);
+    expect(await readExpected(read, fast)).toBeUndefined();
+    expect(read).toHaveBeenCalledTimes(fast.attempts);
   });
 });
