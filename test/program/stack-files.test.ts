@@ -57,6 +57,7 @@ describe("the committed stack files", () => {
       ...(stack === "local"
         ? [
             `EventSubscription demo-melding-events parent=mock-org after=${resource},${resource}-policy`,
+            `CorrespondenceVerification ${resource}-verification parent=mock-org after=${resource},${resource}-policy,${list},${resource}-access-list-mode,melding-sender-key,demo-melding-events`,
           ]
         : []),
     ]);

@@ -143,6 +143,6 @@ describe("AltinnResource provider", () => {
       {},
       inputs("digdir-prov-8", { title: { nb: "A", nn: "A", en: "A" } }),
     );
-    expect(takeover.failures.map((f) => f.property)).toStrictEqual(["adopt"]);
+    expect(takeover.failures?.map((f) => f.property)).toStrictEqual(["adopt"]);
   });
 });
