@@ -88,7 +88,11 @@ describe("the committed stack files", () => {
         stack === "local"
           ? "Sends the demo messages of the altinn-iac local stack"
           : "Sends digdir's messages through Altinn Correspondence",
-      scopes: ["altinn:serviceowner", "altinn:correspondence.write"],
+      scopes: [
+        "altinn:serviceowner",
+        "altinn:correspondence.write",
+        ...(stack === "local" ? ["altinn:events.subscribe"] : []),
+      ],
     });
     expect(inputsOf(resources, "melding-sender-key")).toStrictEqual({ clientId: "<output>" });
   });
