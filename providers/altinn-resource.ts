@@ -367,12 +367,14 @@ export const altinnResourceImplementation: ProviderImplementation = {
     const inputs = managedInputs(props);
     const dto = toServiceResourceDto(inputs);
     // Studio's upsert: a re-run after a failed step (or a resource made earlier by hand) is
-    // updated instead of failing with 409.
-    const existing = await registry.getResource(ctx, inputs.identifier);
-    if (existing) {
-      await registry.updateResource(ctx, withLiveAccessListMode(inputs, dto, existing));
-    } else {
-      await registry.createResource(ctx, dto);
+    // updated instead of failing with 409. POST first: a new resource, the usual case, then costs
+    // one call, and only a taken identifier pays for the read and the PUT.
+    if ((await registry.createResource(ctx, dto)) === "exists") {
+      const existing = await registry.getResource(ctx, inputs.identifier);
+      await registry.updateResource(
+        ctx,
+        existing ? withLiveAccessListMode(inputs, dto, existing) : dto,
+      );
     }
     return { id: inputs.identifier, outs: outputsOf(ctx, inputs) };
   },
