@@ -212,6 +212,22 @@ function outputsOf(
   };
 }
 
+/**
+ * The org's scope access, read once per provider process: every client a run checks is checked
+ * against the same answer, so N new clients cost one read, not N. A failed read is not kept.
+ */
+const scopeAccessByContext = new WeakMap<ProviderContext, Promise<selfService.ScopeAccess[]>>();
+
+function scopeAccessOnce(ctx: ProviderContext): Promise<selfService.ScopeAccess[]> {
+  let pending = scopeAccessByContext.get(ctx);
+  if (!pending) {
+    pending = selfService.listScopeAccess(ctx);
+    scopeAccessByContext.set(ctx, pending);
+    pending.catch(() => scopeAccessByContext.delete(ctx));
+  }
+  return pending;
+}
+
 export const maskinportenClientImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const result = checkWithSchema(maskinportenClientInputsSchema, news);
@@ -222,7 +238,7 @@ export const maskinportenClientImplementation: ProviderImplementation = {
     const before = Array.isArray(olds.scopes) ? (olds.scopes as string[]) : [];
     const added = requested.filter((scope) => !before.includes(scope));
     if (added.length === 0) return result;
-    const access = await selfService.listScopeAccess(ctx);
+    const access = await scopeAccessOnce(ctx);
     return {
       inputs: result.inputs,
       failures: scopeAccessFailures(added, access, ctx.settings.environment),

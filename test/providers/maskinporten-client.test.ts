@@ -139,6 +139,20 @@ describe("MaskinportenClient check", () => {
     ).toStrictEqual(["POST /maskinporten/token", "GET /selfservice/api/v1/scopes/access/all"]);
   });
 
+  it("reads scope access once per provider process for every client it checks", async () => {
+    const ctx = context();
+    const seq = lastSeq(simulator());
+    for (const name of ["first client", "second client"]) {
+      const result = await impl.check(ctx, {}, { ...spec, clientName: name, __provider: PROVIDER });
+      expect(result.failures).toStrictEqual([]);
+    }
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > seq)
+        .map((c) => `${c.method} ${c.path}`),
+    ).toStrictEqual(["POST /maskinporten/token", "GET /selfservice/api/v1/scopes/access/all"]);
+  });
+
   it("leaves scopes unknown in preview for up", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const news = { ...spec, scopes: unknown, __provider: PROVIDER };
