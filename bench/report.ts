@@ -23,8 +23,11 @@ export interface SizeResult {
 }
 
 export interface StateSize {
+  /** `pulumi stack export` as printed (indented JSON). */
   bytes: number;
   bytesPerObject: number;
+  /** The same deployment as compact JSON, per managed object. */
+  compactBytesPerObject: number;
   /** Average bytes of one resource entry in the exported state, by type. */
   bytesByType: Record<string, number>;
 }
@@ -69,15 +72,15 @@ export function markdownReport(result: BenchResult): string {
   }
   lines.push(
     "",
-    "| N | state bytes | bytes / object | floor bytes / object | largest entry (type: bytes) |",
-    "|---:|---:|---:|---:|---|",
+    "| N | state bytes | bytes / object | compact bytes / object | floor bytes / object | largest entry (type: bytes) |",
+    "|---:|---:|---:|---:|---:|---|",
   );
   for (const size of result.sizes) {
     const [type, bytes] = Object.entries(size.state.bytesByType).sort(
       ([, a], [, b]) => b - a,
     )[0] ?? ["-", 0];
     lines.push(
-      `| ${size.objects} | ${size.state.bytes} | ${Math.round(size.state.bytesPerObject)} | ${Math.round(size.floorState.bytesPerObject)} | ${type.split(":").pop()}: ${bytes} |`,
+      `| ${size.objects} | ${size.state.bytes} | ${Math.round(size.state.bytesPerObject)} | ${Math.round(size.state.compactBytesPerObject)} | ${Math.round(size.floorState.bytesPerObject)} | ${type}: ${bytes} |`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -139,7 +142,7 @@ export function svgChart(result: BenchResult): string {
   const bar = Math.min(28, groupWidth / 3);
   const parts: string[] = [];
   result.sizes.forEach((size, panel) => {
-    const top = 40 + panel * panelHeight;
+    const top = 56 + panel * panelHeight;
     const plot = panelHeight - 60;
     const max = Math.max(...size.operations.flatMap((o) => [o.ms, o.floorMs]), 1);
     const scale = plot / max;
@@ -159,7 +162,7 @@ export function svgChart(result: BenchResult): string {
       );
     });
   });
-  const height = 50 + result.sizes.length * panelHeight;
+  const height = 66 + result.sizes.length * panelHeight;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,

@@ -170,9 +170,8 @@ function result(
 /** `pulumi stack export` as a user would keep it (secrets encrypted), per managed object. */
 async function stateSize(stack: BenchStack, objects: number): Promise<StateSize> {
   const exported = (await stack.ok(["stack", "export", "--show-secrets=false"])).stdout;
-  const resources =
-    (JSON.parse(exported) as { deployment: { resources?: Array<{ type: string }> } }).deployment
-      .resources ?? [];
+  const parsed = JSON.parse(exported) as { deployment: { resources?: Array<{ type: string }> } };
+  const resources = parsed.deployment.resources ?? [];
   const byType: Record<string, number[]> = {};
   for (const resource of resources) {
     (byType[resource.type] ??= []).push(Buffer.byteLength(JSON.stringify(resource)));
@@ -180,6 +179,7 @@ async function stateSize(stack: BenchStack, objects: number): Promise<StateSize>
   return {
     bytes: Buffer.byteLength(exported),
     bytesPerObject: Buffer.byteLength(exported) / objects,
+    compactBytesPerObject: Buffer.byteLength(JSON.stringify(parsed)) / objects,
     bytesByType: Object.fromEntries(
       Object.entries(byType)
         .sort(([a], [b]) => a.localeCompare(b))
