@@ -406,6 +406,11 @@ interface Plan {
   members?: Removable;
   /** Reconcile resource connections (undefined: this change leaves them alone). */
   connections?: Removable;
+  /**
+   * The ETag of the list this provider has just created: it holds its name and description and
+   * nothing else at that version, so it is written without reading it first.
+   */
+  createdEtag?: string;
 }
 
 /**
@@ -419,7 +424,7 @@ async function reconcile(ctx: ProviderContext, plan: Plan): Promise<void> {
   } catch (first) {
     if (!api.isPreconditionFailed(first)) throw first;
     try {
-      await applyOnce(ctx, plan);
+      await applyOnce(ctx, { ...plan, createdEtag: undefined });
     } catch (second) {
       if (!api.isPreconditionFailed(second)) throw second;
       throw new Error(
@@ -433,10 +438,14 @@ async function applyOnce(ctx: ProviderContext, plan: Plan): Promise<void> {
   const { inputs } = plan;
   const ref = refOf(inputs);
   const body = { name: inputs.name, description: inputs.description };
-  const current = await api.getAccessList(ctx, ref);
+  // Chained through the writes of a list just created; undefined means read before writing.
+  let createdEtag = plan.createdEtag;
+  const current = createdEtag === undefined ? await api.getAccessList(ctx, ref) : undefined;
   let members = plan.members;
   let connections = plan.connections;
-  if (!current) {
+  if (createdEtag !== undefined) {
+    // Nothing to compare: the list is as the create left it.
+  } else if (!current) {
     // Deleted behind the stack's back: create it again, with everything it should hold.
     await api.putAccessList(ctx, ref, body, { ifNoneMatch: "*" });
     members ??= { known: [] };
@@ -448,7 +457,10 @@ async function applyOnce(ctx: ProviderContext, plan: Plan): Promise<void> {
     await api.putAccessList(ctx, ref, body, { ifMatch: current.etag });
   }
   if (members) {
-    const live = await readOrFail(api.readMembers(ctx, ref), ref);
+    const live =
+      createdEtag === undefined
+        ? await readOrFail(api.readMembers(ctx, ref), ref)
+        : { value: [], etag: createdEtag };
     const delta = memberDelta(live.value, inputs.members, members);
     // Additions first: should a later call fail, the list holds the old members and the new, so no
     // organisation that had access, or should get it, is shut out in between.
@@ -459,9 +471,13 @@ async function applyOnce(ctx: ProviderContext, plan: Plan): Promise<void> {
     for (const batch of batches(delta.remove)) {
       etag = await api.changeMembers(ctx, ref, "remove", batch, etag);
     }
+    if (createdEtag !== undefined) createdEtag = etag;
   }
   if (connections) {
-    const live = await readOrFail(api.readResourceConnections(ctx, ref), ref);
+    const live =
+      createdEtag === undefined
+        ? await readOrFail(api.readResourceConnections(ctx, ref), ref)
+        : { value: [], etag: createdEtag };
     const delta = connectionDelta(live.value, inputs.resourceConnections, connections);
     let etag = live.etag;
     for (const connection of delta.upsert) {
@@ -585,18 +601,22 @@ function isEmptyTwin(live: AccessListInputs, inputs: AccessListInputs): boolean 
 }
 
 /** Creates the list unless it exists (`If-None-Match: *`); false when it already existed. */
-async function createIfAbsent(ctx: ProviderContext, inputs: AccessListInputs): Promise<boolean> {
+/** Creates the list when absent: the new list's ETag, or undefined when it already existed (412). */
+async function createIfAbsent(
+  ctx: ProviderContext,
+  inputs: AccessListInputs,
+): Promise<string | undefined> {
   try {
-    await api.putAccessList(
+    const created = await api.putAccessList(
       ctx,
       refOf(inputs),
       { name: inputs.name, description: inputs.description },
       { ifNoneMatch: "*" },
     );
-    return true;
+    return created.etag;
   } catch (error) {
     if (!api.isPreconditionFailed(error)) throw error;
-    return false;
+    return undefined;
   }
 }
 
@@ -635,14 +655,22 @@ export const accessListImplementation: ProviderImplementation = {
     const ref = refOf(inputs);
     let removable: Removable = { known: [] };
     let listFields = false;
+    let createdEtag: string | undefined;
     // Adopting reads first, so a list that exists is taken over without a refused create.
     const exists = inputs.adopt && (await api.getAccessList(ctx, ref)) !== undefined;
-    if (exists || !(await createIfAbsent(ctx, inputs))) {
+    if (!exists) createdEtag = await createIfAbsent(ctx, inputs);
+    if (exists || createdEtag === undefined) {
       removable = await existingListPlan(ctx, inputs);
       listFields = true;
     }
     try {
-      await reconcile(ctx, { inputs, listFields, members: removable, connections: removable });
+      await reconcile(ctx, {
+        inputs,
+        listFields,
+        members: removable,
+        connections: removable,
+        createdEtag,
+      });
     } catch (cause) {
       // The list exists: record what it holds, so the next `up` finishes the job.
       const live = await liveInputs(ctx, ref, inputs).catch(() => undefined);

@@ -460,12 +460,23 @@ export const altinnResourceImplementation: ProviderImplementation = {
   async create(ctx, props) {
     const inputs = managedInputs(props);
     const dto = toServiceResourceDto(inputs);
-    const existing = await registry.getResource(ctx, inputs.identifier);
-    if (!existing) {
+    // Adopting reads first: check found the resource (it said "adopting"), and a refused POST
+    // would be a write.
+    const knownToExist = inputs.adopt === true || userInputs(props).adopting !== undefined;
+    // Otherwise POST first: a new resource, the usual case, costs one call. A taken identifier
+    // (409) is read: it is what a lost answer to our own create left when it holds the declared
+    // document, and is taken over only with adopt: true otherwise.
+    const existing =
+      knownToExist || (await registry.createResource(ctx, dto)) === "exists"
+        ? await registry.getResource(ctx, inputs.identifier)
+        : undefined;
+    if (knownToExist && !existing) {
       await registry.createResource(ctx, dto);
-    } else if (!holdsDeclared(existing, inputs)) {
-      // The live resource is not what a lost answer to our own create would have left.
-      if (inputs.adopt !== true) throw new Error(takeoverRefusal(inputs.identifier, existing));
+    } else if (existing && !holdsDeclared(existing, inputs)) {
+      // A replacement in production, where the old one could not be deleted, is the stack's own.
+      if (inputs.adopt !== true && !isReplacementOf(existing, inputs)) {
+        throw new Error(takeoverRefusal(inputs.identifier, existing));
+      }
       await registry.updateResource(ctx, withLiveAccessListMode(inputs, dto, existing));
     }
     return { id: inputs.identifier, outs: outputsOf(ctx, inputs) };

@@ -31,6 +31,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { exportJWK, exportPKCS8, generateKeyPair } from "jose";
 import { z } from "zod";
 import * as selfService from "./api/self-service";
+import { createdInThisProcess } from "./maskinporten-client";
 import {
   checkWithSchema,
   containsUnknown,
@@ -315,6 +316,8 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
     const isNew = Object.keys(userInputs(olds)).length === 0;
     if (!isNew || containsUnknown(raw.clientId)) return result;
     const clientId = String(result.inputs.clientId);
+    // A client this process has just made exists and has room: nothing to check.
+    if (createdInThisProcess(ctx, clientId)) return result;
     const live = await selfService.getJwks(ctx, clientId);
     if (!live) {
       return {
@@ -369,7 +372,11 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
 
   async create(ctx, props) {
     const inputs = inputsOf(props);
-    const live = await selfService.getJwks(ctx, inputs.clientId);
+    // The key set is replaced whole, so keys already there are read to keep them; a client this
+    // process has just made has none.
+    const live = createdInThisProcess(ctx, inputs.clientId)
+      ? { keys: [] }
+      : await selfService.getJwks(ctx, inputs.clientId);
     if (!live) throw new Error(missingClientError(inputs.clientId));
     if (live.keys.length >= selfService.MAX_KEYS) {
       throw new Error(

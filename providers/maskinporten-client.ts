@@ -261,7 +261,7 @@ async function scopeCheck(
   const before = Array.isArray(olds.scopes) ? (olds.scopes as string[]) : [];
   const added = requested.filter((scope) => !before.includes(scope));
   if (added.length === 0) return result;
-  const access = await selfService.listScopeAccess(ctx);
+  const access = await scopeAccessOnce(ctx);
   return {
     inputs: result.inputs,
     failures: scopeAccessFailures(added, access, ctx.settings.environment),
@@ -288,6 +288,53 @@ async function adoptionPreview(
     `adopting ${adoptionLabel(live)}: up replaces its name, description and scopes with the declared ones`,
   );
   return { adopting: adoptionLabel(live) };
+}
+
+/**
+ * The org's scope access, read once per provider process: every client a run checks is checked
+ * against the same answer, so N new clients cost one read, not N. A failed read is not kept.
+ */
+const scopeAccessByContext = new WeakMap<ProviderContext, Promise<selfService.ScopeAccess[]>>();
+
+function scopeAccessOnce(ctx: ProviderContext): Promise<selfService.ScopeAccess[]> {
+  let pending = scopeAccessByContext.get(ctx);
+  if (!pending) {
+    pending = selfService.listScopeAccess(ctx);
+    scopeAccessByContext.set(ctx, pending);
+    pending.catch(() => scopeAccessByContext.delete(ctx));
+  }
+  return pending;
+}
+
+/**
+ * The org's clients as they were before this provider process created any, listed once: a twin
+ * left by a create whose answer was lost in an earlier run is in it, and a retried POST in this
+ * run lists again (`createClient`'s safeToRetry). N new clients then cost one list, not N.
+ */
+const clientsBeforeByContext = new WeakMap<
+  ProviderContext,
+  Promise<selfService.ClientRegistration[]>
+>();
+
+function clientsBefore(ctx: ProviderContext): Promise<selfService.ClientRegistration[]> {
+  let pending = clientsBeforeByContext.get(ctx);
+  if (!pending) {
+    pending = selfService.listClients(ctx);
+    clientsBeforeByContext.set(ctx, pending);
+    pending.catch(() => clientsBeforeByContext.delete(ctx));
+  }
+  return pending;
+}
+
+/** The client_id of every client this provider process created, by context. */
+const createdByContext = new WeakMap<ProviderContext, Set<string>>();
+
+/**
+ * Whether this provider process created the client: its key set is then known to be empty until
+ * this process registers one, so MaskinportenClientKey need not read it first.
+ */
+export function createdInThisProcess(ctx: ProviderContext, clientId: string): boolean {
+  return createdByContext.get(ctx)?.has(clientId) ?? false;
 }
 
 export const maskinportenClientImplementation: ProviderImplementation = {
@@ -339,7 +386,7 @@ export const maskinportenClientImplementation: ProviderImplementation = {
     // The server picks the client_id, so a create whose answer was lost leaves a client that
     // state does not know. Taking over the client with the same name, description and type (as
     // digdirator matches clients) lets the next up finish the job instead of making a twin.
-    const twins = (await selfService.listClients(ctx)).filter(
+    const twins = (await clientsBefore(ctx)).filter(
       (c) =>
         c.client_name === registration.client_name &&
         c.description === registration.description &&
@@ -363,6 +410,8 @@ export const maskinportenClientImplementation: ProviderImplementation = {
       };
     }
     const created = await selfService.createClient(ctx, registration);
+    const createdHere = createdByContext.get(ctx) ?? new Set<string>();
+    createdByContext.set(ctx, createdHere.add(String(created.client_id)));
     return { id: String(created.client_id), outs: outputsOf(inputs, created) };
   },
 

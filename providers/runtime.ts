@@ -30,10 +30,20 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
 };
 
 let context: ProviderContext | undefined;
+let contextSettings: string | undefined;
 
-/** Called from the dynamic provider's `configure` with the stack config (secrets decrypted). */
+/**
+ * Called from the dynamic provider's `configure` with the stack config (secrets decrypted).
+ * Pulumi configures each serialized provider, that is each resource kind, on its first use; the
+ * same config keeps the context, and with it the token cache, so a run costs one token per scope
+ * set rather than one per kind.
+ */
 export function configure(read: ConfigReader): void {
-  context = createContext(settingsFromConfig(read));
+  const settings = settingsFromConfig(read);
+  const key = JSON.stringify(settings);
+  if (context && key === contextSettings) return;
+  context = createContext(settings);
+  contextSettings = key;
 }
 
 function currentContext(): ProviderContext {

@@ -35,6 +35,12 @@ export interface SimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Inject faults from the start (also settable through `POST /__admin/faults`). */
   faults?: FaultPlan;
+  /**
+   * Answer every API call (admin calls excluded) this many milliseconds late, as a real API over
+   * the network is: benchmarks measure what round trips cost the tool.
+   * @default 0
+   */
+  latencyMs?: number;
 }
 
 export interface CallRecord {
@@ -100,6 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       : initialState();
   const keys = new SimulatorKeys();
   const calls: CallRecord[] = [];
+  const latencyMs = options.latencyMs ?? 0;
   const context: SimContext = {
     state,
     keys,
@@ -186,6 +193,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return;
       }
       if (fault.kind === "slow") await sleep(fault.delayMs);
+      if (api && latencyMs > 0) await sleep(latencyMs);
       let response: SimResponse;
       const match = router.match(method, url.pathname);
       if (api && context.faults?.hides(method, url.pathname)) {

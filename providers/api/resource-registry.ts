@@ -49,8 +49,15 @@ export async function listResources(ctx: ProviderContext): Promise<ServiceResour
   return Array.isArray(response.data) ? (response.data as ServiceResourceDto[]) : [];
 }
 
-export async function createResource(ctx: ProviderContext, dto: ServiceResourceDto): Promise<void> {
-  await send({
+/**
+ * POST a new resource; `"exists"` when the identifier is taken (409 "The Resource already exist"),
+ * so the caller can update it instead, without a read before every create.
+ */
+export async function createResource(
+  ctx: ProviderContext,
+  dto: ServiceResourceDto,
+): Promise<"created" | "exists"> {
+  const response = await send({
     service: "Resource Registry",
     operation: `create resource ${dto.identifier}`,
     method: "POST",
@@ -60,11 +67,13 @@ export async function createResource(ctx: ProviderContext, dto: ServiceResourceD
     retry: ctx.settings.retry,
     // POST is not idempotent: retry only when a read shows the first attempt did not create it.
     safeToRetry: async () => (await getResource(ctx, dto.identifier)) === undefined,
+    accept: [409],
     fixFor: (status) =>
       status === 403
         ? `the token's organisation does not own this resource: hasCompetentAuthority.organization must be the org number of the Maskinporten client's org`
         : undefined,
   });
+  return response.status === 409 ? "exists" : "created";
 }
 
 export async function updateResource(ctx: ProviderContext, dto: ServiceResourceDto): Promise<void> {

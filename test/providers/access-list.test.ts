@@ -81,6 +81,13 @@ describe("AccessList create and read", () => {
     );
     expect(resourceId).toBe(`digdir/${id}`);
     const writes = writesSince(before);
+    // One read, by check: does the list exist already (adoption)? Then the list create makes is
+    // known to be empty: every further call is a write, chained by ETag.
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > before && c.path.startsWith(LISTS) && !c.write)
+        .map((c) => `${c.method} ${c.path.slice(LISTS.length)} ${c.status}`),
+    ).toStrictEqual([`GET /digdir/${id} 404`]);
     expect(summary(writes)).toStrictEqual([
       `PUT /digdir/${id} 200`,
       `POST /digdir/${id}/members 200`,

@@ -30,14 +30,11 @@ function callsAfter(seq: number): string[] {
 }
 
 describe("AltinnResource provider", () => {
-  it("creates with GET then POST, and returns outputs with the URN and URL", async () => {
+  it("creates with one POST, and returns outputs with the URN and URL", async () => {
     const ctx = demoContext(simulator());
     const before = lastSeq(simulator());
     const result = await impl.create(ctx, inputs("digdir-prov-1"));
-    expect(callsAfter(before)).toStrictEqual([
-      "GET /resourceregistry/api/v1/resource/digdir-prov-1 404",
-      "POST /resourceregistry/api/v1/resource 201",
-    ]);
+    expect(callsAfter(before)).toStrictEqual(["POST /resourceregistry/api/v1/resource 201"]);
     expect(result).toStrictEqual({
       id: "digdir-prov-1",
       outs: {

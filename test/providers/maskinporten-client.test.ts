@@ -8,6 +8,7 @@ import {
   type MaskinportenClientInputs,
 } from "../../providers/maskinporten-client";
 import { DEMO_ORGNR } from "../../simulator/state";
+import { maskinportenClientKeyImplementation as keyImpl } from "../../providers/maskinporten-client-key";
 import { selfServiceContext } from "../support/self-service";
 import { lastSeq, useSimulator, writes } from "../support/simulator";
 
@@ -139,6 +140,20 @@ describe("MaskinportenClient check", () => {
     ).toStrictEqual(["POST /maskinporten/token", "GET /selfservice/api/v1/scopes/access/all"]);
   });
 
+  it("reads scope access once per provider process for every client it checks", async () => {
+    const ctx = context();
+    const seq = lastSeq(simulator());
+    for (const name of ["first client", "second client"]) {
+      const result = await impl.check(ctx, {}, { ...spec, clientName: name, __provider: PROVIDER });
+      expect(result.failures).toStrictEqual([]);
+    }
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > seq)
+        .map((c) => `${c.method} ${c.path}`),
+    ).toStrictEqual(["POST /maskinporten/token", "GET /selfservice/api/v1/scopes/access/all"]);
+  });
+
   it("leaves scopes unknown in preview for up", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const news = { ...spec, scopes: unknown, __provider: PROVIDER };
@@ -246,7 +261,9 @@ describe("MaskinportenClient create", () => {
     const inputs = (await impl.check(ctx, {}, { ...spec, __provider: PROVIDER })).inputs!;
     const first = await impl.create(ctx, inputs);
     const seq = lastSeq(simulator());
-    const again = await impl.create(ctx, { ...inputs, scopes: ["altinn:serviceowner"] });
+    // The next run is a new provider process, with a context of its own.
+    const nextRun = selfServiceContext(simulator(), { warn: (m) => warnings.push(m) });
+    const again = await impl.create(nextRun, { ...inputs, scopes: ["altinn:serviceowner"] });
     expect(again.id).toBe(first.id);
     expect(writes(simulator(), seq).map((c) => `${c.method} ${c.path}`)).toStrictEqual([
       `PUT /selfservice/api/v1/clients/${first.id}`,
@@ -256,6 +273,41 @@ describe("MaskinportenClient create", () => {
     ]);
     expect(warnings).toStrictEqual([
       `client "${spec.clientName}" (${first.id}) already exists with this description: it is taken over and updated, not created again`,
+    ]);
+  });
+
+  it("lists the org's clients once per provider process, however many clients it creates", async () => {
+    const ctx = context();
+    const seq = lastSeq(simulator());
+    for (const name of ["first sender", "second sender", "third sender"]) {
+      await impl.create(ctx, { ...resolved, clientName: name });
+    }
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > seq && c.path.startsWith("/selfservice/"))
+        .map((c) => `${c.method} ${c.path}`),
+    ).toStrictEqual([
+      "GET /selfservice/api/v1/clients",
+      "POST /selfservice/api/v1/clients",
+      "POST /selfservice/api/v1/clients",
+      "POST /selfservice/api/v1/clients",
+    ]);
+  });
+
+  it("registers the key of a client it has just made with one POST and no read", async () => {
+    const ctx = context();
+    const client = await impl.create(ctx, resolved);
+    const seq = lastSeq(simulator());
+    const key = await keyImpl.check(ctx, {}, { clientId: client.id, __provider: PROVIDER });
+    expect(key.failures).toStrictEqual([]);
+    const created = await keyImpl.create(ctx, key.inputs!);
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > seq && c.path.startsWith("/selfservice/"))
+        .map((c) => `${c.method} ${c.path}`),
+    ).toStrictEqual([`POST /selfservice/api/v1/clients/${client.id}/jwks`]);
+    expect(simulator().context.state.clients[client.id]!.jwks.map((k) => k.kid)).toStrictEqual([
+      (created.outs as { keyId: string }).keyId,
     ]);
   });
 

@@ -1,0 +1,262 @@
+/**
+ * `npm run bench`: the altinn-iac program with the real engine against the simulator (every API
+ * call answered late, as over a network), for N managed objects, next to the engine floor (N
+ * dynamic resources that do nothing, bench/floor/) run by the same engine in the same run, one
+ * operation of each after the other so both see the same load. Per operation it counts the calls
+ * by kind against the physical minimum (bench/workload.ts) and times both programs; per N it
+ * measures the exported state. Writes bench/results/bench.{json,md,svg,png} and the README's
+ * benchmark table. Timing depends on the machine and its load; nothing here is asserted.
+ *
+ *   npm run bench -- [--sizes 10,100,500] [--latency 50] [--members 150] [--no-readme]
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { startSimulator, type Simulator } from "../simulator/server";
+import { SELF_SERVICE_STACK_SECRETS, selfServiceStackValues } from "../test/support/self-service";
+import { BenchStack, changeSummary, engineBinDir, PROJECT_ROOT, type TimedResult } from "./pulumi";
+import {
+  markdownDetail,
+  markdownReport,
+  svgChart,
+  type BenchResult,
+  type OperationResult,
+  type SizeResult,
+  type StateSize,
+} from "./report";
+import {
+  benchStackConfig,
+  callRatio,
+  changedConfig,
+  excess,
+  minimumCalls,
+  objectCount,
+  OPERATIONS,
+  tally,
+  total,
+  workloadOf,
+  type BenchStackConfig,
+  type Operation,
+} from "./workload";
+
+const FLOOR_DIR = join(PROJECT_ROOT, "bench", "floor");
+const FLOOR_NAMESPACE = "altinn-iac-bench-floor";
+const RESULTS_DIR = join(PROJECT_ROOT, "bench", "results");
+const README_START = "<!-- bench:start -->";
+const README_END = "<!-- bench:end -->";
+
+interface Options {
+  sizes: number[];
+  latencyMs: number;
+  membersPerList: number;
+  readme: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    sizes: [10, 100, 500],
+    latencyMs: 50,
+    membersPerList: 150,
+    readme: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const number = (name: string) => {
+      const parsed = Number(value);
+      if (value === undefined || !Number.isInteger(parsed) || parsed < 0) {
+        throw new Error(`${name} takes a whole number (got ${value ?? "nothing"})`);
+      }
+      i++;
+      return parsed;
+    };
+    if (flag === "--sizes") {
+      options.sizes = (value ?? "").split(",").map((s) => Number(s.trim()));
+      if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+        throw new Error(`--sizes takes whole numbers of objects such as 10,100,500 (got ${value})`);
+      }
+      i++;
+    } else if (flag === "--latency") options.latencyMs = number("--latency");
+    else if (flag === "--members") options.membersPerList = number("--members");
+    else if (flag === "--no-readme") options.readme = false;
+    else
+      throw new Error(`unknown option ${flag}: use --sizes, --latency, --members or --no-readme`);
+  }
+  return options;
+}
+
+/** The pulumi arguments of each operation (the change is made in the config before it). */
+const COMMANDS: Record<Operation, string[]> = {
+  up: ["up", "--yes", "--skip-preview"],
+  "noop-up": ["up", "--yes", "--skip-preview"],
+  preview: ["preview"],
+  refresh: ["refresh", "--yes", "--skip-preview"],
+  change: ["up", "--yes", "--skip-preview"],
+};
+
+async function runSize(objects: number, options: Options): Promise<SizeResult> {
+  const config = benchStackConfig(objects, { membersPerList: options.membersPerList });
+  const workload = workloadOf(config);
+  if (objectCount(workload) !== objects) {
+    throw new Error(`the config makes ${objectCount(workload)} objects, not ${objects}`);
+  }
+  const simulator = await startSimulator({ latencyMs: options.latencyMs });
+  const tool = await BenchStack.create(PROJECT_ROOT);
+  const floor = await BenchStack.create(FLOOR_DIR);
+  try {
+    const setToolConfig = (setup: BenchStackConfig, secrets = {}) =>
+      tool.setConfig("altinn-iac", { ...selfServiceStackValues(simulator), ...setup }, secrets);
+    await setToolConfig(config, SELF_SERVICE_STACK_SECRETS);
+    await floor.setConfig(FLOOR_NAMESPACE, { count: objects });
+
+    const operations: OperationResult[] = [];
+    for (const operation of OPERATIONS) {
+      if (operation === "change") {
+        await setToolConfig(changedConfig(config));
+        await floor.setConfig(FLOOR_NAMESPACE, { count: objects, changed: 0 });
+      }
+      const since = simulator.calls.length;
+      const measured = await tool.ok(COMMANDS[operation]);
+      const calls = simulator.calls.slice(since);
+      const floored = await floor.ok(COMMANDS[operation]);
+      const measuredOperation = result(operation, workload, calls, measured, floored);
+      operations.push(measuredOperation);
+      const over = measuredOperation.excess.map((e) => `${e.kind} ${e.calls}/${e.minimum}`);
+      process.stdout.write(
+        `N=${objects} ${operation}: ${measuredOperation.totalCalls} calls (minimum ${measuredOperation.minimumCalls}${over.length > 0 ? `; over: ${over.join(", ")}` : ""}), ${Math.round(measured.ms)} ms (floor ${Math.round(floored.ms)} ms)\n`,
+      );
+    }
+    return {
+      objects,
+      workload,
+      operations,
+      state: await stateSize(tool, objects),
+      floorState: await stateSize(floor, objects),
+    };
+  } finally {
+    await tool.remove();
+    await floor.remove();
+    await simulator.close();
+  }
+}
+
+function result(
+  operation: Operation,
+  workload: ReturnType<typeof workloadOf>,
+  calls: Simulator["calls"],
+  measured: TimedResult,
+  floored: TimedResult,
+): OperationResult {
+  const counted = tally(calls);
+  const minimum = minimumCalls(operation, workload);
+  return {
+    operation,
+    calls: counted,
+    minimum,
+    totalCalls: total(counted),
+    minimumCalls: total(minimum),
+    ratio: callRatio(total(counted), total(minimum)),
+    writes: calls.filter((c) => c.write).length,
+    failedCalls: calls.filter((c) => c.status >= 400 || c.status === 0).length,
+    excess: excess(counted, minimum),
+    ms: Math.round(measured.ms),
+    floorMs: Math.round(floored.ms),
+    summary: changeSummary(measured.output),
+    floorSummary: changeSummary(floored.output),
+  };
+}
+
+/** `pulumi stack export` as a user would keep it (secrets encrypted), per managed object. */
+async function stateSize(stack: BenchStack, objects: number): Promise<StateSize> {
+  const exported = (await stack.ok(["stack", "export", "--show-secrets=false"])).stdout;
+  const parsed = JSON.parse(exported) as { deployment: { resources?: Array<{ type: string }> } };
+  const resources = parsed.deployment.resources ?? [];
+  const byType: Record<string, number[]> = {};
+  for (const resource of resources) {
+    (byType[resource.type] ??= []).push(Buffer.byteLength(JSON.stringify(resource)));
+  }
+  return {
+    bytes: Buffer.byteLength(exported),
+    bytesPerObject: Buffer.byteLength(exported) / objects,
+    compactBytesPerObject: Buffer.byteLength(JSON.stringify(parsed)) / objects,
+    bytesByType: Object.fromEntries(
+      Object.entries(byType)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([type, sizes]) => [
+          type,
+          Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
+        ]),
+    ),
+  };
+}
+
+function pulumiVersion(): string {
+  try {
+    return execFileSync("pulumi", ["version"], {
+      env: { ...process.env, PATH: [engineBinDir(), process.env.PATH].filter(Boolean).join(":") },
+    })
+      .toString()
+      .trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+function writeResults(result: BenchResult, options: Options): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, "bench.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const table = markdownReport(result);
+  writeFileSync(
+    join(RESULTS_DIR, "bench.md"),
+    `# altinn-iac benchmark\n\n${table}\n![wall time against the engine floor](bench.png)\n\n## Calls by kind\n\n${markdownDetail(result)}`,
+  );
+  const svg = svgChart(result);
+  writeFileSync(join(RESULTS_DIR, "bench.svg"), svg);
+  try {
+    // librsvg (Debian's librsvg2-bin) when installed; the SVG is the chart otherwise.
+    execFileSync("rsvg-convert", ["-o", join(RESULTS_DIR, "bench.png")], { input: svg });
+  } catch {
+    process.stdout.write("rsvg-convert not found: wrote bench/results/bench.svg only\n");
+  }
+  if (options.readme) {
+    const readmePath = join(PROJECT_ROOT, "README.md");
+    const readme = readFileSync(readmePath, "utf8");
+    const start = readme.indexOf(README_START);
+    const end = readme.indexOf(README_END);
+    if (start < 0 || end < start) {
+      throw new Error(`README.md has no ${README_START} ... ${README_END} section to update`);
+    }
+    writeFileSync(
+      readmePath,
+      `${readme.slice(0, start + README_START.length)}\n\n${table}\n${readme.slice(end)}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!existsSync(join(FLOOR_DIR, "Pulumi.yaml")))
+    throw new Error(`no floor program in ${FLOOR_DIR}`);
+  const loadBefore = loadavg();
+  const sizes: SizeResult[] = [];
+  for (const objects of options.sizes) sizes.push(await runSize(objects, options));
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    node: process.version,
+    pulumi: pulumiVersion(),
+    latencyMs: options.latencyMs,
+    membersPerList: options.membersPerList,
+    cores: cpus().length,
+    loadBefore,
+    loadAfter: loadavg(),
+    sizes,
+  };
+  writeResults(result, options);
+  process.stdout.write(`\n${markdownReport(result)}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,225 @@
+import {
+  benchStackConfig,
+  callKind,
+  callRatio,
+  changedConfig,
+  excess,
+  minimumCalls,
+  objectCount,
+  tally,
+  workloadOf,
+} from "../../bench/workload";
+import { loadStackConfig } from "../../program/config";
+
+/** A token request's form body with a JWT grant carrying `scope` (the signature is not read). */
+function tokenBody(scope: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const assertion = `${part({ alg: "RS256" })}.${part({ scope })}.signature`;
+  return new URLSearchParams({
+    grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    assertion,
+  }).toString();
+}
+
+describe("benchStackConfig", () => {
+  it("makes exactly N objects in units of resource, policy, list, client and key", () => {
+    for (const n of [1, 2, 3, 4, 5, 6, 9, 10, 12, 100]) {
+      expect(objectCount(workloadOf(benchStackConfig(n)))).toBe(n);
+    }
+    expect(workloadOf(benchStackConfig(12, { membersPerList: 250 }))).toStrictEqual({
+      resources: 3,
+      policies: 3,
+      accessLists: [
+        { members: 250, connections: 1 },
+        { members: 250, connections: 1 },
+      ],
+      clients: 2,
+      keys: 2,
+    });
+    expect(workloadOf(benchStackConfig(3))).toStrictEqual({
+      resources: 2,
+      policies: 1,
+      accessLists: [],
+      clients: 0,
+      keys: 0,
+    });
+  });
+
+  it("gives every list members of its own and connects it to its unit's resource", () => {
+    const config = benchStackConfig(10, { membersPerList: 2 });
+    expect(config.accessLists).toStrictEqual([
+      {
+        identifier: "digdir-bench-list-0",
+        name: "Bench recipients 0",
+        description: "Recipients of digdir-bench-0",
+        members: ["910000000", "910000001"],
+        resources: [{ identifier: "digdir-bench-0", actionFilters: ["read"] }],
+      },
+      {
+        identifier: "digdir-bench-list-1",
+        name: "Bench recipients 1",
+        description: "Recipients of digdir-bench-1",
+        members: ["910000002", "910000003"],
+        resources: [{ identifier: "digdir-bench-1", actionFilters: ["read"] }],
+      },
+    ]);
+  });
+
+  it("is a stack config the program accepts, with preflight off", () => {
+    const config = benchStackConfig(11);
+    const loaded = loadStackConfig({
+      "altinn-iac:environment": "local",
+      "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827" }),
+      ...Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [`altinn-iac:${key}`, JSON.stringify(value)]),
+      ),
+    });
+    expect(loaded.preflight).toBe(false);
+    expect(loaded.resources.map((r) => r.identifier)).toStrictEqual([
+      "digdir-bench-0",
+      "digdir-bench-1",
+      "digdir-bench-2",
+    ]);
+    expect(loaded.maskinportenClients.map((c) => c.name)).toStrictEqual([
+      "bench-sender-0",
+      "bench-sender-1",
+    ]);
+  });
+
+  it("rejects a number of objects below one", () => {
+    expect(() => benchStackConfig(0)).toThrow(
+      "the number of objects must be a whole number of at least 1 (got 0)",
+    );
+  });
+});
+
+describe("changedConfig", () => {
+  it("changes only the first resource's English title", () => {
+    const config = benchStackConfig(6);
+    const changed = changedConfig(config);
+    expect(changed.resources[0]!.title).toStrictEqual({
+      nb: "Benkmelding digdir-bench-0",
+      nn: "Benkmelding digdir-bench-0",
+      en: "digdir-bench-0 (changed)",
+    });
+    expect({ ...changed, resources: changed.resources.slice(1) }).toStrictEqual({
+      ...config,
+      resources: config.resources.slice(1),
+    });
+  });
+});
+
+describe("callKind", () => {
+  it("names each API's objects by method", () => {
+    const kinds = [
+      ["POST", "/resourceregistry/api/v1/resource"],
+      ["GET", "/resourceregistry/api/v1/resource/digdir-bench-0"],
+      ["GET", "/resourceregistry/api/v1/resource/digdir-bench-0/policy"],
+      ["GET", "/resourceregistry/api/v1/access-lists/digdir/l"],
+      ["POST", "/resourceregistry/api/v1/access-lists/digdir/l/members"],
+      ["PUT", "/resourceregistry/api/v1/access-lists/digdir/l/resource-connections/r"],
+      ["GET", "/resourceregistry/api/v1/access-lists/digdir/l/resource-connections"],
+      ["POST", "/selfservice/api/v1/clients"],
+      ["GET", "/selfservice/api/v1/clients/abc/jwks"],
+      ["GET", "/authentication/api/v1/exchange/maskinporten"],
+    ].map(([method, path]) => callKind({ method: method!, path: path!, body: "" }));
+    expect(kinds).toStrictEqual([
+      "POST resource",
+      "GET resource",
+      "GET policy",
+      "GET access-list",
+      "POST access-list members",
+      "PUT access-list connections",
+      "GET access-list connections",
+      "POST client",
+      "GET client keys",
+      "exchange",
+    ]);
+  });
+
+  it("names a token request by the scope set of its grant, sorted", () => {
+    expect(
+      callKind({ method: "POST", path: "/maskinporten/token", body: tokenBody("b:two a:one") }),
+    ).toBe("token a:one b:two");
+    expect(callKind({ method: "POST", path: "/maskinporten/token", body: "" })).toBe("token ?");
+  });
+});
+
+describe("tally", () => {
+  it("counts calls by kind, kinds sorted", () => {
+    const get = { method: "GET", path: "/resourceregistry/api/v1/resource/x", body: "" };
+    const exchange = { method: "GET", path: "/authentication/api/v1/exchange/x", body: "" };
+    expect(tally([get, exchange, get])).toStrictEqual({ exchange: 1, "GET resource": 2 });
+  });
+});
+
+describe("minimumCalls", () => {
+  const workload = workloadOf(benchStackConfig(11, { membersPerList: 150 }));
+
+  it("is one write per object, a write per connection and per 100 members, and a token per scope set on up", () => {
+    expect(minimumCalls("up", workload)).toStrictEqual({
+      exchange: 2,
+      "POST access-list members": 4,
+      "POST client": 2,
+      "POST client keys": 2,
+      "POST policy": 2,
+      "POST resource": 3,
+      "PUT access-list": 2,
+      "PUT access-list connections": 2,
+      "token altinn:resourceregistry/accesslist.write": 1,
+      "token altinn:resourceregistry/resource.write": 1,
+      "token idporten:dcr.write": 1,
+    });
+  });
+
+  it("is nothing on a no-op up and on preview", () => {
+    expect(minimumCalls("noop-up", workload)).toStrictEqual({});
+    expect(minimumCalls("preview", workload)).toStrictEqual({});
+  });
+
+  it("is one read per object and per member page on refresh, with no token for public reads", () => {
+    expect(minimumCalls("refresh", workload)).toStrictEqual({
+      exchange: 1,
+      "GET access-list": 2,
+      "GET access-list connections": 2,
+      "GET access-list members": 4,
+      "GET client": 2,
+      "GET client keys": 2,
+      "GET policy": 2,
+      "GET resource": 3,
+      "token altinn:resourceregistry/accesslist.write": 1,
+      "token idporten:dcr.read": 1,
+    });
+  });
+
+  it("reads one member page of an empty list on refresh", () => {
+    const empty = workloadOf(benchStackConfig(5, { membersPerList: 0 }));
+    expect(minimumCalls("refresh", empty)["GET access-list members"]).toBe(1);
+    expect(minimumCalls("up", empty)["POST access-list members"]).toBeUndefined();
+  });
+
+  it("is one PUT and one token pair for the one-field change", () => {
+    expect(minimumCalls("change", workload)).toStrictEqual({
+      exchange: 1,
+      "PUT resource": 1,
+      "token altinn:resourceregistry/resource.write": 1,
+    });
+  });
+});
+
+describe("callRatio and excess", () => {
+  it("divides calls by the minimum, and has no ratio for calls where none are needed", () => {
+    expect(callRatio(21, 20)).toBe(1.05);
+    expect(callRatio(0, 0)).toBe(1);
+    expect(callRatio(3, 0)).toBeNull();
+  });
+
+  it("lists the kinds over their minimum", () => {
+    expect(
+      excess(
+        { "GET resource": 4, "PUT resource": 1, exchange: 1 },
+        { "PUT resource": 1, exchange: 2 },
+      ),
+    ).toStrictEqual([{ kind: "GET resource", calls: 4, minimum: 0 }]);
+  });
+});
