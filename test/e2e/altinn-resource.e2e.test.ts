@@ -55,7 +55,12 @@ describe("AltinnResource with the real engine", () => {
       orgcode: "digdir",
     });
     expect(simulator.context.state.resources[IDENTIFIER]!.versions).toHaveLength(1);
-    expect((await stack.outputs()).resourceIds).toStrictEqual([IDENTIFIER]);
+    expect((await stack.outputs()).resources).toStrictEqual({
+      [IDENTIFIER]: {
+        urn: `urn:altinn:resource:${IDENTIFIER}`,
+        url: `${simulator.url}/resourceregistry/api/v1/resource/${IDENTIFIER}`,
+      },
+    });
 
     const beforePreview = lastSeq(simulator);
     const steps = await stack.previewSteps();
@@ -128,11 +133,13 @@ describe("bad stack config", () => {
     });
     const result = await stack.pulumi(["preview"]);
     expect(result.code).not.toBe(0);
+    // The program validates the stack file with the provider's own rules before registering
+    // anything, naming each problem by its key path.
     expect(result.output).toContain(
-      `resource 'App_X': property identifier value {App_X} has a problem: "App_X" is not a valid resource identifier: only lowercase a-z, 0-9, "_" and "-", at least 4 characters (for example "digdir-x")`,
+      'altinn-iac:resources.0.identifier: "App_X" is not a valid resource identifier: only lowercase a-z, 0-9, "_" and "-", at least 4 characters (for example "digdir-x")',
     );
     expect(result.output).toContain(
-      "resource 'App_X': property title.nn value {<nil>} has a problem: missing title in nynorsk (nn): the Resource Registry requires nb, nn and en",
+      "altinn-iac:resources.0.title.nn: missing title in nynorsk (nn): the Resource Registry requires nb, nn and en",
     );
     expect(writes(simulator)).toStrictEqual([]);
   });
