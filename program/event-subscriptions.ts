@@ -34,7 +34,9 @@ export function eventSubscriptions(
       spec.name,
       {
         endPoint: spec.endPoint,
-        resourceFilter: resource?.resourceUrn ?? `urn:altinn:resource:${spec.resource}`,
+        // The URN is known at preview (the resource output is not, for a new resource), so check
+        // can tell whether an identical subscription exists; dependsOn keeps the order.
+        resourceFilter: `urn:altinn:resource:${spec.resource}`,
         ...(spec.subjectFilter !== undefined ? { subjectFilter: spec.subjectFilter } : {}),
         ...(spec.typeFilter !== undefined ? { typeFilter: spec.typeFilter } : {}),
         ...(spec.validationWaitSeconds !== undefined

@@ -68,7 +68,8 @@ async function main(): Promise<number> {
     const file = join(process.cwd(), `Pulumi.${stack}.yaml`);
     writeFileSync(file, writeSetup(readFileSync(file, "utf8"), setup));
     console.error(
-      `wrote ${setup.resources.length} resource(s), ${setup.accessLists.length} access list(s)` +
+      `wrote ${setup.resources.length} resource(s), ${setup.accessLists.length} access list(s), ` +
+        `${setup.subscriptions.length} subscription(s)` +
         (setup.maskinportenClients ? ` and ${setup.maskinportenClients.length} client(s)` : "") +
         ` of ${settings.environment} to ${file}: run pulumi preview to see what up adopts`,
     );

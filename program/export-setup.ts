@@ -4,6 +4,7 @@ import { readPolicy } from "../policies/parse";
 import { projectConnections, projectMembers } from "../providers/access-list";
 import { fromServiceResourceDto, validateResource } from "../providers/altinn-resource";
 import * as accessLists from "../providers/api/access-lists";
+import * as events from "../providers/api/events";
 import * as registry from "../providers/api/resource-registry";
 import * as selfService from "../providers/api/self-service";
 import type { ProviderContext } from "../providers/lib/context";
@@ -34,6 +35,7 @@ export interface ExportedSetup {
   accessLists: Array<Record<string, unknown>>;
   /** Undefined when the stack has no self-service admin client to read clients with. */
   maskinportenClients?: Array<Record<string, unknown>>;
+  subscriptions: Array<Record<string, unknown>>;
 }
 
 export interface ExportResult {
@@ -57,14 +59,57 @@ export async function exportSetup(
         "Maskinporten clients were not read: the stack has no self-service admin client (altinn-iac:selfServiceClientId); altinn-iac:maskinportenClients is left as it was",
       ),
       undefined);
+  const subscriptions = await exportSubscriptions(ctx, notes);
   return {
     setup: {
       resources,
       accessLists: lists,
       ...(clients ? { maskinportenClients: clients } : {}),
+      subscriptions,
     },
     notes,
   };
+}
+
+/**
+ * The org's Events subscriptions as `subscriptions` entries. No opt-in is written: Events treats
+ * an identical request as the existing subscription, so endpoint and filters are the natural key
+ * and up takes it over (preview says "adopting").
+ */
+async function exportSubscriptions(
+  ctx: ProviderContext,
+  notes: string[],
+): Promise<Array<Record<string, unknown>>> {
+  const taken = new Set<string>();
+  const entries: Array<Record<string, unknown>> = [];
+  for (const s of await events.listSubscriptions(ctx)) {
+    const resource = /^urn:altinn:resource:(.+)$/.exec(s.resourceFilter ?? "")?.[1];
+    if (!resource || s.sourceFilter || s.alternativeSubjectFilter) {
+      notes.push(
+        `subscription ${s.id} (${s.resourceFilter ?? s.sourceFilter ?? "no resource"}) is left out: it is an app subscription, which altinn-iac does not manage`,
+      );
+      continue;
+    }
+    const base = `${resource}-${s.typeFilter ? s.typeFilter.split(".").pop()! : "events"}`
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-");
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    if (!s.validated) {
+      notes.push(
+        `subscription ${s.id} is not validated: its endpoint does not answer Events' validation event`,
+      );
+    }
+    entries.push({
+      name,
+      resource,
+      endPoint: s.endPoint,
+      ...(s.typeFilter ? { typeFilter: s.typeFilter } : {}),
+      ...(s.subjectFilter ? { subjectFilter: s.subjectFilter } : {}),
+    });
+  }
+  return entries;
 }
 
 function ownedBy(dto: registry.ServiceResourceDto, org: ExportOptions["org"]): boolean {

@@ -306,7 +306,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 export const eventSubscriptionImplementation: ProviderImplementation = {
-  async check(ctx, _olds, news) {
+  async check(ctx, olds, news) {
     const raw = userInputs(news);
     const appOnly: CheckFailure[] = APP_ONLY_FILTERS.filter((key) => key in raw).map((key) => ({
       property: key,
@@ -323,7 +323,25 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
       ...result.failures,
       ...validateSubscription(raw, ctx.settings.environment),
     ];
-    return { inputs: failures.length > 0 ? news : result.inputs, failures };
+    if (failures.length > 0) return { inputs: news, failures };
+    if (result.inputs === news || Object.keys(userInputs(olds)).length > 0) {
+      return { inputs: result.inputs, failures };
+    }
+    // A new subscription: Events answers an identical request with the existing one, so say now
+    // that up takes it over (by endpoint and filters) rather than making a new one.
+    const live = events.identicalSubscription(
+      await events.listSubscriptions(ctx),
+      toSubscriptionRequest(managedInputs(result.inputs)),
+    );
+    if (!live) return { inputs: result.inputs, failures };
+    const state = live.validated ? "" : ", not validated yet";
+    return {
+      inputs: {
+        ...result.inputs,
+        adopting: `existing subscription ${live.id}${state}, already as declared: no write`,
+      },
+      failures,
+    };
   },
 
   async diff(_ctx, _id, olds, news) {
@@ -338,7 +356,14 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
 
   async create(ctx, props) {
     const inputs = managedInputs(props);
-    const created = await events.createSubscription(ctx, toSubscriptionRequest(inputs));
+    const request = toSubscriptionRequest(inputs);
+    // Check found an identical subscription: take it over without a POST (a write, even if
+    // Events would answer it with the same subscription).
+    const existing =
+      userInputs(props).adopting !== undefined
+        ? events.identicalSubscription(await events.listSubscriptions(ctx), request)
+        : undefined;
+    const created = existing ?? (await events.createSubscription(ctx, request));
     const live = await awaitValidation(ctx, created, inputs.validationWaitSeconds * 1000);
     if (!live.validated) {
       ctx.warn(

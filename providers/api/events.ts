@@ -76,6 +76,37 @@ function createFix(
   return undefined;
 }
 
+/** The caller's subscriptions (Events lists those filed under the token's consumer). */
+export async function listSubscriptions(ctx: ProviderContext): Promise<SubscriptionDto[]> {
+  const response = await send({
+    service: "Altinn Events",
+    operation: "list the org's subscriptions",
+    method: "GET",
+    url: base(ctx),
+    token: token(ctx),
+    retry: ctx.settings.retry,
+  });
+  const body = response.data as { subscriptions?: SubscriptionDto[] };
+  return Array.isArray(body.subscriptions) ? body.subscriptions : [];
+}
+
+/** The live subscription with exactly this request's endpoint and filters, as Events matches a repeat. */
+export function identicalSubscription(
+  live: SubscriptionDto[],
+  request: SubscriptionRequest,
+): SubscriptionDto | undefined {
+  const same = (a: string | null | undefined, b: string | undefined) => (a ?? undefined) === b;
+  return live.find(
+    (s) =>
+      s.endPoint === request.endPoint &&
+      same(s.resourceFilter, request.resourceFilter) &&
+      same(s.subjectFilter, request.subjectFilter) &&
+      same(s.typeFilter, request.typeFilter) &&
+      !s.sourceFilter &&
+      !s.alternativeSubjectFilter,
+  );
+}
+
 /** The subscription, or undefined when it no longer exists. */
 export async function getSubscription(
   ctx: ProviderContext,

@@ -89,6 +89,23 @@ describe("export and adoption of an org's live setup", () => {
         { kty: "RSA", kid: KID, alg: "RS256", use: "sig", n: pub.n, e: pub.e, exp: 1_900_000_000 },
       ],
     });
+    // An Events subscription to the resource's events, made by hand to the demo receiver.
+    const eventsToken = await demoContext(simulator).tokens.altinnToken([
+      "altinn:events.subscribe",
+      "altinn:serviceowner",
+    ]);
+    expect(
+      (
+        await rawCall(simulator, "POST", "/events/api/v1/subscriptions", {
+          token: eventsToken,
+          body: {
+            endPoint: `${simulator.url}/webhooks/studio`,
+            resourceFilter: `urn:altinn:resource:${RESOURCE}`,
+            typeFilter: "no.altinn.correspondence.correspondencepublished",
+          },
+        })
+      ).status,
+    ).toBe(201);
     stack = await TestStack.create({
       values: selfServiceStackValues(simulator),
       secrets: SELF_SERVICE_STACK_SECRETS,
@@ -111,7 +128,7 @@ describe("export and adoption of an org's live setup", () => {
     ]);
     expect(exported.code).toBe(0);
     expect(exported.stderr.split("\n")).toStrictEqual([
-      `wrote 1 resource(s), 1 access list(s) and 1 client(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,
+      `wrote 1 resource(s), 1 access list(s), 1 subscription(s) and 1 client(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,
       'note: client altinn-iac-local-provisioner ("altinn-iac local provisioner") is left out: it is this stack\'s own provisioning or self-service admin client',
       'note: client altinn-iac-local-selfservice ("altinn-iac local self-service admin") is left out: it is this stack\'s own provisioning or self-service admin client',
       "",
@@ -126,6 +143,14 @@ describe("export and adoption of an org's live setup", () => {
         members: ["310000001", "310000002"],
         resources: [{ identifier: RESOURCE, actionFilters: ["read"] }],
         adopt: true,
+      },
+    ]);
+    expect(config["altinn-iac:subscriptions"]).toStrictEqual([
+      {
+        name: `${RESOURCE}-correspondencepublished`,
+        resource: RESOURCE,
+        endPoint: `${simulator.url}/webhooks/studio`,
+        typeFilter: "no.altinn.correspondence.correspondencepublished",
       },
     ]);
     const clients = config["altinn-iac:maskinportenClients"] as Array<Record<string, unknown>>;
@@ -153,6 +178,7 @@ describe("export and adoption of an org's live setup", () => {
       `existing access list digdir/${LIST} (name "Mottakere", 2 member(s), 1 resource connection(s)), already as declared: no write`,
       `existing client ${CLIENT} ("Melding sender"), already as declared: no write`,
       `existing resource ${RESOURCE} (version 1), already as declared: no write`,
+      "existing subscription 1, already as declared: no write",
     ]);
 
     const before = lastSeq(simulator);
@@ -161,6 +187,10 @@ describe("export and adoption of an org's live setup", () => {
     expect(findResource(simulator.context.state, RESOURCE)!.versions).toHaveLength(1);
     expect(simulator.context.state.accessLists[`digdir/${LIST}`]!.version).toBe(listEtag);
     expect(simulator.context.state.clients[CLIENT]!.jwks.map((k) => k.kid)).toStrictEqual([KID]);
+    expect(Object.keys(simulator.context.state.subscriptions)).toStrictEqual(["1"]);
+    expect((await stack.outputs()).subscriptions).toStrictEqual({
+      [`${RESOURCE}-correspondencepublished`]: { id: 1, validated: true },
+    });
     expect((await stack.outputs()).maskinportenClients).toStrictEqual({
       "melding-sender": {
         clientId: CLIENT,

@@ -17,7 +17,13 @@ function ctxIn(environment: EnvironmentName): ProviderContext {
 }
 
 function check(news: Record<string, unknown>, environment: EnvironmentName = "test") {
-  return impl.check(ctxIn(environment), {}, { ...news, __provider: PROVIDER });
+  // Old inputs (a subscription the stack has): check validates without looking for an identical
+  // live subscription, so no call is made.
+  return impl.check(
+    ctxIn(environment),
+    { endPoint: "https://old.example" },
+    { ...news, __provider: PROVIDER },
+  );
 }
 
 describe("EventSubscription check", () => {
