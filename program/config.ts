@@ -6,6 +6,7 @@ import { CONFIG_KEYS } from "../providers/lib/settings";
 import { accessListInputsSchema, validateAccessList } from "../providers/access-list";
 import { altinnResourceInputsSchema, validateResource } from "../providers/altinn-resource";
 import { oversizedValues, zodFailures } from "../providers/lib/check";
+import { closest } from "../policies/findings";
 
 /**
  * The stack config of an org's setup, validated once at the top of the program so a wrong value
@@ -331,26 +332,8 @@ function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
 }
 
 function suggest(key: string, candidates: string[]): string {
-  const close = candidates.find(
-    (c) => c.toLowerCase() === key.toLowerCase() || distance(c, key) <= 2,
-  );
+  const close = closest(key, candidates);
   return close ? `: did you mean "${close}"?` : "";
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**
