@@ -29,7 +29,12 @@ const SELF_SERVICE_PRIVATE_KEY = readFileSync(
   "utf8",
 );
 
-function localStackValues(): Record<string, unknown> {
+/**
+ * The local stack's setup against this simulator: its webhook subscription points at this
+ * simulator's receiver, and the verification step (a test message, not a managed object) is left
+ * out of the count.
+ */
+function localStackValues(simulator: Simulator): Record<string, unknown> {
   const local = parse(readFileSync(join(PROJECT_ROOT, "Pulumi.local.yaml"), "utf8")) as {
     config: Record<string, unknown>;
   };
@@ -38,6 +43,11 @@ function localStackValues(): Record<string, unknown> {
     if (value && typeof value === "object" && "secure" in value) continue;
     values[key.replace(/^altinn-iac:/, "")] = value;
   }
+  delete values.verification;
+  values.subscriptions = (values.subscriptions as Array<Record<string, unknown>>).map((s) => ({
+    ...s,
+    endPoint: String(s.endPoint).replace("http://127.0.0.1:5055", simulator.url),
+  }));
   return values;
 }
 
@@ -94,7 +104,7 @@ describe("the full org setup under 20% injected faults", () => {
       const stack = await TestStack.create(
         {
           values: {
-            ...localStackValues(),
+            ...localStackValues(simulator),
             ...demoStackValues(simulator),
             http: { timeoutMs: 1_000, attempts: 6, baseDelayMs: 20, maxDelayMs: 1_000 },
           },
