@@ -1,32 +1,21 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
+import { engineBinDir } from "../test/support/pulumi-cli";
+
+export { engineBinDir };
 
 /**
  * The real Pulumi CLI for the benchmark, as test/support/pulumi-cli.ts runs it for e2e tests (a
  * throwaway file backend, a passphrase, the engine the project builds), but for any project
- * directory and with each command timed. Outside jest, so it cannot import that module.
+ * directory and with each command timed; the engine directory comes from that module.
  */
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
 const PASSPHRASE = "altinn-iac-bench";
-
-/** The engine the project builds (scripts/install-engine.sh), if it is installed. */
-export function engineBinDir(): string | undefined {
-  const version = /github\.com\/pulumi\/pulumi\/pkg\/v3 v([\d.]+)/.exec(
-    readFileSync(join(PROJECT_ROOT, "engine", "cli", "go.mod"), "utf8"),
-  )?.[1];
-  const dir = join(
-    process.env.PULUMI_HOME ?? join(homedir(), ".pulumi"),
-    "versions",
-    version ?? "",
-    "bin",
-  );
-  return existsSync(join(dir, "pulumi")) ? dir : undefined;
-}
 
 export interface TimedResult {
   code: number;

@@ -21,7 +21,7 @@ if (typeof jest !== "undefined") jest.setTimeout(600_000);
  * The directory of the engine scripts/install-engine.sh builds. It is put first on PATH for the
  * CLI, so tests run with the engine the project pins unless the official CLI is installed.
  */
-function engineBinDir(): string | undefined {
+export function engineBinDir(): string | undefined {
   const version = /github\.com\/pulumi\/pulumi\/pkg\/v3 v([\d.]+)/.exec(
     readFileSync(join(PROJECT_ROOT, "engine", "cli", "go.mod"), "utf8"),
   )?.[1];
