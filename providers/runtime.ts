@@ -64,3 +64,18 @@ export function provider(kind: string): pulumi.dynamic.ResourceProvider {
   }
   return result;
 }
+
+/**
+ * What the serialized shell calls: `method` of the provider for `kind`, or `configure` with
+ * Pulumi's configure request (its `config` map holds the stack config, secrets decrypted).
+ */
+export function call(kind: string, method: string, args: unknown[]): unknown {
+  if (method === "configure") {
+    const [request] = args as [pulumi.dynamic.ConfigureRequest];
+    return configure((key) => request.config.get(key));
+  }
+  const methods = provider(kind) as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const handler = methods[method];
+  if (typeof handler !== "function") throw new Error(`altinn-iac: ${kind} has no ${method}`);
+  return handler.apply(methods, args);
+}

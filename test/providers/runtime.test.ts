@@ -1,4 +1,4 @@
-import { configure, provider } from "../../providers/runtime";
+import { call, configure, provider } from "../../providers/runtime";
 import { altinnResourceInputsSchema } from "../../providers/altinn-resource";
 import {
   DEMO_CLIENT_ID,
@@ -47,5 +47,23 @@ describe("the provider runtime", () => {
       "GET /resourceregistry/api/v1/resource/digdir-runtime-1/policy 404",
       "POST /resourceregistry/api/v1/resource 201",
     ]);
+  });
+
+  it("serves the shell's call: configure from the request's config map, then the kind's method", async () => {
+    const config = new Map<string, string>([
+      ["environment", "local"],
+      ["simulatorUrl", simulator().url],
+      ["maskinportenClientId", DEMO_CLIENT_ID],
+      ["maskinportenKeyId", DEMO_KEY_ID],
+      ["maskinportenPrivateKey", DEMO_PRIVATE_KEY],
+    ]);
+    await call("AltinnResource", "configure", [{ config }]);
+    const created = (await call("AltinnResource", "create", [
+      resourceInputs("digdir-runtime-call"),
+    ])) as { id: string };
+    expect(created.id).toBe("digdir-runtime-call");
+    expect(() => call("AltinnResource", "import", [])).toThrow(
+      "altinn-iac: AltinnResource has no import",
+    );
   });
 });
