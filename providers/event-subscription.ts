@@ -35,7 +35,7 @@ import {
   userInputs,
   type CheckFailure,
 } from "./lib/check";
-import type { ProviderContext } from "./lib/context";
+import { oncePerContext, type ProviderContext } from "./lib/context";
 import { isLoopbackHost, type EnvironmentName } from "./lib/environments";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
@@ -305,6 +305,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * The org's subscriptions as check first saw them in this run: new subscriptions of one run are
+ * compared against one list. A subscription this run creates cannot be identical to another one it
+ * declares (the same endpoint and filters twice is one subscription to Events).
+ */
+const subscriptionsBefore = oncePerContext(events.listSubscriptions);
+
 export const eventSubscriptionImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const raw = userInputs(news);
@@ -330,7 +337,7 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
     // A new subscription: Events answers an identical request with the existing one, so say now
     // that up takes it over (by endpoint and filters) rather than making a new one.
     const live = events.identicalSubscription(
-      await events.listSubscriptions(ctx),
+      await subscriptionsBefore(ctx),
       toSubscriptionRequest(managedInputs(result.inputs)),
     );
     if (!live) return { inputs: result.inputs, failures };

@@ -41,3 +41,23 @@ export function createContext(
     warn: overrides.warn ?? ((message) => process.stderr.write(`altinn-iac: ${message}\n`)),
   };
 }
+
+/**
+ * A read made at most once per provider context (that is, once per run): `read(ctx)` the first
+ * time, the same answer after, and again after a failure. For what many resources of a run consult
+ * in `check` and what this run's own writes do not change, so N new objects cost one call, not N.
+ */
+export function oncePerContext<T>(
+  read: (ctx: ProviderContext) => Promise<T>,
+): (ctx: ProviderContext) => Promise<T> {
+  const answers = new WeakMap<ProviderContext, Promise<T>>();
+  return (ctx) => {
+    let pending = answers.get(ctx);
+    if (!pending) {
+      pending = read(ctx);
+      answers.set(ctx, pending);
+      pending.catch(() => answers.delete(ctx));
+    }
+    return pending;
+  };
+}
