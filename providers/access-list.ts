@@ -36,7 +36,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as api from "./api/access-lists";
 import { checkWithSchema, jsonEqual, userInputs, type CheckFailure } from "./lib/check";
-import type { ProviderContext } from "./lib/context";
+import { oncePerContext, type ProviderContext } from "./lib/context";
 import { PartialCreateError, type ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -558,6 +558,12 @@ function adoptionLabel(ref: api.AccessListRef, live: AccessListInputs): string {
 }
 
 /**
+ * The owner's lists as check first saw them in this run: N new lists are looked up in one list
+ * (a page per 100 lists) instead of N reads, and only one that is listed is read in full.
+ */
+const listsBefore = oncePerContext(api.listAccessLists);
+
+/**
  * A new list's preview: whether it exists, and what create does with it. Undefined when it does
  * not exist; a failure when it exists and create would refuse it.
  */
@@ -566,7 +572,8 @@ async function adoptionPreview(
   inputs: AccessListInputs,
 ): Promise<{ adopting: string } | { failure: CheckFailure } | undefined> {
   const ref = refOf(inputs);
-  const live = await liveInputs(ctx, ref, inputs);
+  const listed = (await listsBefore(ctx, ref.owner)).some((l) => l.identifier === ref.identifier);
+  const live = listed ? await liveInputs(ctx, ref, inputs) : undefined;
   if (!live) return undefined;
   const label = adoptionLabel(ref, live);
   const same =

@@ -30,7 +30,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as registry from "./api/resource-registry";
 import { checkWithSchema, jsonEqual, userInputs, type CheckFailure } from "./lib/check";
-import type { ProviderContext } from "./lib/context";
+import { oncePerContext, type ProviderContext } from "./lib/context";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -393,6 +393,28 @@ function managedInputs(props: Record<string, unknown>): AltinnResourceInputs {
   ) as AltinnResourceInputs;
 }
 
+/**
+ * Every resource of the registry as check first saw them in this run: N new resources are looked
+ * up in one list instead of N reads, and only one that is listed is read in full.
+ */
+const resourcesBefore = oncePerContext(registry.listResources);
+
+const createdInContext = new WeakMap<ProviderContext, Set<string>>();
+
+function createdByContext(ctx: ProviderContext): Set<string> {
+  let created = createdInContext.get(ctx);
+  if (!created) createdInContext.set(ctx, (created = new Set()));
+  return created;
+}
+
+/**
+ * Whether this provider process created the resource: it then has no policy until this process
+ * uploads one, so ResourcePolicy need not read it first.
+ */
+export function resourceCreatedInThisProcess(ctx: ProviderContext, identifier: string): boolean {
+  return createdInContext.get(ctx)?.has(identifier) ?? false;
+}
+
 export const altinnResourceImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const result = checkWithSchema(altinnResourceInputsSchema, news);
@@ -417,7 +439,8 @@ export const altinnResourceImplementation: ProviderImplementation = {
     }
     // A new resource: say now, before any write, whether it exists and what create will do.
     const declared = managedInputs(inputs);
-    const live = await registry.getResource(ctx, declared.identifier);
+    const listed = (await resourcesBefore(ctx)).some((r) => r.identifier === declared.identifier);
+    const live = listed ? await registry.getResource(ctx, declared.identifier) : undefined;
     if (!live) return { inputs, failures };
     if (holdsDeclared(live, declared)) {
       return {
@@ -466,13 +489,15 @@ export const altinnResourceImplementation: ProviderImplementation = {
     // Otherwise POST first: a new resource, the usual case, costs one call. A taken identifier
     // (409) is read: it is what a lost answer to our own create left when it holds the declared
     // document, and is taken over only with adopt: true otherwise.
+    const posted = knownToExist ? undefined : await registry.createResource(ctx, dto);
     const existing =
-      knownToExist || (await registry.createResource(ctx, dto)) === "exists"
-        ? await registry.getResource(ctx, inputs.identifier)
-        : undefined;
-    if (knownToExist && !existing) {
+      posted === "created" ? undefined : await registry.getResource(ctx, inputs.identifier);
+    if (posted === "created") {
+      createdByContext(ctx).add(inputs.identifier);
+    } else if (!existing) {
       await registry.createResource(ctx, dto);
-    } else if (existing && !holdsDeclared(existing, inputs)) {
+      createdByContext(ctx).add(inputs.identifier);
+    } else if (!holdsDeclared(existing, inputs)) {
       // A replacement in production, where the old one could not be deleted, is the stack's own.
       if (inputs.adopt !== true && !isReplacementOf(existing, inputs)) {
         throw new Error(takeoverRefusal(inputs.identifier, existing));

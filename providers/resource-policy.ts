@@ -32,6 +32,7 @@ import { lintPolicy } from "../policies/lint";
 import { policySchema, type Policy } from "../policies/model";
 import { normalizePolicy, samePolicy } from "../policies/normalize";
 import { readPolicy } from "../policies/parse";
+import { resourceCreatedInThisProcess } from "./altinn-resource";
 import * as registry from "./api/resource-registry";
 import {
   canonicalJson,
@@ -206,8 +207,11 @@ export const resourcePolicyImplementation: ProviderImplementation = {
   async create(ctx, props) {
     const inputs = managedInputs(props);
     // A policy already in force with the declared meaning (an adopted resource's, or our own
-    // upload whose answer was lost) is kept as it is: uploading it again changes nothing.
-    const live = await registry.getPolicy(ctx, inputs.resourceId);
+    // upload whose answer was lost) is kept as it is: uploading it again changes nothing. A
+    // resource this process just created has none.
+    const live = resourceCreatedInThisProcess(ctx, inputs.resourceId)
+      ? undefined
+      : await registry.getPolicy(ctx, inputs.resourceId);
     const livePolicy = live === undefined ? undefined : readPolicy(live, inputs).policy;
     const declared = modelOf(inputs);
     if (!livePolicy || !declared || !samePolicy(livePolicy, declared, inputs.resourceId)) {

@@ -37,13 +37,17 @@ export async function getResource(
   return response.data as ServiceResourceDto;
 }
 
-/** Every resource in the registry (GET /resource/resourcelist, anonymous), of every owner. */
+/**
+ * Every resource in the registry (GET /resource/resourcelist, anonymous), of every owner: the
+ * registry's own resources, without Altinn 3 apps and Altinn 2 services (both default to
+ * included), which cannot hold an identifier this tool accepts.
+ */
 export async function listResources(ctx: ProviderContext): Promise<ServiceResourceDto[]> {
   const response = await send({
     service: "Resource Registry",
     operation: "list the resources",
     method: "GET",
-    url: `${base(ctx)}/resourcelist`,
+    url: `${base(ctx)}/resourcelist?includeApps=false&includeAltinn2=false`,
     retry: ctx.settings.retry,
   });
   return Array.isArray(response.data) ? (response.data as ServiceResourceDto[]) : [];

@@ -43,20 +43,23 @@ export function createContext(
 }
 
 /**
- * A read made at most once per provider context (that is, once per run): `read(ctx)` the first
- * time, the same answer after, and again after a failure. For what many resources of a run consult
- * in `check` and what this run's own writes do not change, so N new objects cost one call, not N.
+ * A read made at most once per provider context (that is, once per run) and arguments: the first
+ * call reads, later ones get the same answer, and a failed read is made again. For what many
+ * resources of a run consult in `check`, so N new objects cost one call, not N.
  */
-export function oncePerContext<T>(
-  read: (ctx: ProviderContext) => Promise<T>,
-): (ctx: ProviderContext) => Promise<T> {
-  const answers = new WeakMap<ProviderContext, Promise<T>>();
-  return (ctx) => {
-    let pending = answers.get(ctx);
+export function oncePerContext<T, A extends string[]>(
+  read: (ctx: ProviderContext, ...args: A) => Promise<T>,
+): (ctx: ProviderContext, ...args: A) => Promise<T> {
+  const answers = new WeakMap<ProviderContext, Map<string, Promise<T>>>();
+  return (ctx, ...args) => {
+    let byArgs = answers.get(ctx);
+    if (!byArgs) answers.set(ctx, (byArgs = new Map()));
+    const key = args.join("\n");
+    let pending = byArgs.get(key);
     if (!pending) {
-      pending = read(ctx);
-      answers.set(ctx, pending);
-      pending.catch(() => answers.delete(ctx));
+      pending = read(ctx, ...args);
+      byArgs.set(key, pending);
+      pending.catch(() => byArgs.delete(key));
     }
     return pending;
   };

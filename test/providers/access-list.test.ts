@@ -18,8 +18,12 @@ let counter = 0;
 const fresh = () => `liste-${++counter}`;
 const uuidUrn = (orgnr: string) => `urn:altinn:party:uuid:${partyOfOrganization(orgnr).uuid}`;
 
-beforeAll(async () => {
+// Each test is a run of its own: a new provider context, as a new provider process has.
+beforeEach(() => {
   ctx = demoContext(simulator());
+});
+
+beforeAll(async () => {
   for (const id of ["digdir-melding", "digdir-svar"]) {
     await admin(simulator(), "PUT", `/__admin/resources/${id}`, {
       hasCompetentAuthority: { organization: DEMO_ORGNR, orgcode: "digdir" },
@@ -87,7 +91,7 @@ describe("AccessList create and read", () => {
       simulator()
         .calls.filter((c) => c.seq > before && c.path.startsWith(LISTS) && !c.write)
         .map((c) => `${c.method} ${c.path.slice(LISTS.length)} ${c.status}`),
-    ).toStrictEqual([`GET /digdir/${id} 404`]);
+    ).toStrictEqual(["GET /digdir 200"]);
     expect(summary(writes)).toStrictEqual([
       `PUT /digdir/${id} 200`,
       `POST /digdir/${id}/members 200`,
@@ -401,6 +405,30 @@ describe("AccessList that already exists", () => {
       });
     }
   }
+
+  it("checks any number of new lists in one run with one read of the owner's lists", async () => {
+    const [listed, ...unlisted] = [fresh(), fresh(), fresh()];
+    await existing(listed!, "Liste", []);
+    const before = lastSeq(simulator());
+    const previews = await Promise.all(
+      [...unlisted, listed!].map((id) => impl.check(ctx, {}, spec(id))),
+    );
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > before && c.path.startsWith(LISTS))
+        .map((c) => `${c.method} ${c.path.slice(LISTS.length)} ${c.status}`),
+    ).toStrictEqual([
+      "GET /digdir 200",
+      `GET /digdir/${listed} 200`,
+      `GET /digdir/${listed}/members 200`,
+      `GET /digdir/${listed}/resource-connections 200`,
+    ]);
+    expect(previews.map((p) => p.inputs!.adopting)).toStrictEqual([
+      undefined,
+      undefined,
+      `existing access list digdir/${listed} (name "Liste", 0 member(s), 0 resource connection(s)), already as declared: no write`,
+    ]);
+  });
 
   it("rejects at preview, and refuses to create, a list made elsewhere, naming it", async () => {
     const id = fresh();

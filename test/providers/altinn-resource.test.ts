@@ -3,6 +3,9 @@ import {
   altinnResourceInputsSchema,
 } from "../../providers/altinn-resource";
 import { createContext } from "../../providers/lib/context";
+import { resourcePolicyImplementation } from "../../providers/resource-policy";
+import { parsePolicyModel } from "../../policies/model";
+import { correspondencePolicy } from "../../policies/templates";
 import { currentResource } from "../../simulator/state";
 import { demoContext, lastSeq, useSimulator } from "../support/simulator";
 
@@ -30,6 +33,41 @@ function callsAfter(seq: number): string[] {
 }
 
 describe("AltinnResource provider", () => {
+  it("checks any number of new resources in one run with one read of the registry's list", async () => {
+    const ctx = demoContext(simulator());
+    await impl.create(demoContext(simulator()), inputs("digdir-prov-listed"));
+    const before = lastSeq(simulator());
+    const checked = await Promise.all(
+      ["digdir-prov-new-1", "digdir-prov-new-2", "digdir-prov-listed"].map((id) =>
+        impl.check!(ctx, {}, inputs(id)),
+      ),
+    );
+    expect(callsAfter(before)).toStrictEqual([
+      "GET /resourceregistry/api/v1/resource/resourcelist 200",
+      "GET /resourceregistry/api/v1/resource/digdir-prov-listed 200",
+    ]);
+    expect(checked.map((c) => c.inputs!.adopting)).toStrictEqual([
+      undefined,
+      undefined,
+      "existing resource digdir-prov-listed (version 1), already as declared: no write",
+    ]);
+  });
+
+  it("uploads the policy of a resource it has just created without reading it first", async () => {
+    const ctx = demoContext(simulator());
+    await impl.create(ctx, inputs("digdir-prov-fresh"));
+    const before = lastSeq(simulator());
+    await resourcePolicyImplementation.create(ctx, {
+      resourceId: "digdir-prov-fresh",
+      resourceType: "CorrespondenceService",
+      owner: "digdir",
+      policy: parsePolicyModel(correspondencePolicy("digdir", { recipients: { roles: ["DAGL"] } })),
+    });
+    expect(callsAfter(before)).toStrictEqual([
+      "POST /resourceregistry/api/v1/resource/digdir-prov-fresh/policy 201",
+    ]);
+  });
+
   it("creates with one POST, and returns outputs with the URN and URL", async () => {
     const ctx = demoContext(simulator());
     const before = lastSeq(simulator());
