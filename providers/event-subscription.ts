@@ -275,30 +275,73 @@ function outputsOf(
   };
 }
 
-/** Polls the subscription until it is validated, gone, or the time is up; the last answer. */
-async function awaitValidation(
+interface ValidationWaiter {
+  latest: events.SubscriptionDto;
+  deadline: number;
+  done(answer: events.SubscriptionDto): void;
+}
+
+/**
+ * Waits for Events to validate the subscriptions this run creates, all together: one list of the
+ * org's subscriptions answers every create waiting at that moment, so N new subscriptions cost a
+ * few lists, not N reads. Polls at 200 ms, doubling to 2 s, from the newest waiter.
+ */
+class ValidationWatch {
+  private readonly waiting = new Map<string, ValidationWaiter>();
+  private delay = 200;
+  private polling = false;
+
+  constructor(private readonly ctx: ProviderContext) {}
+
+  /** The subscription once validated, gone, or out of time: the last answer seen. */
+  wait(created: events.SubscriptionDto, waitMs: number): Promise<events.SubscriptionDto> {
+    if (created.validated || waitMs <= 0) return Promise.resolve(created);
+    return new Promise((done) => {
+      this.waiting.set(String(created.id), {
+        latest: created,
+        deadline: Date.now() + waitMs,
+        done,
+      });
+      this.delay = 200;
+      if (!this.polling) void this.poll();
+    });
+  }
+
+  private async poll(): Promise<void> {
+    this.polling = true;
+    while (this.waiting.size > 0) {
+      const nextDeadline = Math.min(...[...this.waiting.values()].map((w) => w.deadline));
+      await sleep(Math.max(0, Math.min(this.delay, nextDeadline - Date.now())));
+      this.delay = Math.min(this.delay * 2, 2_000);
+      let live: events.SubscriptionDto[] | undefined;
+      try {
+        live = await events.listSubscriptions(this.ctx);
+      } catch {
+        // The subscriptions exist; an unanswered poll only leaves `validated` to the next refresh.
+      }
+      for (const [id, waiter] of this.waiting) {
+        const answer = live?.find((s) => String(s.id) === id);
+        if (answer) waiter.latest = answer;
+        if (!live || !answer || answer.validated || Date.now() >= waiter.deadline) {
+          this.waiting.delete(id);
+          waiter.done(waiter.latest);
+        }
+      }
+    }
+    this.polling = false;
+  }
+}
+
+const validationWatches = new WeakMap<ProviderContext, ValidationWatch>();
+
+function awaitValidation(
   ctx: ProviderContext,
   created: events.SubscriptionDto,
   waitMs: number,
 ): Promise<events.SubscriptionDto> {
-  const deadline = Date.now() + waitMs;
-  let latest = created;
-  for (
-    let delay = 200;
-    !latest.validated && Date.now() < deadline;
-    delay = Math.min(delay * 2, 2_000)
-  ) {
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
-    try {
-      const live = await events.getSubscription(ctx, String(created.id));
-      if (!live) return latest;
-      latest = live;
-    } catch {
-      // The subscription exists; an unanswered poll only leaves `validated` to the next refresh.
-      return latest;
-    }
-  }
-  return latest;
+  let watch = validationWatches.get(ctx);
+  if (!watch) validationWatches.set(ctx, (watch = new ValidationWatch(ctx)));
+  return watch.wait(created, waitMs);
 }
 
 function sleep(ms: number): Promise<void> {

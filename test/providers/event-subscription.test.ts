@@ -72,6 +72,22 @@ describe("EventSubscription create", () => {
     });
   });
 
+  it("waits for the validation of every subscription a run creates with reads of one list, not one read each", async () => {
+    const ctx = context();
+    const since = lastSeq(simulator());
+    const results = await Promise.all(
+      ["watch-1", "watch-2", "watch-3"].map((name) =>
+        impl.create(ctx, inputs(`${simulator().url}/webhooks/${name}`)),
+      ),
+    );
+    expect(results.map((r) => r.outs.validated)).toStrictEqual([true, true, true]);
+    const reads = simulator()
+      .calls.filter((c) => c.seq > since && c.method === "GET" && c.path.startsWith("/events/"))
+      .map((c) => c.path);
+    expect([...new Set(reads)]).toStrictEqual(["/events/api/v1/subscriptions"]);
+    expect(reads.length).toBeLessThan(results.length);
+  });
+
   it("takes over the identical subscription a failed earlier run made, instead of a twin", async () => {
     const endPoint = `${simulator().url}/webhooks/provider-twin`;
     const first = await impl.create(context(), inputs(endPoint));
