@@ -98,7 +98,11 @@ const COMMANDS: Record<Operation, string[]> = {
 };
 
 async function runSize(objects: number, options: Options): Promise<SizeResult> {
-  const config = benchStackConfig(objects, { membersPerList: options.membersPerList });
+  const simulator = await startSimulator({ latencyMs: options.latencyMs });
+  const config = benchStackConfig(objects, {
+    membersPerList: options.membersPerList,
+    webhookBaseUrl: simulator.url,
+  });
   const workload = workloadOf(config);
   if (objectCount(workload) !== objects) {
     throw new Error(`the config makes ${objectCount(workload)} objects, not ${objects}`);
@@ -109,7 +113,6 @@ async function runSize(objects: number, options: Options): Promise<SizeResult> {
       `the stack config of ${objects} objects is ${Math.round(configBytes / 1024)} KiB: the engine passes the config to the program in one environment variable, which Linux caps at 128 KiB (with the credentials and the rest of the config); use a smaller --sizes or fewer --members`,
     );
   }
-  const simulator = await startSimulator({ latencyMs: options.latencyMs });
   const tool = await BenchStack.create(PROJECT_ROOT);
   const floor = await BenchStack.create(FLOOR_DIR);
   try {
@@ -158,6 +161,7 @@ function result(
 ): OperationResult {
   const counted = tally(calls);
   const minimum = minimumCalls(operation, workload);
+  const physical = total(minimumCalls(operation, workload, { checks: false }));
   return {
     operation,
     calls: counted,
@@ -165,6 +169,8 @@ function result(
     totalCalls: total(counted),
     minimumCalls: total(minimum),
     ratio: callRatio(total(counted), total(minimum)),
+    physicalMinimumCalls: physical,
+    physicalRatio: callRatio(total(counted), physical),
     writes: calls.filter((c) => c.write).length,
     failedCalls: calls.filter((c) => c.status >= 400 || c.status === 0).length,
     excess: excess(counted, minimum),

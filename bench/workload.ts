@@ -25,11 +25,14 @@ export interface Workload {
   accessLists: Array<{ members: number; connections: number }>;
   clients: number;
   keys: number;
+  subscriptions: number;
 }
 
 export interface WorkloadOptions {
   /** Members of each access list. @default 150 (two pages of 100, two write batches) */
   membersPerList?: number;
+  /** Where the subscriptions' endpoints are: the simulator's webhook receiver. */
+  webhookBaseUrl?: string;
 }
 
 export const ORG = { code: "digdir", number: "991825827" };
@@ -43,27 +46,33 @@ export interface BenchStackConfig {
   resources: Array<Record<string, unknown>>;
   accessLists: Array<Record<string, unknown>>;
   maskinportenClients: Array<Record<string, unknown>>;
+  subscriptions: Array<Record<string, unknown>>;
 }
 
+/** Objects per unit of the mix. */
+const UNIT = 6;
+
 /**
- * A realistic mix of exactly `objects` managed objects, in units of five: a resource, its policy
+ * A realistic mix of exactly `objects` managed objects, in units of six: a resource, its policy
  * (the Correspondence template), an access list with members connected to the resource, a
- * Maskinporten client and its key. What is left over below five is resources with policies, then
- * a resource without one. Preflight is off: it is one fixed check per run, not per object, and
- * would blur the per-object figures.
+ * Maskinporten client and its key, and an Events subscription to the resource. What is left over
+ * below six is resources with policies, then a resource without one. Preflight is off: it is one
+ * fixed check per run, not per object, and would blur the per-object figures.
  */
 export function benchStackConfig(objects: number, options: WorkloadOptions = {}): BenchStackConfig {
   if (!Number.isInteger(objects) || objects < 1) {
     throw new Error(`the number of objects must be a whole number of at least 1 (got ${objects})`);
   }
   const membersPerList = options.membersPerList ?? 150;
-  const units = Math.floor(objects / 5);
-  const rest = objects % 5;
+  const webhookBaseUrl = options.webhookBaseUrl ?? "http://127.0.0.1:5055";
+  const units = Math.floor(objects / UNIT);
+  const rest = objects % UNIT;
   const config: BenchStackConfig = {
     preflight: false,
     resources: [],
     accessLists: [],
     maskinportenClients: [],
+    subscriptions: [],
   };
   let member = FIRST_MEMBER;
   for (let i = 0; i < units; i++) {
@@ -81,6 +90,11 @@ export function benchStackConfig(objects: number, options: WorkloadOptions = {})
       clientName: `digdir bench sender ${i}`,
       description: `Sends messages for ${identifier}`,
       scopes: ["altinn:serviceowner", "altinn:correspondence.write"],
+    });
+    config.subscriptions.push({
+      name: `bench-events-${i}`,
+      resource: identifier,
+      endPoint: `${webhookBaseUrl}/webhooks/bench-${i}`,
     });
   }
   for (let i = 0; i < Math.floor(rest / 2); i++) {
@@ -147,6 +161,7 @@ export function workloadOf(config: BenchStackConfig): Workload {
     })),
     clients: config.maskinportenClients.length,
     keys: config.maskinportenClients.length,
+    subscriptions: config.subscriptions.length,
   };
 }
 
@@ -156,7 +171,8 @@ export function objectCount(workload: Workload): number {
     workload.policies +
     workload.accessLists.length +
     workload.clients +
-    workload.keys
+    workload.keys +
+    workload.subscriptions
   );
 }
 
@@ -182,6 +198,9 @@ function objectOf(path: string): string {
     return "policy";
   }
   if (path.startsWith("/resourceregistry/api/v1/resource")) return "resource";
+  if (path === "/events/api/v1/subscriptions") return "subscriptions";
+  if (path.startsWith("/events/api/v1/subscriptions/")) return "subscription";
+  if (/\/selfservice\/.*\/scopes\/access\//.test(path)) return "scope access";
   if (/\/selfservice\/.*\/clients\/[^/]+\/jwks$/.test(path)) return "client keys";
   if (/\/selfservice\/.*\/clients(\/|$)/.test(path)) return "client";
   return path;
@@ -202,10 +221,14 @@ function tokenScopes(body: string): string | undefined {
   }
 }
 
-/** Calls by kind, kinds sorted. */
+/**
+ * Calls by kind, kinds sorted. Deliveries to the simulator's webhook receiver are left out: Events
+ * makes them (the validation event), not the tool.
+ */
 export function tally(calls: ReadonlyArray<Pick<CallRecord, "method" | "path" | "body">>) {
   const counts: Record<string, number> = {};
   for (const call of calls) {
+    if (call.path.startsWith("/webhooks/")) continue;
     const kind = callKind(call);
     counts[kind] = (counts[kind] ?? 0) + 1;
   }
@@ -216,15 +239,26 @@ const RESOURCE_WRITE = "altinn:resourceregistry/resource.write";
 const ACCESS_LIST_WRITE = "altinn:resourceregistry/accesslist.write";
 const DCR_READ = "idporten:dcr.read";
 const DCR_WRITE = "idporten:dcr.write";
+const EVENTS = "altinn:events.subscribe altinn:serviceowner";
 
 /** A scope set of an Altinn token costs two calls (Maskinporten, then the exchange). */
-const ALTINN_SCOPE_SETS = new Set([RESOURCE_WRITE, ACCESS_LIST_WRITE]);
+const ALTINN_SCOPE_SETS = new Set([RESOURCE_WRITE, ACCESS_LIST_WRITE, EVENTS]);
 
 interface Need {
   kind: string;
   count: number;
   /** The scope set the call needs; none for the Resource Registry's public reads. */
   scopes?: string;
+  /**
+   * A read that no API needs but the tool promises with the operation (see `minimumCalls`); left
+   * out of the physical minimum.
+   */
+  check?: true;
+}
+
+export interface MinimumOptions {
+  /** Count the reads the tool promises with an operation. @default true */
+  checks?: boolean;
 }
 
 /**
@@ -239,8 +273,19 @@ interface Need {
  *
  * and one token per scope set the calls need (two for an Altinn token: Maskinporten, then the
  * exchange). Resource and policy reads are public in the Resource Registry and need none.
+ *
+ * With `checks` (the default), also the reads the tool promises with `up`, each documented where
+ * it is made: one read of the org's scope access when clients are created or get scopes (the
+ * MaskinportenClient check: preview fails, before any write, when the org lacks a scope), one list
+ * of the org's subscriptions when subscriptions are created (the EventSubscription check: preview
+ * says when an identical one is taken over), and one read per new subscription for its
+ * `validated` output (whether the endpoint answered Events' validation event).
  */
-export function minimumCalls(operation: Operation, workload: Workload): Record<string, number> {
+export function minimumCalls(
+  operation: Operation,
+  workload: Workload,
+  options: MinimumOptions = {},
+): Record<string, number> {
   const lists = workload.accessLists;
   const sum = (f: (l: { members: number; connections: number }) => number) =>
     lists.reduce((total, l) => total + f(l), 0);
@@ -263,6 +308,20 @@ export function minimumCalls(operation: Operation, workload: Workload): Record<s
         },
         { kind: "POST client", count: workload.clients, scopes: DCR_WRITE },
         { kind: "POST client keys", count: workload.keys, scopes: DCR_WRITE },
+        { kind: "POST subscriptions", count: workload.subscriptions, scopes: EVENTS },
+        {
+          kind: "GET scope access",
+          count: Math.min(1, workload.clients),
+          scopes: DCR_READ,
+          check: true,
+        },
+        {
+          kind: "GET subscriptions",
+          count: Math.min(1, workload.subscriptions),
+          scopes: EVENTS,
+          check: true,
+        },
+        { kind: "GET subscription", count: workload.subscriptions, scopes: EVENTS, check: true },
       );
       break;
     case "noop-up":
@@ -285,6 +344,7 @@ export function minimumCalls(operation: Operation, workload: Workload): Record<s
         },
         { kind: "GET client", count: workload.clients, scopes: DCR_READ },
         { kind: "GET client keys", count: workload.keys, scopes: DCR_READ },
+        { kind: "GET subscription", count: workload.subscriptions, scopes: EVENTS },
       );
       break;
     case "change":
@@ -294,7 +354,7 @@ export function minimumCalls(operation: Operation, workload: Workload): Record<s
   const result: Record<string, number> = {};
   const scopeSets = new Set<string>();
   for (const need of needs) {
-    if (need.count === 0) continue;
+    if (need.count === 0 || (need.check && options.checks === false)) continue;
     result[need.kind] = need.count;
     if (need.scopes) scopeSets.add(need.scopes);
   }

@@ -22,12 +22,12 @@ function tokenBody(scope: string): string {
 }
 
 describe("benchStackConfig", () => {
-  it("makes exactly N objects in units of resource, policy, list, client and key", () => {
-    for (const n of [1, 2, 3, 4, 5, 6, 9, 10, 12, 100]) {
+  it("makes exactly N objects in units of resource, policy, list, client, key and subscription", () => {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 100, 500]) {
       expect(objectCount(workloadOf(benchStackConfig(n)))).toBe(n);
     }
-    expect(workloadOf(benchStackConfig(12, { membersPerList: 250 }))).toStrictEqual({
-      resources: 3,
+    expect(workloadOf(benchStackConfig(15, { membersPerList: 250 }))).toStrictEqual({
+      resources: 4,
       policies: 3,
       accessLists: [
         { members: 250, connections: 1 },
@@ -35,6 +35,7 @@ describe("benchStackConfig", () => {
       ],
       clients: 2,
       keys: 2,
+      subscriptions: 2,
     });
     expect(workloadOf(benchStackConfig(3))).toStrictEqual({
       resources: 2,
@@ -42,11 +43,28 @@ describe("benchStackConfig", () => {
       accessLists: [],
       clients: 0,
       keys: 0,
+      subscriptions: 0,
     });
   });
 
+  it("points each unit's subscription at its resource and at the webhook receiver given", () => {
+    const config = benchStackConfig(12, { webhookBaseUrl: "http://127.0.0.1:4000" });
+    expect(config.subscriptions).toStrictEqual([
+      {
+        name: "bench-events-0",
+        resource: "digdir-bench-0",
+        endPoint: "http://127.0.0.1:4000/webhooks/bench-0",
+      },
+      {
+        name: "bench-events-1",
+        resource: "digdir-bench-1",
+        endPoint: "http://127.0.0.1:4000/webhooks/bench-1",
+      },
+    ]);
+  });
+
   it("gives every list members of its own and connects it to its unit's resource", () => {
-    const config = benchStackConfig(10, { membersPerList: 2 });
+    const config = benchStackConfig(12, { membersPerList: 2 });
     expect(config.accessLists).toStrictEqual([
       {
         identifier: "digdir-bench-list-0",
@@ -66,7 +84,7 @@ describe("benchStackConfig", () => {
   });
 
   it("is a stack config the program accepts, with preflight off", () => {
-    const config = benchStackConfig(11);
+    const config = benchStackConfig(14);
     const loaded = loadStackConfig({
       "altinn-iac:environment": "local",
       "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827" }),
@@ -83,6 +101,10 @@ describe("benchStackConfig", () => {
     expect(loaded.maskinportenClients.map((c) => c.name)).toStrictEqual([
       "bench-sender-0",
       "bench-sender-1",
+    ]);
+    expect(loaded.subscriptions.map((c) => c.name)).toStrictEqual([
+      "bench-events-0",
+      "bench-events-1",
     ]);
   });
 
@@ -121,6 +143,10 @@ describe("callKind", () => {
       ["GET", "/resourceregistry/api/v1/access-lists/digdir/l/resource-connections"],
       ["POST", "/selfservice/api/v1/clients"],
       ["GET", "/selfservice/api/v1/clients/abc/jwks"],
+      ["GET", "/selfservice/api/v1/scopes/access/all"],
+      ["POST", "/events/api/v1/subscriptions"],
+      ["GET", "/events/api/v1/subscriptions"],
+      ["GET", "/events/api/v1/subscriptions/7"],
       ["GET", "/authentication/api/v1/exchange/maskinporten"],
     ].map(([method, path]) => callKind({ method: method!, path: path!, body: "" }));
     expect(kinds).toStrictEqual([
@@ -133,6 +159,10 @@ describe("callKind", () => {
       "GET access-list connections",
       "POST client",
       "GET client keys",
+      "GET scope access",
+      "POST subscriptions",
+      "GET subscriptions",
+      "GET subscription",
       "exchange",
     ]);
   });
@@ -151,25 +181,48 @@ describe("tally", () => {
     const exchange = { method: "GET", path: "/authentication/api/v1/exchange/x", body: "" };
     expect(tally([get, exchange, get])).toStrictEqual({ exchange: 1, "GET resource": 2 });
   });
+
+  it("leaves out what Events delivers to the webhook receiver", () => {
+    const delivery = { method: "POST", path: "/webhooks/bench-0", body: "{}" };
+    const get = { method: "GET", path: "/resourceregistry/api/v1/resource/x", body: "" };
+    expect(tally([delivery, get])).toStrictEqual({ "GET resource": 1 });
+  });
 });
 
 describe("minimumCalls", () => {
-  const workload = workloadOf(benchStackConfig(11, { membersPerList: 150 }));
+  const workload = workloadOf(benchStackConfig(15, { membersPerList: 150 }));
 
   it("is one write per object, a write per connection and per 100 members, and a token per scope set on up", () => {
-    expect(minimumCalls("up", workload)).toStrictEqual({
-      exchange: 2,
+    expect(minimumCalls("up", workload, { checks: false })).toStrictEqual({
+      exchange: 3,
       "POST access-list members": 4,
       "POST client": 2,
       "POST client keys": 2,
-      "POST policy": 2,
-      "POST resource": 3,
+      "POST policy": 3,
+      "POST resource": 4,
+      "POST subscriptions": 2,
       "PUT access-list": 2,
       "PUT access-list connections": 2,
+      "token altinn:events.subscribe altinn:serviceowner": 1,
       "token altinn:resourceregistry/accesslist.write": 1,
       "token altinn:resourceregistry/resource.write": 1,
       "token idporten:dcr.write": 1,
     });
+  });
+
+  it("adds up's promised reads with their tokens: scope access, the subscription list, each new subscription", () => {
+    const physical = minimumCalls("up", workload, { checks: false });
+    expect(minimumCalls("up", workload)).toStrictEqual({
+      ...physical,
+      "GET scope access": 1,
+      "GET subscription": 2,
+      "GET subscriptions": 1,
+      "token idporten:dcr.read": 1,
+    });
+    const withoutClients = { ...workload, clients: 0, keys: 0, subscriptions: 0 };
+    expect(minimumCalls("up", withoutClients)).toStrictEqual(
+      minimumCalls("up", withoutClients, { checks: false }),
+    );
   });
 
   it("is nothing on a no-op up and on preview", () => {
@@ -179,21 +232,23 @@ describe("minimumCalls", () => {
 
   it("is one read per object and per member page on refresh, with no token for public reads", () => {
     expect(minimumCalls("refresh", workload)).toStrictEqual({
-      exchange: 1,
+      exchange: 2,
       "GET access-list": 2,
       "GET access-list connections": 2,
       "GET access-list members": 4,
       "GET client": 2,
       "GET client keys": 2,
-      "GET policy": 2,
-      "GET resource": 3,
+      "GET policy": 3,
+      "GET resource": 4,
+      "GET subscription": 2,
+      "token altinn:events.subscribe altinn:serviceowner": 1,
       "token altinn:resourceregistry/accesslist.write": 1,
       "token idporten:dcr.read": 1,
     });
   });
 
   it("reads one member page of an empty list on refresh", () => {
-    const empty = workloadOf(benchStackConfig(5, { membersPerList: 0 }));
+    const empty = workloadOf(benchStackConfig(6, { membersPerList: 0 }));
     expect(minimumCalls("refresh", empty)["GET access-list members"]).toBe(1);
     expect(minimumCalls("up", empty)["POST access-list members"]).toBeUndefined();
   });
