@@ -270,16 +270,13 @@ export function loadStackConfig(
     raw[key] = parseValue(text);
   }
   // Huge values are refused before the schema echoes them back in its messages.
-  const oversized = oversizedValues(raw);
-  const included = include === undefined ? undefined : readIncludes(include, projectDir);
+  const oversized = oversizedValues(include === undefined ? raw : { ...raw, include });
   if (oversized.length > 0) {
     throw new Error(
-      `the stack config is invalid:\n${[
-        ...oversized.map((f) => `  ${NAMESPACE}:${f.property}: ${f.reason}`),
-        ...(included?.problems ?? []),
-      ].join("\n")}`,
+      `the stack config is invalid:\n${oversized.map((f) => `  ${NAMESPACE}:${f.property}: ${f.reason}`).join("\n")}`,
     );
   }
+  const included = include === undefined ? undefined : readIncludes(include, projectDir);
   // A file that cannot be read leaves nothing to validate its entries against.
   if (included && included.problems.length > 0) {
     throw new Error(

@@ -109,7 +109,7 @@ function resolveEntry(
   root: string,
 ): { files: string[] } | { problem: string } {
   const target = resolve(projectDir, entry);
-  if (!inside(resolve(projectDir), target)) {
+  if (!inside(resolve(projectDir), target) && !inside(root, target)) {
     return {
       problem: `"${entry}" is outside the project directory (${root}): include files inside it, next to Pulumi.yaml, so they are reviewed and versioned with the stack file`,
     };
