@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { startSimulator, type CallRecord, type Simulator } from "../../simulator/server";
 import { orgNumbers } from "../support/access-lists";
 import { PROJECT_ROOT, TestStack } from "../support/pulumi-cli";
@@ -11,8 +11,10 @@ import { demoStackValues, DEMO_PRIVATE_KEY, lastSeq, writes } from "../support/s
  * `altinn-iac:include` with the real Pulumi engine and a file backend, against the simulator: an
  * access list of 10,000 members (about 120 KB of organisation numbers) in an included file. Inline
  * in the stack file the same list does not fit the one environment variable the engine passes
- * the config in (Linux caps it at 128 KiB); included, `pulumi up` writes every member in 100 calls
- * and the next preview shows no change. What it does not prove: tt02's own limits on list size.
+ * the config in (Linux caps it at 128 KiB); included, `pulumi up` writes every member in 100 calls,
+ * the next preview shows no change, and `npm run export` writes the live resource into the stack
+ * file but not the list the included file declares. What it does not prove: tt02's own limits on
+ * list size.
  */
 
 const RESOURCE = "digdir-e2e-inkludert";
@@ -71,7 +73,7 @@ describe("altinn-iac:include with the real engine", () => {
     expect(writes(simulator)).toStrictEqual([]);
   });
 
-  it("creates the 10,000 members of an included list in 100 member writes, and the next preview shows no change", async () => {
+  it("creates the 10,000 members of an included list in 100 member writes, the next preview shows no change, and export leaves the list to the file", async () => {
     const stack = await TestStack.create({
       values: { ...demoStackValues(simulator), resources: [resource], include: [SETUP_FILE] },
       secrets: { maskinportenPrivateKey: DEMO_PRIVATE_KEY },
@@ -99,5 +101,34 @@ describe("altinn-iac:include with the real engine", () => {
     const steps = await stack.previewSteps();
     expect(steps.filter((s) => s.op !== "same")).toStrictEqual([]);
     expect(writes(simulator, beforePreview)).toStrictEqual([]);
+
+    // Export writes the live resource into the stack file, not the list the included file
+    // declares, so the stack still loads (no identifier twice) and preview shows no change.
+    const exported = await stack.run("node", [
+      "-r",
+      "ts-node/register/transpile-only",
+      "program/export-cli.ts",
+      "--stack",
+      stack.name,
+    ]);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr.split("\n")).toStrictEqual([
+      `wrote 1 resource(s), 0 access list(s), 0 subscription(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,
+      `note: resource ${RESOURCE} has no policy: none is declared`,
+      "note: Maskinporten clients were not read: the stack has no self-service admin client (altinn-iac:selfServiceClientId); altinn-iac:maskinportenClients is left as it was",
+      `note: access list ${LIST} is left out of the stack file: ${SETUP_FILE} (accessLists.0) declares it (give it adopt: true there if up should take over the live one as declared)`,
+      "",
+    ]);
+    const config = (
+      parse(readFileSync(stack.configFile, "utf8")) as { config: Record<string, unknown> }
+    ).config;
+    expect(config["altinn-iac:include"]).toStrictEqual([SETUP_FILE]);
+    expect(config["altinn-iac:accessLists"]).toStrictEqual([]);
+    expect(
+      (config["altinn-iac:resources"] as Array<{ identifier: string }>).map((r) => r.identifier),
+    ).toStrictEqual([RESOURCE]);
+    const beforeExportedPreview = lastSeq(simulator);
+    expect((await stack.previewSteps()).filter((s) => s.op !== "same")).toStrictEqual([]);
+    expect(writes(simulator, beforeExportedPreview)).toStrictEqual([]);
   }, 300_000);
 });
