@@ -154,8 +154,6 @@ function promoteKey(key: string, value: unknown, unmapped: string[]): unknown {
         );
         return subscription;
       });
-    case "include":
-      return value;
     case "verification":
       unmapped.push(
         `${NS}verification: left out: it sends a real message to a test recipient; set a production recipient that expects it, if any`,
