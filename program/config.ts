@@ -7,6 +7,13 @@ import { accessListInputsSchema, validateAccessList } from "../providers/access-
 import { altinnResourceInputsSchema, validateResource } from "../providers/altinn-resource";
 import { oversizedValues, zodFailures } from "../providers/lib/check";
 import { closest } from "../policies/findings";
+import {
+  INCLUDABLE_KEYS,
+  INCLUDE_KEY,
+  readIncludes,
+  type IncludableKey,
+  type IncludedFile,
+} from "./include";
 
 /**
  * The stack config of an org's setup, validated once at the top of the program so a wrong value
@@ -232,30 +239,52 @@ export type ResourceSpec = z.output<typeof resourceSpec>;
 export type AccessListSpec = z.output<typeof accessListSpec>;
 export type PolicySpec = NonNullable<ResourceSpec["policy"]>;
 
-/** Reads and validates the stack config; throws one message listing every problem. */
+/**
+ * Reads and validates the stack config, with the collections of the files `altinn-iac:include`
+ * names (relative to `projectDir`, where Pulumi.yaml is) appended after the stack file's own
+ * entries; throws one message listing every problem, each named by its place in the stack file or
+ * in the included file.
+ */
 export function loadStackConfig(
   all: Record<string, string> = pulumi.runtime.allConfig(),
+  projectDir: string = process.cwd(),
 ): StackConfig {
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
+  let include: unknown;
   const setupKeys = Object.keys(stackConfigSchema.shape);
   for (const [fullKey, text] of Object.entries(all)) {
     if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
     const key = fullKey.slice(NAMESPACE.length + 1);
+    if (key === INCLUDE_KEY) {
+      include = parseValue(text);
+      continue;
+    }
     if (PROVIDER_KEYS.includes(key) && !setupKeys.includes(key)) continue;
     if (!setupKeys.includes(key)) {
-      problems.push(`  ${fullKey}: unknown key${suggest(key, [...setupKeys, ...PROVIDER_KEYS])}`);
+      problems.push(
+        `  ${fullKey}: unknown key${suggest(key, [...setupKeys, INCLUDE_KEY, ...PROVIDER_KEYS])}`,
+      );
       continue;
     }
     raw[key] = parseValue(text);
   }
   // Huge values are refused before the schema echoes them back in its messages.
-  const oversized = oversizedValues(raw);
+  const oversized = oversizedValues(include === undefined ? raw : { ...raw, include });
   if (oversized.length > 0) {
     throw new Error(
       `the stack config is invalid:\n${oversized.map((f) => `  ${NAMESPACE}:${f.property}: ${f.reason}`).join("\n")}`,
     );
   }
+  const included = include === undefined ? undefined : readIncludes(include, projectDir);
+  // A file that cannot be read leaves nothing to validate its entries against.
+  if (included && included.problems.length > 0) {
+    throw new Error(
+      `the stack config is invalid:\n${[...problems, ...included.problems].join("\n")}`,
+    );
+  }
+  const origins = mergeIncluded(raw, included?.files ?? []);
+  const locate = (path: ReadonlyArray<PropertyKey>) => locateIn(origins, path);
   raw.environment ??= "local";
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -263,7 +292,7 @@ export function loadStackConfig(
       if (issue.code === "unrecognized_keys") {
         for (const k of issue.keys) {
           problems.push(
-            `  ${keyPath([...issue.path, k])}: unknown property${suggest(k, knownKeysAt(issue.path)) || ": remove it"}`,
+            `  ${locate([...issue.path, k])}: unknown property${suggest(k, knownKeysAt(issue.path)) || ": remove it"}`,
           );
         }
         continue;
@@ -271,20 +300,111 @@ export function loadStackConfig(
       const value = valueAt(raw, issue.path);
       if (value === undefined && issue.code === "invalid_type") {
         problems.push(
-          `  ${keyPath(issue.path)}: required${REQUIRED_HINTS[String(issue.path.at(-1))] ?? ""}`,
+          `  ${locate(issue.path)}: required${REQUIRED_HINTS[String(issue.path.at(-1))] ?? ""}`,
         );
         continue;
       }
       const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-      problems.push(`  ${keyPath(issue.path)}: ${issue.message}${shown}`);
+      // A rule over the whole collection (unique names): say where the entries are.
+      const key = String(issue.path[0]);
+      const repeated =
+        issue.path.length === 1 && issue.code === "custom"
+          ? repeatedValues(raw[key], "name").flatMap((name) => {
+              const at = declaredAt(origins, key, raw[key], "name", name);
+              return at ? [`"${String(name)}" is declared twice${at}`] : [];
+            })
+          : [];
+      const duplicates = repeated.length > 0 ? `: ${repeated.join("; ")}` : "";
+      problems.push(`  ${locate(issue.path)}: ${issue.message}${duplicates}${shown}`);
     }
   } else {
-    problems.push(...crossChecks(parsed.data));
+    problems.push(...crossChecks(parsed.data, origins));
   }
   if (problems.length > 0) {
     throw new Error(`the stack config is invalid:\n${problems.join("\n")}`);
   }
+  ORIGINS.set(parsed.data!, origins);
   return parsed.data!;
+}
+
+/** Where each collection entry was declared: the stack file (no file) or an included file. */
+interface EntryOrigin {
+  file?: string;
+  /** Its index in that file's collection. */
+  index: number;
+}
+type Origins = Partial<Record<IncludableKey, EntryOrigin[]>>;
+
+/** The origins of each loaded config's entries, for warnings named after the program has it. */
+const ORIGINS = new WeakMap<StackConfig, Origins>();
+
+/**
+ * Appends each included file's collections to the stack file's, in file order, and returns where
+ * every entry came from. A stack-file collection that is not a list is left for the schema to
+ * report (its included entries are checked once it is fixed).
+ */
+function mergeIncluded(raw: Record<string, unknown>, files: IncludedFile[]): Origins {
+  const origins: Origins = {};
+  for (const key of INCLUDABLE_KEYS) {
+    const own = raw[key];
+    if (own !== undefined && !Array.isArray(own)) continue;
+    const merged: unknown[] = [...(own ?? [])];
+    const from: EntryOrigin[] = merged.map((_, index) => ({ index }));
+    for (const file of files) {
+      (file.entries[key] ?? []).forEach((entry, index) => {
+        merged.push(entry);
+        from.push({ file: file.path, index });
+      });
+    }
+    origins[key] = from;
+    if (merged.length > 0 || own !== undefined) raw[key] = merged;
+  }
+  return origins;
+}
+
+/**
+ * A key path as the user finds it: `altinn-iac:resources.3.title.nn` in the stack file, or
+ * `setup/resources.yaml: resources.0.title.nn` in an included file.
+ */
+function locateIn(origins: Origins, path: ReadonlyArray<PropertyKey>): string {
+  const [key, index, ...rest] = path.map(String);
+  const origin = origins[key as IncludableKey]?.[Number(index)];
+  if (origin?.file === undefined) return keyPath(path);
+  return [`${origin.file}: ${key}`, String(origin.index), ...rest].join(".");
+}
+
+/**
+ * Where the entries whose `field` is `value` are declared, as " (at A and B)", when an included
+ * file holds entries of the collection (a stack file's own duplicates keep their short message).
+ */
+function declaredAt(
+  origins: Origins,
+  key: string,
+  entries: unknown,
+  field: string,
+  value: unknown,
+): string {
+  if (!Array.isArray(entries)) return "";
+  if (!(origins[key as IncludableKey] ?? []).some((o) => o.file !== undefined)) return "";
+  const places = entries.flatMap((entry, i) =>
+    (entry as Record<string, unknown> | null)?.[field] === value
+      ? [locateIn(origins, [key, i])]
+      : [],
+  );
+  return ` (at ${joinAnd(places)})`;
+}
+
+/** The `field` values that more than one entry has. */
+function repeatedValues(entries: unknown, field: string): unknown[] {
+  if (!Array.isArray(entries)) return [];
+  const values = entries.map((e) => (e as Record<string, unknown> | null)?.[field]);
+  return [...new Set(values.filter((v, i) => v !== undefined && values.indexOf(v) !== i))];
+}
+
+function joinAnd(items: string[]): string {
+  return items.length <= 1
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 const NAMESPACE = "altinn-iac";
@@ -340,16 +460,20 @@ function suggest(key: string, candidates: string[]): string {
  * The providers' own validation, run on the stack file before anything is registered, so every
  * problem is named by its key path in the stack file (the provider's `check` runs it again).
  */
-function entryChecks(config: StackConfig): string[] {
+function entryChecks(config: StackConfig, origins: Origins): string[] {
   const problems: string[] = [];
-  const report = (prefix: string, failures: Array<{ property: string; reason: string }>) =>
+  const report = (
+    entry: [IncludableKey, number],
+    failures: Array<{ property: string; reason: string }>,
+  ) =>
     failures.forEach((f) => {
-      const value = valueAt(config, [...prefix.split("."), ...f.property.split(".")]);
+      const path = [...entry, ...f.property.split(".")];
+      const value = valueAt(config, path);
       const shown =
         value === undefined || f.reason.includes(JSON.stringify(value))
           ? ""
           : ` (got ${JSON.stringify(value)})`;
-      problems.push(`  ${NAMESPACE}:${prefix}.${f.property}: ${f.reason}${shown}`);
+      problems.push(`  ${locateIn(origins, path)}: ${f.reason}${shown}`);
     });
   config.resources.forEach(({ policy: _policy, ...spec }, i) => {
     const parsed = altinnResourceInputsSchema.safeParse({
@@ -357,7 +481,7 @@ function entryChecks(config: StackConfig): string[] {
       hasCompetentAuthority: { organization: config.org.number, orgcode: config.org.code },
     });
     report(
-      `resources.${i}`,
+      ["resources", i],
       parsed.success
         ? validateResource(parsed.data)
         : zodFailures(parsed.error, Object.keys(altinnResourceInputsSchema.shape)),
@@ -376,7 +500,7 @@ function entryChecks(config: StackConfig): string[] {
       })),
     });
     report(
-      `accessLists.${i}`,
+      ["accessLists", i],
       parsed.success ? validateAccessList(parsed.data) : zodFailures(parsed.error),
     );
   });
@@ -384,17 +508,16 @@ function entryChecks(config: StackConfig): string[] {
 }
 
 /** What one entry alone cannot show: duplicates and references between entries. */
-function crossChecks(config: StackConfig): string[] {
-  const problems: string[] = entryChecks(config);
-  const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
-  for (const id of new Set(duplicates(config.resources.map((r) => r.identifier)))) {
+function crossChecks(config: StackConfig, origins: Origins): string[] {
+  const problems: string[] = entryChecks(config, origins);
+  for (const id of repeatedValues(config.resources, "identifier")) {
     problems.push(
-      `  ${NAMESPACE}:resources: the identifier "${id}" is declared twice: each resource needs its own identifier`,
+      `  ${NAMESPACE}:resources: the identifier "${String(id)}" is declared twice${declaredAt(origins, "resources", config.resources, "identifier", id)}: each resource needs its own identifier`,
     );
   }
-  for (const id of new Set(duplicates(config.accessLists.map((l) => l.identifier)))) {
+  for (const id of repeatedValues(config.accessLists, "identifier")) {
     problems.push(
-      `  ${NAMESPACE}:accessLists: the identifier "${id}" is declared twice: each access list needs its own identifier`,
+      `  ${NAMESPACE}:accessLists: the identifier "${String(id)}" is declared twice${declaredAt(origins, "accessLists", config.accessLists, "identifier", id)}: each access list needs its own identifier`,
     );
   }
   const declared = new Set(config.resources.map((r) => r.identifier));
@@ -402,7 +525,7 @@ function crossChecks(config: StackConfig): string[] {
     list.resources.forEach((connection, j) => {
       if (!declared.has(connection.identifier)) {
         problems.push(
-          `  ${NAMESPACE}:accessLists.${i}.resources.${j}.identifier: "${connection.identifier}" is not one of this stack's resources (${[...declared].join(", ") || "none declared"}): the Resource Registry only connects lists to the owner's own resources, so declare it under altinn-iac:resources`,
+          `  ${locateIn(origins, ["accessLists", i, "resources", j, "identifier"])}: "${connection.identifier}" is not one of this stack's resources (${[...declared].join(", ") || "none declared"}): the Resource Registry only connects lists to the owner's own resources, so declare it under altinn-iac:resources`,
         );
       }
     }),
@@ -412,11 +535,12 @@ function crossChecks(config: StackConfig): string[] {
 
 /** Not wrong, but worth a look in review: shown as warnings in preview. */
 export function configWarnings(config: StackConfig): string[] {
+  const origins = ORIGINS.get(config) ?? {};
   return config.resources.flatMap((resource, i) =>
     new RegExp(`^${config.org.code}[-_]`).test(resource.identifier)
       ? []
       : [
-          `${NAMESPACE}:resources.${i}.identifier: "${resource.identifier}" does not start with "${config.org.code}-" or "${config.org.code}_": Altinn Studio only shows and publishes the org's resources with that prefix, so Studio users will not see this one`,
+          `${locateIn(origins, ["resources", i, "identifier"])}: "${resource.identifier}" does not start with "${config.org.code}-" or "${config.org.code}_": Altinn Studio only shows and publishes the org's resources with that prefix, so Studio users will not see this one`,
         ],
   );
 }

@@ -4,14 +4,17 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { createContext } from "../providers/lib/context";
 import { CONFIG_KEYS, settingsFromConfig } from "../providers/lib/settings";
-import { exportSetup, writeSetup } from "./export-setup";
+import { exportSetup, withoutIncluded, writeSetup } from "./export-setup";
+import { INCLUDE_KEY, readIncludes, type IncludedFile } from "./include";
 
 /**
  * `npm run export -- --stack <name> [--dry-run]`: reads the live setup of the stack's org in the
  * stack's environment, with the stack's own credentials, and writes it into Pulumi.<name>.yaml as
  * resources, accessLists and maskinportenClients with their adoption opt-in, keeping every other
  * key. `--dry-run` prints the setup instead. What could not be mapped is printed on stderr. The
- * stack's backend and passphrase come from the environment, as for any `pulumi` command.
+ * stack's backend and passphrase come from the environment, as for any `pulumi` command. Objects
+ * the stack's included files (`altinn-iac:include`) declare are left out of the stack file, so
+ * nothing is declared twice; the included files are not written.
  */
 
 export function parseArgs(argv: string[]): { stack: string; dryRun: boolean } {
@@ -48,6 +51,23 @@ function orgOf(values: Map<string, string>): { code: string; number: string } {
   return { code: org.code, number: String(org.number) };
 }
 
+/** The stack's included files, read before any call so a broken one stops the export. */
+function includedFiles(values: Map<string, string>): IncludedFile[] {
+  const raw = values.get(INCLUDE_KEY);
+  if (raw === undefined) return [];
+  let include: unknown = raw;
+  try {
+    include = JSON.parse(raw);
+  } catch {
+    // Not JSON: readIncludes names the value and the expected shape.
+  }
+  const { files, problems } = readIncludes(include, process.cwd());
+  if (problems.length > 0) {
+    throw new Error(`the stack's included files are invalid:\n${problems.join("\n")}`);
+  }
+  return files;
+}
+
 async function main(): Promise<number> {
   const { stack, dryRun } = parseArgs(process.argv.slice(2));
   const values = stackConfig(stack);
@@ -57,7 +77,10 @@ async function main(): Promise<number> {
     values.get(CONFIG_KEYS.clientId),
     values.get(CONFIG_KEYS.selfServiceClientId),
   ].filter((id): id is string => id !== undefined);
-  const { setup, notes } = await exportSetup(ctx, { org: orgOf(values), ownClientIds });
+  const files = includedFiles(values);
+  const exported = await exportSetup(ctx, { org: orgOf(values), ownClientIds });
+  const { setup, notes: left } = withoutIncluded(exported.setup, files);
+  const notes = [...exported.notes, ...left];
   if (dryRun) {
     process.stdout.write(
       stringify({

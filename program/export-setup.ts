@@ -11,6 +11,7 @@ import type { ProviderContext } from "../providers/lib/context";
 import { fromClientRegistration } from "../providers/maskinporten-client";
 import { validatePolicyInputs } from "../providers/resource-policy";
 import type { ResourceSpec } from "./config";
+import type { IncludedFile } from "./include";
 
 /**
  * Export: an org's live setup in one environment, read with the providers' API clients, as the
@@ -330,6 +331,98 @@ export function uniqueName(clientName: string, taken: Set<string>): string {
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * The exported setup without the objects the stack's included files (`altinn-iac:include`)
+ * already declare, so writing it into the stack file declares nothing twice; the included
+ * declarations stay as they are (export writes only the stack file). An object is the same when
+ * its natural key is: a resource's or list's identifier, a client's client_id or clientName, a
+ * subscription's resource, endpoint and filters. An exported name an included entry already has
+ * gets a suffix.
+ */
+export function withoutIncluded(
+  setup: ExportedSetup,
+  files: IncludedFile[],
+): { setup: ExportedSetup; notes: string[] } {
+  const notes: string[] = [];
+  const declared = (key: keyof ExportedSetup) =>
+    files.flatMap((file) =>
+      (file.entries[key] ?? []).map((entry, index) => ({
+        entry: (entry ?? {}) as Record<string, unknown>,
+        at: `${file.path} (${key}.${index})`,
+      })),
+    );
+  const keep = (
+    key: keyof ExportedSetup,
+    entries: Array<Record<string, unknown>>,
+    same: (exported: Record<string, unknown>, included: Record<string, unknown>) => boolean,
+    describe: (exported: Record<string, unknown>) => string,
+    optIn: string,
+  ) => {
+    const included = declared(key);
+    const taken = new Set(included.map(({ entry }) => String(entry.name)));
+    return entries.flatMap((exported) => {
+      const match = included.find(({ entry }) => same(exported, entry));
+      if (match) {
+        notes.push(
+          `${describe(exported)} is left out of the stack file: ${match.at} declares it${optIn}`,
+        );
+        return [];
+      }
+      if (typeof exported.name !== "string" || !taken.has(exported.name)) {
+        if (typeof exported.name === "string") taken.add(exported.name);
+        return [exported];
+      }
+      const name = uniqueName(exported.name, taken);
+      notes.push(
+        `${describe(exported)} is named ${name}: an included file has another entry named ${exported.name}`,
+      );
+      return [{ ...exported, name }];
+    });
+  };
+  const sameSubscription = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    (["resource", "endPoint", "typeFilter", "subjectFilter"] as const).every((k) => a[k] === b[k]);
+  return {
+    setup: {
+      resources: keep(
+        "resources",
+        setup.resources,
+        (a, b) => a.identifier === b.identifier,
+        (r) => `resource ${String(r.identifier)}`,
+        " (give it adopt: true there if up should take over the live one as declared)",
+      ),
+      accessLists: keep(
+        "accessLists",
+        setup.accessLists,
+        (a, b) => a.identifier === b.identifier,
+        (l) => `access list ${String(l.identifier)}`,
+        " (give it adopt: true there if up should take over the live one as declared)",
+      ),
+      ...(setup.maskinportenClients
+        ? {
+            maskinportenClients: keep(
+              "maskinportenClients",
+              setup.maskinportenClients,
+              (a, b) =>
+                b.clientId !== undefined
+                  ? a.clientId === b.clientId
+                  : a.clientName === b.clientName,
+              (c) => `client ${String(c.clientId)} ("${String(c.clientName)}")`,
+              " (set its clientId there if up should adopt this client)",
+            ),
+          }
+        : {}),
+      subscriptions: keep(
+        "subscriptions",
+        setup.subscriptions,
+        sameSubscription,
+        (s) => `the subscription of ${String(s.resource)} to ${String(s.endPoint)}`,
+        "",
+      ),
+    },
+    notes,
+  };
 }
 
 /**

@@ -7,7 +7,9 @@ import { parseDocument } from "yaml";
  * (another client in prod), test organisations (Tenor's synthetic numbers do not exist in prod),
  * subscription endpoints, the verification recipient, texts that say "test", and every credential.
  * Adoption flags are dropped: adopting in test says nothing about what exists in prod (run
- * `npm run export` against the prod stack for that).
+ * `npm run export` against the prod stack for that). `altinn-iac:include` is carried over as it is:
+ * the included files are the setup both stacks share, so promote reports them instead of reading
+ * them.
  */
 
 const NS = "altinn-iac:";
@@ -17,6 +19,7 @@ export const SETUP_KEYS = [
   "org",
   "protect",
   "preflight",
+  "include",
   "resources",
   "accessLists",
   "maskinportenClients",
@@ -78,6 +81,7 @@ export function promoteStack(
       set(key, mapped);
     }
   }
+  unmapped.push(...includeNotes(from, existing));
   for (const key of ENVIRONMENT_KEYS) {
     if (from[`${NS}${key}`] !== undefined && existing[`${NS}${key}`] === undefined) {
       unmapped.push(
@@ -158,6 +162,38 @@ function promoteKey(key: string, value: unknown, unmapped: string[]): unknown {
     default:
       return value;
   }
+}
+
+/**
+ * Collections an included file may hold (program/include.ts) that promote derives from the source;
+ * key sets of clients made elsewhere are the target's own (promote never writes them).
+ */
+const DERIVED_COLLECTIONS = ["resources", "accessLists", "maskinportenClients", "subscriptions"];
+
+/**
+ * What a person must look at when either stack includes files: the shared files apply to the
+ * target unchanged, the target's own entries of a collection the source keeps in files may now be
+ * declared twice, and an include only the target has is kept.
+ */
+function includeNotes(from: Entry, existing: Entry): string[] {
+  const include = from[`${NS}include`];
+  if (include === undefined) {
+    return existing[`${NS}include`] === undefined
+      ? []
+      : [
+          `${NS}include: kept in the target, though the source includes no files: remove it if the source's own entries now declare the same objects (preview fails on duplicates)`,
+        ];
+  }
+  const files = Array.isArray(include) ? include.map(String).join(", ") : JSON.stringify(include);
+  return [
+    `${NS}include: carried over as it is: ${files} are shared with the source stack, so their entries (members, adopt flags, client ids, endpoints, texts) apply to the target unchanged: keep what differs between environments in the stack files`,
+    ...DERIVED_COLLECTIONS.filter(
+      (key) => from[`${NS}${key}`] === undefined && existing[`${NS}${key}`] !== undefined,
+    ).map(
+      (key) =>
+        `${NS}${key}: the target's own entries are kept next to those of ${files}: remove the ones the included files declare too (preview fails on duplicates)`,
+    ),
+  ];
 }
 
 function dropAdopt(entry: Entry, path: string, unmapped: string[]): void {

@@ -33,7 +33,11 @@ export interface Registered {
  * Runs the program's ServiceOwnerSetup under Pulumi's mocks and records every resource it
  * registers with its options, through a transformation (mocks alone do not see options).
  */
-export async function registeredResources(config: Record<string, string>): Promise<Registered[]> {
+export async function registeredResources(
+  config: Record<string, string>,
+  /** Where `altinn-iac:include` paths are read from (the program's is the project directory). */
+  projectDir?: string,
+): Promise<Registered[]> {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
@@ -47,7 +51,7 @@ export async function registeredResources(config: Record<string, string>): Promi
   const nameOf = (r: unknown) => (r as { __name?: string }).__name ?? "?";
   const setup = new ServiceOwnerSetup(
     "mock-org",
-    { config: loadStackConfig(config) },
+    { config: loadStackConfig(config, projectDir) },
     {
       transformations: [
         (args) => {
