@@ -189,6 +189,8 @@ export function callKind(call: Pick<CallRecord, "method" | "path" | "body">): st
 }
 
 function objectOf(path: string): string {
+  if (/^\/resourceregistry\/api\/v1\/access-lists\/[^/]+$/.test(path)) return "access-list list";
+  if (path === "/resourceregistry/api/v1/resource/resourcelist") return "resource list";
   if (path.startsWith("/resourceregistry/api/v1/access-lists/")) {
     if (/\/members$/.test(path)) return "access-list members";
     if (/\/resource-connections(\/|$)/.test(path)) return "access-list connections";
@@ -274,12 +276,16 @@ export interface MinimumOptions {
  * and one token per scope set the calls need (two for an Altinn token: Maskinporten, then the
  * exchange). Resource and policy reads are public in the Resource Registry and need none.
  *
- * With `checks` (the default), also the reads the tool promises with `up`, each documented where
- * it is made: one read of the org's scope access when clients are created or get scopes (the
- * MaskinportenClient check: preview fails, before any write, when the org lacks a scope), one list
- * of the org's subscriptions when subscriptions are created (the EventSubscription check: preview
- * says when an identical one is taken over), and one read per new subscription for its
- * `validated` output (whether the endpoint answered Events' validation event).
+ * With `checks` (the default), also the reads the tool promises with `up`, a fixed number per run
+ * whatever N, each documented where it is made:
+ * - the org's scope access when clients are created (MaskinportenClient check: preview fails,
+ *   before any write, when the org lacks a scope), with its `idporten:dcr.read` token;
+ * - the registry's resource list when resources are created, and the owner's access lists when
+ *   lists are (AltinnResource and AccessList checks: preview says when one exists already, and
+ *   fails unless it may be taken over);
+ * - the org's subscription list when subscriptions are created, twice: the EventSubscription
+ *   check (preview says when an identical one is taken over), and once more after the creates for
+ *   their `validated` output (whether each endpoint answered Events' validation event).
  */
 export function minimumCalls(
   operation: Operation,
@@ -315,13 +321,19 @@ export function minimumCalls(
           scopes: DCR_READ,
           check: true,
         },
+        { kind: "GET resource list", count: Math.min(1, workload.resources), check: true },
+        {
+          kind: "GET access-list list",
+          count: Math.min(1, lists.length),
+          scopes: ACCESS_LIST_WRITE,
+          check: true,
+        },
         {
           kind: "GET subscriptions",
-          count: Math.min(1, workload.subscriptions),
+          count: Math.min(1, workload.subscriptions) * 2,
           scopes: EVENTS,
           check: true,
         },
-        { kind: "GET subscription", count: workload.subscriptions, scopes: EVENTS, check: true },
       );
       break;
     case "noop-up":

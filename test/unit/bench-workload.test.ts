@@ -7,6 +7,7 @@ import {
   minimumCalls,
   objectCount,
   tally,
+  total,
   workloadOf,
 } from "../../bench/workload";
 import { loadStackConfig } from "../../program/config";
@@ -136,6 +137,8 @@ describe("callKind", () => {
     const kinds = [
       ["POST", "/resourceregistry/api/v1/resource"],
       ["GET", "/resourceregistry/api/v1/resource/digdir-bench-0"],
+      ["GET", "/resourceregistry/api/v1/resource/resourcelist"],
+      ["GET", "/resourceregistry/api/v1/access-lists/digdir"],
       ["GET", "/resourceregistry/api/v1/resource/digdir-bench-0/policy"],
       ["GET", "/resourceregistry/api/v1/access-lists/digdir/l"],
       ["POST", "/resourceregistry/api/v1/access-lists/digdir/l/members"],
@@ -152,6 +155,8 @@ describe("callKind", () => {
     expect(kinds).toStrictEqual([
       "POST resource",
       "GET resource",
+      "GET resource list",
+      "GET access-list list",
       "GET policy",
       "GET access-list",
       "POST access-list members",
@@ -210,18 +215,30 @@ describe("minimumCalls", () => {
     });
   });
 
-  it("adds up's promised reads with their tokens: scope access, the subscription list, each new subscription", () => {
+  it("adds up's promised reads, a fixed number per run, with their tokens", () => {
     const physical = minimumCalls("up", workload, { checks: false });
     expect(minimumCalls("up", workload)).toStrictEqual({
       ...physical,
+      "GET access-list list": 1,
+      "GET resource list": 1,
       "GET scope access": 1,
-      "GET subscription": 2,
-      "GET subscriptions": 1,
+      "GET subscriptions": 2,
       "token idporten:dcr.read": 1,
     });
-    const withoutClients = { ...workload, clients: 0, keys: 0, subscriptions: 0 };
-    expect(minimumCalls("up", withoutClients)).toStrictEqual(
-      minimumCalls("up", withoutClients, { checks: false }),
+    expect(total(minimumCalls("up", workloadOf(benchStackConfig(600))))).toBe(
+      total(minimumCalls("up", workloadOf(benchStackConfig(600)), { checks: false })) + 6,
+    );
+    const nothingCreated = {
+      ...workload,
+      resources: 0,
+      policies: 0,
+      accessLists: [],
+      clients: 0,
+      keys: 0,
+      subscriptions: 0,
+    };
+    expect(minimumCalls("up", nothingCreated)).toStrictEqual(
+      minimumCalls("up", nothingCreated, { checks: false }),
     );
   });
 
