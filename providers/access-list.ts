@@ -508,22 +508,28 @@ async function readOrFail<T>(
   return result;
 }
 
-/** The live list projected on the inputs: what `read` reports and a partial create records. */
+/**
+ * The live list projected on the inputs: what `read` reports and a partial create records. Its
+ * name and description are read unless `info` (from a list of the owner's lists) has them.
+ */
 async function liveInputs(
   ctx: ProviderContext,
   ref: api.AccessListRef,
   managed: AccessListInputs,
+  info?: api.AccessListInfoDto,
 ): Promise<AccessListInputs | undefined> {
-  const list = await api.getAccessList(ctx, ref);
+  const list = info ?? (await api.getAccessList(ctx, ref))?.value;
   if (!list) return undefined;
-  const members = await api.readMembers(ctx, ref);
-  const connections = await api.readResourceConnections(ctx, ref);
+  const [members, connections] = await Promise.all([
+    api.readMembers(ctx, ref),
+    api.readResourceConnections(ctx, ref),
+  ]);
   if (!members || !connections) return undefined;
   return {
     owner: ref.owner,
     identifier: ref.identifier,
-    name: list.value.name,
-    description: list.value.description,
+    name: list.name,
+    description: list.description,
     members: projectMembers(members.value, managed.members),
     resourceConnections: projectConnections(connections.value),
     adopt: managed.adopt,
@@ -572,8 +578,8 @@ async function adoptionPreview(
   inputs: AccessListInputs,
 ): Promise<{ adopting: string } | { failure: CheckFailure } | undefined> {
   const ref = refOf(inputs);
-  const listed = (await listsBefore(ctx, ref.owner)).some((l) => l.identifier === ref.identifier);
-  const live = listed ? await liveInputs(ctx, ref, inputs) : undefined;
+  const listed = (await listsBefore(ctx, ref.owner)).find((l) => l.identifier === ref.identifier);
+  const live = listed ? await liveInputs(ctx, ref, inputs, listed) : undefined;
   if (!live) return undefined;
   const label = adoptionLabel(ref, live);
   const same =
@@ -690,7 +696,8 @@ export const accessListImplementation: ProviderImplementation = {
   async read(ctx, id, props) {
     const ref = refFromState(id, props);
     const managed = managedInputs({ ...props, ...ref });
-    const live = await liveInputs(ctx, ref, managed);
+    const info = await api.readAccessListInfo(ctx, ref);
+    const live = info ? await liveInputs(ctx, ref, managed, info) : undefined;
     if (!live) return {};
     return { id, props: outputsOf(live), inputs: { ...live } };
   },

@@ -508,7 +508,7 @@ export const altinnResourceImplementation: ProviderImplementation = {
   },
 
   async read(ctx, id, props) {
-    const live = await registry.getResource(ctx, id);
+    const live = await registry.readResource(ctx, id);
     if (!live) return {};
     const managed = managedInputs(props);
     const inputs = fromServiceResourceDto(live, managed);

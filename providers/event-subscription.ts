@@ -424,7 +424,7 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
   },
 
   async read(ctx, id, props) {
-    const live = await events.getSubscription(ctx, id);
+    const live = await events.readSubscription(ctx, id);
     if (!live) return {};
     const inputs = fromSubscriptionDto(live, managedInputs(props));
     return { id, props: outputsOf(inputs, live), inputs: { ...inputs } };

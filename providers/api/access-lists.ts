@@ -1,4 +1,4 @@
-import type { ProviderContext } from "../lib/context";
+import { oncePerContext, type ProviderContext } from "../lib/context";
 import { send, type HttpRequest, type HttpResponse } from "../lib/http";
 
 /**
@@ -168,6 +168,7 @@ export async function putAccessList(
   body: { name: string; description: string },
   condition: WriteCondition,
 ): Promise<Versioned<AccessListInfoDto>> {
+  ownerListsSnapshot.forget(ctx);
   const operation = `${"ifMatch" in condition ? "update" : "create"} access list ${listLabel(ref)}`;
   const response = await call(ctx, ref, {
     operation,
@@ -184,6 +185,7 @@ export async function deleteAccessList(
   ctx: ProviderContext,
   ref: AccessListRef,
 ): Promise<"deleted" | "absent"> {
+  ownerListsSnapshot.forget(ctx);
   const response = await call(ctx, ref, {
     operation: `delete access list ${listLabel(ref)}`,
     method: "DELETE",
@@ -364,4 +366,22 @@ export async function listAccessLists(
     url = page.links?.next ? onPlatform(ctx, page.links.next) : undefined;
   }
   return lists;
+}
+
+/**
+ * The owner's lists as `read` (refresh) first saw them in this run: the names and descriptions of
+ * N lists cost one list (a page per 100), not N reads. Forgotten when this run creates, renames or
+ * deletes a list.
+ */
+const ownerListsSnapshot = oncePerContext(listAccessLists);
+
+/** The list's name and description as listed at this run's first read, or read by itself. */
+export async function readAccessListInfo(
+  ctx: ProviderContext,
+  ref: AccessListRef,
+): Promise<AccessListInfoDto | undefined> {
+  const listed = (await ownerListsSnapshot(ctx, ref.owner)).find(
+    (l) => l.identifier === ref.identifier,
+  );
+  return listed ?? (await getAccessList(ctx, ref))?.value;
 }

@@ -1,4 +1,4 @@
-import type { ProviderContext } from "../lib/context";
+import { oncePerContext, type ProviderContext } from "../lib/context";
 import { send } from "../lib/http";
 
 /**
@@ -46,6 +46,7 @@ export async function createSubscription(
   ctx: ProviderContext,
   request: SubscriptionRequest,
 ): Promise<SubscriptionDto> {
+  subscriptionSnapshot.forget(ctx);
   const response = await send({
     service: "Altinn Events",
     operation: `subscribe to ${request.resourceFilter}`,
@@ -107,6 +108,21 @@ export function identicalSubscription(
   );
 }
 
+/**
+ * The org's subscriptions as `read` (refresh) first saw them in this run: reading N subscriptions
+ * costs one list. Every subscription write of the run forgets it.
+ */
+const subscriptionSnapshot = oncePerContext(listSubscriptions);
+
+/** The subscription as listed at this run's first read, or read by itself when not listed. */
+export async function readSubscription(
+  ctx: ProviderContext,
+  id: string,
+): Promise<SubscriptionDto | undefined> {
+  const listed = (await subscriptionSnapshot(ctx)).find((s) => String(s.id) === id);
+  return listed ?? (await getSubscription(ctx, id));
+}
+
 /** The subscription, or undefined when it no longer exists. */
 export async function getSubscription(
   ctx: ProviderContext,
@@ -129,6 +145,7 @@ export async function deleteSubscription(
   ctx: ProviderContext,
   id: string,
 ): Promise<"deleted" | "absent"> {
+  subscriptionSnapshot.forget(ctx);
   const response = await send({
     service: "Altinn Events",
     operation: `delete subscription ${id}`,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ProviderContext } from "../lib/context";
+import { oncePerContext, type ProviderContext } from "../lib/context";
 import { send, toApiError } from "../lib/http";
 
 /**
@@ -54,6 +54,22 @@ export async function listResources(ctx: ProviderContext): Promise<ServiceResour
 }
 
 /**
+ * The registry's resources as `read` (refresh) first saw them in this run: reading N resources
+ * costs one list. Every resource write of the run forgets it; Pulumi reads before it writes in a
+ * run, so a read never shows less than this run wrote.
+ */
+const resourceSnapshot = oncePerContext(listResources);
+
+/** The resource as listed at this run's first read, or read by itself when not listed. */
+export async function readResource(
+  ctx: ProviderContext,
+  id: string,
+): Promise<ServiceResourceDto | undefined> {
+  const listed = (await resourceSnapshot(ctx)).find((r) => r.identifier === id);
+  return listed ?? (await getResource(ctx, id));
+}
+
+/**
  * POST a new resource; `"exists"` when the identifier is taken (409 "The Resource already exist"),
  * so the caller can update it instead, without a read before every create.
  */
@@ -61,6 +77,7 @@ export async function createResource(
   ctx: ProviderContext,
   dto: ServiceResourceDto,
 ): Promise<"created" | "exists"> {
+  resourceSnapshot.forget(ctx);
   const response = await send({
     service: "Resource Registry",
     operation: `create resource ${dto.identifier}`,
@@ -81,6 +98,7 @@ export async function createResource(
 }
 
 export async function updateResource(ctx: ProviderContext, dto: ServiceResourceDto): Promise<void> {
+  resourceSnapshot.forget(ctx);
   await send({
     service: "Resource Registry",
     operation: `update resource ${dto.identifier}`,
@@ -95,6 +113,7 @@ export async function updateResource(ctx: ProviderContext, dto: ServiceResourceD
 export type DeleteOutcome = "deleted" | "absent" | "forbidden-in-environment";
 
 export async function deleteResource(ctx: ProviderContext, id: string): Promise<DeleteOutcome> {
+  resourceSnapshot.forget(ctx);
   const response = await send({
     service: "Resource Registry",
     operation: `delete resource ${id}`,

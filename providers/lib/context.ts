@@ -49,9 +49,9 @@ export function createContext(
  */
 export function oncePerContext<T, A extends string[]>(
   read: (ctx: ProviderContext, ...args: A) => Promise<T>,
-): (ctx: ProviderContext, ...args: A) => Promise<T> {
+): OncePerContext<T, A> {
   const answers = new WeakMap<ProviderContext, Map<string, Promise<T>>>();
-  return (ctx, ...args) => {
+  const once = (ctx: ProviderContext, ...args: A) => {
     let byArgs = answers.get(ctx);
     if (!byArgs) answers.set(ctx, (byArgs = new Map()));
     const key = args.join("\n");
@@ -63,4 +63,11 @@ export function oncePerContext<T, A extends string[]>(
     }
     return pending;
   };
+  return Object.assign(once, { forget: (ctx: ProviderContext) => void answers.delete(ctx) });
+}
+
+export interface OncePerContext<T, A extends string[]> {
+  (ctx: ProviderContext, ...args: A): Promise<T>;
+  /** Drops the answers of `ctx`: the next call reads again (after this run wrote what they show). */
+  forget(ctx: ProviderContext): void;
 }

@@ -53,6 +53,38 @@ describe("AltinnResource provider", () => {
     ]);
   });
 
+  it("reads any number of resources in one run (refresh) from one list, and afresh after a write", async () => {
+    const setup = demoContext(simulator());
+    const a = await impl.create(setup, inputs("digdir-prov-refresh-a"));
+    await impl.create(setup, inputs("digdir-prov-refresh-b"));
+    const ctx = demoContext(simulator());
+    const before = lastSeq(simulator());
+    const reads = await Promise.all(
+      ["digdir-prov-refresh-a", "digdir-prov-refresh-b", "digdir-prov-refresh-gone"].map((id) =>
+        impl.read!(ctx, id, a.outs),
+      ),
+    );
+    expect(reads.map((r) => r.id)).toStrictEqual([
+      "digdir-prov-refresh-a",
+      "digdir-prov-refresh-b",
+      undefined,
+    ]);
+    await impl.update!(
+      ctx,
+      "digdir-prov-refresh-a",
+      a.outs,
+      inputs("digdir-prov-refresh-a", { visible: false }),
+    );
+    const reread = await impl.read!(ctx, "digdir-prov-refresh-a", a.outs);
+    expect(reread.props!.visible).toBe(false);
+    expect(callsAfter(before)).toStrictEqual([
+      "GET /resourceregistry/api/v1/resource/resourcelist 200",
+      "GET /resourceregistry/api/v1/resource/digdir-prov-refresh-gone 404",
+      "PUT /resourceregistry/api/v1/resource/digdir-prov-refresh-a 200",
+      "GET /resourceregistry/api/v1/resource/resourcelist 200",
+    ]);
+  });
+
   it("uploads the policy of a resource it has just created without reading it first", async () => {
     const ctx = demoContext(simulator());
     await impl.create(ctx, inputs("digdir-prov-fresh"));

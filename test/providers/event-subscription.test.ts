@@ -132,6 +132,23 @@ describe("EventSubscription create", () => {
 });
 
 describe("EventSubscription read and delete", () => {
+  it("reads any number of subscriptions in one run (refresh) from one list", async () => {
+    const made = await Promise.all(
+      ["refresh-1", "refresh-2"].map((name) =>
+        impl.create(context(), inputs(`${simulator().url}/webhooks/${name}`)),
+      ),
+    );
+    const ctx = context();
+    const since = lastSeq(simulator());
+    const reads = await Promise.all(made.map((m) => impl.read!(ctx, m.id, m.outs)));
+    expect(reads.map((r) => r.id)).toStrictEqual(made.map((m) => m.id));
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > since && c.path.startsWith("/events/"))
+        .map((c) => `${c.method} ${c.path}`),
+    ).toStrictEqual(["GET /events/api/v1/subscriptions"]);
+  });
+
   it("reads the live subscription as inputs, and nothing once it is gone", async () => {
     const endPoint = `${simulator().url}/webhooks/provider-read`;
     const created = await impl.create(
