@@ -169,6 +169,39 @@ describe("MaskinportenClient create with a lost answer", () => {
     ]);
   });
 
+  it("records the create as unconfirmed when the list shows several clients it could have made", async () => {
+    // Someone makes a client of the same name in Samarbeidsportalen just as the attempt begins.
+    await fetch(`${simulator().url}/__admin/clients`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        client_id: "made-meanwhile",
+        client_orgno: DEMO_ORGNR,
+        client_name: resolved.clientName,
+        description: resolved.description,
+      }),
+    });
+    faults("lost-response");
+    const error = await failure(impl.create(context(), resolved));
+    const [lost] = madeClientIds().filter((id) => id !== "made-meanwhile");
+    expect(error).toBeInstanceOf(PartialCreateError);
+    expect(error.message).toBe(
+      `${POST_LOST}\n2 clients named "melding sender" with this description were made since the attempt began (made-meanwhile, ${lost}): which one it made cannot be told\n${RECORDED}`,
+    );
+    expect(selfServiceCalls(0)).toStrictEqual([`POST ${CLIENTS} 0`, `GET ${CLIENTS} 200`]);
+  });
+
+  it("fails with the error, recording nothing, when the API refuses the connection", async () => {
+    const ctx = context();
+    ctx.settings.endpoints = { ...ctx.settings.endpoints, selfService: "http://127.0.0.1:1" };
+    const error = await failure(impl.create(ctx, resolved));
+    expect(error).not.toBeInstanceOf(PartialCreateError);
+    expect(isApiError(error) && [error.status, error.detail.split(":")[0]]).toStrictEqual([
+      0,
+      "ECONNREFUSED",
+    ]);
+  });
+
   it("rejects a refused create without listing", async () => {
     const error = await failure(
       impl.create(context(), { ...resolved, scopes: ["altinn:instances.read"] }),
