@@ -33,10 +33,11 @@
  * | read (refresh)        | GET /clients: the client the attempt made is taken over (its      |
  * |                       | client_id becomes the id); none -> gone, so the next up creates it |
  *
- * Deleting first means no state ever points at a client while another may exist: if the process
- * dies after the DELETE, the next up lists again and finds nothing to delete; if it dies during the
- * new POST, that is any create's interrupted POST. A client made before the attempt began is never
- * deleted or taken over. A protected resource cannot be replaced: `pulumi refresh` settles it.
+ * No twin: the engine repeats the delete until it has seen it succeed, and a repeated delete lists
+ * again and finds nothing, so whenever the new POST runs the client the lost attempt made is gone,
+ * wherever a process died before (dying during that POST is any create's interrupted POST, the
+ * engine's pending create). A client made before the attempt began is never deleted or taken over.
+ * A protected resource cannot be replaced: `pulumi refresh` settles it.
  *
  * Adoption: `clientId` takes over an existing client (made in Samarbeidsportalen) by its natural
  * key instead of creating one; preview says `adopting` (and warns when up will change it), or fails
