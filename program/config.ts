@@ -211,9 +211,14 @@ export const stackConfigSchema = z
     preflight: z.boolean().default(true),
     resources: z.array(resourceSpec).default([]),
     accessLists: z.array(accessListSpec).default([]),
-    maskinportenClients: z.array(maskinportenClientSpec).default([]).refine(uniqueNames, {
-      message: "each Maskinporten client needs its own name",
-    }),
+    maskinportenClients: z
+      .array(maskinportenClientSpec)
+      .default([])
+      .refine(uniqueNames, { message: "each Maskinporten client needs its own name" })
+      .refine(distinctNewClients, {
+        message:
+          "two Maskinporten clients the stack creates have the same clientName and description: a client whose create answer was lost is found again by them, so give each its own clientName or description",
+      }),
     maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
       message: "each entry needs its own name",
     }),
@@ -232,6 +237,20 @@ const PROVIDER_KEYS: readonly string[] = Object.values(CONFIG_KEYS);
 
 function uniqueNames(entries: Array<{ name: string }>): boolean {
   return new Set(entries.map((e) => e.name)).size === entries.length;
+}
+
+/**
+ * The clients the stack creates (no `clientId`) differ in name or description: that is how the
+ * client a create made is told apart when its answer is lost (providers/maskinporten-client.ts).
+ */
+function distinctNewClients(
+  entries: Array<{ clientName: string; description: string; clientId?: string }>,
+): boolean {
+  const created = entries.filter((e) => e.clientId === undefined);
+  return (
+    new Set(created.map((e) => JSON.stringify([e.clientName.trim(), e.description.trim()])))
+      .size === created.length
+  );
 }
 
 export type StackConfig = z.output<typeof stackConfigSchema>;

@@ -2,21 +2,42 @@
  * MaskinportenClient: a Maskinporten client (integration) of the org, through Digdir's self-service
  * API (../shared/docs/altinn-apis.md section 6; providers/api/self-service.ts).
  *
- * | step    | HTTP                                                                   |
- * |---------|------------------------------------------------------------------------|
- * | check   | GET /scopes/access/all when scopes are added: each must be APPROVED    |
- * |         | with `clientId` (adoption) on a new resource: GET /clients/{client_id} |
+ * | step    | HTTP                                                                     |
+ * |---------|--------------------------------------------------------------------------|
+ * | check   | GET /scopes/access/all when scopes are added: each must be APPROVED      |
+ * |         | with `clientId` (adoption) on a new resource: GET /clients/{client_id}   |
  * | create  | `clientId`: GET /clients/{client_id}, PUT only when it differs;          |
- * |         | else GET /clients; a twin (same name, description, type) is taken over |
- * |         | with PUT /clients/{client_id}, else POST /clients (the server picks the id) |
- * | read    | GET /clients/{client_id}; 404 -> gone                                  |
- * | update  | PUT /clients/{client_id} (the full model)                              |
- * | delete  | DELETE /clients/{client_id}; 404 -> done                               |
+ * |         | else POST /clients (the server picks the id); a lost answer: see below   |
+ * | read    | GET /clients/{client_id}; 404 -> gone                                    |
+ * | update  | PUT /clients/{client_id} (the full model)                                |
+ * | delete  | DELETE /clients/{client_id}; 404 -> done                                 |
  *
  * id: the client_id. Replaced when `integrationType` changes: the API refuses to change it on an
  * existing client. Keys are not part of the client: MaskinportenClientKey manages the client's JWKS.
  * The client belongs to the org of the self-service admin client (Digdir binds it to the org number
  * in the admin token), so the org is not an input.
+ *
+ * A lost answer: the server picks the client_id, so a POST whose answer does not come cannot just
+ * be sent again. Create lists the org's clients (GET /clients) before a retry, and once more when
+ * the last attempt's answer is lost; the client the attempt made (same name, description and type,
+ * created since the attempt began: `madeByAttempt`) is taken over. When that list fails too, the
+ * create is recorded as unconfirmed (a partial create with the id `unconfirmed:<attempt time>` and
+ * `createAttemptedAt` in its outputs), and the next up settles it without a twin:
+ *
+ * | step (unconfirmed id) | HTTP                                                              |
+ * |-----------------------|-------------------------------------------------------------------|
+ * | diff                  | none: a replacement, deleting first                               |
+ * | delete                | GET /clients; DELETE /clients/{client_id} of the client the       |
+ * |                       | attempt made, if any (several: fails naming them, deletes none)   |
+ * | create                | POST /clients, as above                                           |
+ * | read (refresh)        | GET /clients: the client the attempt made is taken over (its      |
+ * |                       | client_id becomes the id); none -> gone, so the next up creates it |
+ *
+ * No twin: the engine repeats the delete until it has seen it succeed, and a repeated delete lists
+ * again and finds nothing, so whenever the new POST runs the client the lost attempt made is gone,
+ * wherever a process died before (dying during that POST is any create's interrupted POST, the
+ * engine's pending create). A client made before the attempt began is never deleted or taken over.
+ * A protected resource cannot be replaced: `pulumi refresh` settles it.
  *
  * Adoption: `clientId` takes over an existing client (made in Samarbeidsportalen) by its natural
  * key instead of creating one; preview says `adopting` (and warns when up will change it), or fails
@@ -34,7 +55,7 @@ import {
   type CheckFailure,
 } from "./lib/check";
 import type { ProviderContext } from "./lib/context";
-import type { ProviderImplementation } from "./lib/provider";
+import { PartialCreateError, type ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
 
@@ -81,7 +102,7 @@ export const maskinportenClientInputsSchema = z
     /**
      * Adopt the existing client with this client_id (made in Samarbeidsportalen) instead of
      * creating one; its fields are then replaced by the declared ones.
-     * @default undefined (create a client, or take over a twin left by a lost answer)
+     * @default undefined (create a client)
      */
     clientId: z
       .string()
@@ -99,6 +120,15 @@ export interface MaskinportenClientOutputs extends Omit<MaskinportenClientInputs
   clientId: string;
   /** The org number the client belongs to (the self-service admin client's org). */
   clientOrgno: string;
+}
+
+/**
+ * The outputs of a create whose outcome is unknown (id `unconfirmed:<createAttemptedAt>`): the
+ * declared fields, which with the time say which client the attempt may have made.
+ */
+export interface UnconfirmedClientOutputs extends MaskinportenClientInputs {
+  /** When the attempt began, by this machine's clock (ISO 8601). */
+  createAttemptedAt: string;
 }
 
 export const MASKINPORTEN_CLIENT_REPLACE_ON = ["integrationType"] as const;
@@ -306,26 +336,6 @@ function scopeAccessOnce(ctx: ProviderContext): Promise<selfService.ScopeAccess[
   return pending;
 }
 
-/**
- * The org's clients as they were before this provider process created any, listed once: a twin
- * left by a create whose answer was lost in an earlier run is in it, and a retried POST in this
- * run lists again (`createClient`'s safeToRetry). N new clients then cost one list, not N.
- */
-const clientsBeforeByContext = new WeakMap<
-  ProviderContext,
-  Promise<selfService.ClientRegistration[]>
->();
-
-function clientsBefore(ctx: ProviderContext): Promise<selfService.ClientRegistration[]> {
-  let pending = clientsBeforeByContext.get(ctx);
-  if (!pending) {
-    pending = selfService.listClients(ctx);
-    clientsBeforeByContext.set(ctx, pending);
-    pending.catch(() => clientsBeforeByContext.delete(ctx));
-  }
-  return pending;
-}
-
 /** The client_id of every client this provider process created, by context. */
 const createdByContext = new WeakMap<ProviderContext, Set<string>>();
 
@@ -354,7 +364,14 @@ export const maskinportenClientImplementation: ProviderImplementation = {
       ? { ...scopes, inputs: { ...scopes.inputs, adopting: adoption.adopting } }
       : scopes;
   },
-  async diff(_ctx, _id, olds, news) {
+  async diff(ctx, id, olds, news) {
+    if (isUnconfirmed(id)) {
+      ctx.warn(
+        `the create of client "${String(olds.clientName)}" at ${attemptedAtOf(id)} was not confirmed: up deletes the client it made, if it made one, and creates the client again ` +
+          `(a protected stack cannot replace it: run pulumi refresh first, which takes that client over or forgets the attempt)`,
+      );
+      return { changes: true, replaces: ["clientId"], deleteBeforeReplace: true };
+    }
     const before = managedInputs(olds);
     const after = managedInputs(news);
     const changed: string[] = CLIENT_FIELDS.filter(
@@ -383,39 +400,31 @@ export const maskinportenClientImplementation: ProviderImplementation = {
         outs: outputsOf(inputs, { ...updated, client_id: inputs.clientId }),
       };
     }
-    // The server picks the client_id, so a create whose answer was lost leaves a client that
-    // state does not know. Taking over the client with the same name, description and type (as
-    // digdirator matches clients) lets the next up finish the job instead of making a twin.
-    const twins = (await clientsBefore(ctx)).filter(
-      (c) =>
-        c.client_name === registration.client_name &&
-        c.description === registration.description &&
-        c.integration_type === registration.integration_type,
-    );
-    if (twins.length > 1) {
-      throw new Error(
-        `the organisation already has ${twins.length} clients named "${registration.client_name}" with this description (${twins.map((c) => c.client_id).join(", ")}): ` +
-          `delete the ones not in use (Samarbeidsportalen), or give this client another clientName or description`,
-      );
+    const outcome = await selfService.createClient(ctx, registration);
+    if (outcome.kind === "created") {
+      const createdHere = createdByContext.get(ctx) ?? new Set<string>();
+      createdByContext.set(ctx, createdHere.add(String(outcome.client.client_id)));
+      return { id: String(outcome.client.client_id), outs: outputsOf(inputs, outcome.client) };
     }
-    const twin = twins[0];
-    if (twin) {
+    if (outcome.kind === "found") {
+      const found = outcome.client;
       ctx.warn(
-        `client "${registration.client_name}" (${String(twin.client_id)}) already exists with this description: it is taken over and updated, not created again`,
+        `the answer to the create of client "${registration.client_name}" was lost: the client it made (${String(found.client_id)}) is taken over, not created again`,
       );
-      const updated = await selfService.updateClient(ctx, String(twin.client_id), registration);
-      return {
-        id: String(twin.client_id),
-        outs: outputsOf(inputs, { ...updated, client_id: twin.client_id }),
-      };
+      return { id: String(found.client_id), outs: await takenOver(ctx, inputs, found) };
     }
-    const created = await selfService.createClient(ctx, registration);
-    const createdHere = createdByContext.get(ctx) ?? new Set<string>();
-    createdByContext.set(ctx, createdHere.add(String(created.client_id)));
-    return { id: String(created.client_id), outs: outputsOf(inputs, created) };
+    throw new PartialCreateError(
+      `${UNCONFIRMED_ID_PREFIX}${outcome.attemptedAt}`,
+      { ...inputs, createAttemptedAt: outcome.attemptedAt } satisfies UnconfirmedClientOutputs,
+      new Error(
+        `${outcome.cause.message}\nThe client is recorded as unconfirmed: the next pulumi up deletes the client this attempt made, if it made one, and creates it again ` +
+          `(in a protected stack run pulumi refresh first, which takes that client over or forgets the attempt)`,
+      ),
+    );
   },
 
   async read(ctx, id, props) {
+    if (isUnconfirmed(id)) return readUnconfirmed(ctx, id, props);
     const live = await selfService.getClient(ctx, id);
     if (!live) return {};
     const inputs = fromClientRegistration(live, managedInputs(props));
@@ -428,10 +437,96 @@ export const maskinportenClientImplementation: ProviderImplementation = {
     return { outs: outputsOf(inputs, { ...updated, client_id: id }) };
   },
 
-  async delete(ctx, id) {
+  async delete(ctx, id, props) {
+    if (isUnconfirmed(id)) {
+      const made = await madeByUnconfirmed(ctx, id, props);
+      if (made.length > 1) throw new Error(severalMadeError(id, props, made));
+      if (made[0]) await selfService.deleteClient(ctx, String(made[0].client_id));
+      return;
+    }
     await selfService.deleteClient(ctx, id);
   },
 };
+
+/**
+ * Refresh of an unconfirmed create: the client the attempt made is taken over with its client_id
+ * as the id, none means the attempt made nothing (gone: the next up creates it), and several are
+ * left for the next up's delete to name.
+ */
+async function readUnconfirmed(
+  ctx: ProviderContext,
+  id: string,
+  props: Record<string, unknown>,
+): Promise<pulumi.dynamic.ReadResult> {
+  const made = await madeByUnconfirmed(ctx, id, props);
+  const [only, ...more] = made;
+  if (only === undefined) return {};
+  if (more.length > 0) {
+    ctx.warn(severalMadeError(id, props, made));
+    return { id, props };
+  }
+  ctx.warn(
+    `client "${String(props.clientName)}" was recorded as unconfirmed: the client its create made (${String(only.client_id)}) is taken over`,
+  );
+  const inputs = fromClientRegistration(only, managedInputs(props));
+  return { id: String(only.client_id), props: outputsOf(inputs, only), inputs: { ...inputs } };
+}
+
+/** A found client as the resource's outputs; a PUT only when it does not hold the declared fields. */
+async function takenOver(
+  ctx: ProviderContext,
+  inputs: MaskinportenClientInputs,
+  live: selfService.ClientRegistration,
+): Promise<MaskinportenClientOutputs> {
+  if (holdsDeclared(live, inputs)) return outputsOf(inputs, live);
+  const clientId = String(live.client_id);
+  const updated = await selfService.updateClient(ctx, clientId, toClientRegistration(inputs));
+  return outputsOf(inputs, { ...updated, client_id: clientId });
+}
+
+/**
+ * The id of a create whose outcome is unknown: `unconfirmed:` and the time the attempt began. It
+ * cannot be a client_id (Digdir's are UUIDs), so every method knows it for what it is.
+ */
+export const UNCONFIRMED_ID_PREFIX = "unconfirmed:";
+
+function isUnconfirmed(id: string): boolean {
+  return id.startsWith(UNCONFIRMED_ID_PREFIX);
+}
+
+/** When the unconfirmed create recorded as `id` began (the id carries it). */
+function attemptedAtOf(id: string): string {
+  return id.slice(UNCONFIRMED_ID_PREFIX.length);
+}
+
+/** The clients the unconfirmed create recorded as `id` and `props` may have made (one list). */
+async function madeByUnconfirmed(
+  ctx: ProviderContext,
+  id: string,
+  props: Record<string, unknown>,
+): Promise<selfService.ClientRegistration[]> {
+  return selfService.madeByAttempt(
+    await selfService.listClients(ctx),
+    {
+      client_name: String(props.clientName),
+      description: String(props.description),
+      integration_type: String(props.integrationType),
+    },
+    attemptedAtOf(id),
+  );
+}
+
+function severalMadeError(
+  id: string,
+  props: Record<string, unknown>,
+  made: readonly selfService.ClientRegistration[],
+): string {
+  return (
+    `the create of client "${String(props.clientName)}" at ${attemptedAtOf(id)} was not confirmed, and ${made.length} clients with its name and description were made since (${made.map((c) => String(c.client_id)).join(", ")}): ` +
+    `which one it made cannot be told, so none is deleted or taken over. Delete the one this stack made in Samarbeidsportalen (it has no keys), ` +
+    `then forget the attempt with pulumi state delete '<this resource's URN>' (pulumi stack --show-urns lists them) and run pulumi up again`
+  );
+}
 
 /**
  * A Maskinporten client of the org, managed declaratively through Digdir's self-service API.

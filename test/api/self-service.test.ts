@@ -8,6 +8,7 @@ import { DEMO_ORGNR, PROVISIONER_SCOPES, SELF_SERVICE_SCOPES } from "../../simul
 import {
   DEMO_BUSINESS_CERTIFICATE,
   DEMO_SELF_SERVICE_CLIENT_ID,
+  createdClient,
   selfServiceContext,
   tokenFor,
 } from "../support/self-service";
@@ -183,7 +184,7 @@ describe("admin authentication", () => {
 describe("clients", () => {
   it("creates, reads, lists, updates and deletes a client", async () => {
     const ctx = context();
-    const created = await selfService.createClient(ctx, registration());
+    const created = await createdClient(ctx, registration());
     const at = new Date(simulator().context.nowMs()).toISOString().slice(0, 15);
     expect(created).toStrictEqual({
       client_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -266,7 +267,7 @@ describe("clients", () => {
 
   it("rejects a change of integration_type and a non-Maskinporten auth method", async () => {
     const ctx = context();
-    const { client_id: id } = await selfService.createClient(ctx, registration());
+    const { client_id: id } = await createdClient(ctx, registration());
     const response = await raw(
       ctx,
       "PUT",
@@ -306,7 +307,7 @@ describe("clients", () => {
 
 describe("client keys (JWKS)", () => {
   async function newClient(ctx: ProviderContext): Promise<string> {
-    return (await selfService.createClient(ctx, registration())).client_id!;
+    return (await createdClient(ctx, registration())).client_id!;
   }
 
   it("registers a key set that gets a token at once", async () => {

@@ -1,4 +1,4 @@
-const base = {
+export const base = {
   "altinn-iac:environment": "test",
   "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827" }),
 };
@@ -178,6 +178,18 @@ export const cases: Array<[string, Record<string, string>, string]> = [
       ]),
     },
     "the stack config is invalid:\n  altinn-iac:maskinportenClients: each Maskinporten client needs its own name",
+  ],
+  [
+    "two Maskinporten clients to create with one name and description",
+    {
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify([
+        { name: "sender", clientName: "x", description: "y" },
+        { name: "other-sender", clientName: "x", description: "y" },
+        { name: "adopted", clientName: "x", description: "y", clientId: "made-in-the-portal" },
+      ]),
+    },
+    "the stack config is invalid:\n  altinn-iac:maskinportenClients: two Maskinporten clients the stack creates have the same clientName and description: a client whose create answer was lost is found again by them, so give each its own clientName or description",
   ],
   [
     "protect that is not a boolean",

@@ -1,6 +1,6 @@
 import { loadStackConfig } from "../../program/config";
 import { registeredResources } from "../support/program";
-import { cases } from "./broken-config-corpus";
+import { base, cases } from "./broken-config-corpus";
 
 describe("loadStackConfig with broken stack files", () => {
   it("has a corpus of at least 20 distinct cases", () => {
@@ -20,5 +20,17 @@ describe("loadStackConfig with broken stack files", () => {
   it("stops the program before any resource is registered", async () => {
     const [, config, message] = cases[7]!;
     await expect(registeredResources(config)).rejects.toThrow(message);
+  });
+
+  it("accepts a client to create named and described as an adopted one", () => {
+    const clients = [
+      { name: "sender", clientName: "x", description: "y" },
+      { name: "adopted", clientName: "x", description: "y", clientId: "made-in-the-portal" },
+    ];
+    const loaded = loadStackConfig({
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify(clients),
+    });
+    expect(loaded.maskinportenClients.map((c) => c.name)).toStrictEqual(["sender", "adopted"]);
   });
 });

@@ -7,7 +7,7 @@ import {
   maskinportenClientKeyImplementation as impl,
   type MaskinportenClientKeyOutputs,
 } from "../../providers/maskinporten-client-key";
-import { selfServiceContext, tokenFor } from "../support/self-service";
+import { createdClient, selfServiceContext, tokenFor } from "../support/self-service";
 import { lastSeq, useSimulator, writes } from "../support/simulator";
 
 /**
@@ -41,7 +41,7 @@ async function advanceDays(days: number): Promise<void> {
 }
 
 async function newClient(ctx: ProviderContext): Promise<string> {
-  const created = await selfService.createClient(ctx, {
+  const created = await createdClient(ctx, {
     client_name: "melding sender",
     description: "Sends Altinn messages",
     integration_type: "maskinporten",

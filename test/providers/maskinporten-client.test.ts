@@ -1,11 +1,9 @@
-import * as selfService from "../../providers/api/self-service";
+import type * as selfService from "../../providers/api/self-service";
 import type { ProviderContext } from "../../providers/lib/context";
 import {
   fromClientRegistration,
   maskinportenClientImplementation as impl,
   scopeAccessFailures,
-  toClientRegistration,
-  type MaskinportenClientInputs,
 } from "../../providers/maskinporten-client";
 import { DEMO_ORGNR } from "../../simulator/state";
 import { maskinportenClientKeyImplementation as keyImpl } from "../../providers/maskinporten-client-key";
@@ -255,28 +253,7 @@ describe("MaskinportenClient life cycle", () => {
 });
 
 describe("MaskinportenClient create", () => {
-  it("takes over the one client with the same name and description instead of making a twin", async () => {
-    const warnings: string[] = [];
-    const ctx = selfServiceContext(simulator(), { warn: (m) => warnings.push(m) });
-    const inputs = (await impl.check(ctx, {}, { ...spec, __provider: PROVIDER })).inputs!;
-    const first = await impl.create(ctx, inputs);
-    const seq = lastSeq(simulator());
-    // The next run is a new provider process, with a context of its own.
-    const nextRun = selfServiceContext(simulator(), { warn: (m) => warnings.push(m) });
-    const again = await impl.create(nextRun, { ...inputs, scopes: ["altinn:serviceowner"] });
-    expect(again.id).toBe(first.id);
-    expect(writes(simulator(), seq).map((c) => `${c.method} ${c.path}`)).toStrictEqual([
-      `PUT /selfservice/api/v1/clients/${first.id}`,
-    ]);
-    expect(simulator().context.state.clients[first.id]!.scopes).toStrictEqual([
-      "altinn:serviceowner",
-    ]);
-    expect(warnings).toStrictEqual([
-      `client "${spec.clientName}" (${first.id}) already exists with this description: it is taken over and updated, not created again`,
-    ]);
-  });
-
-  it("lists the org's clients once per provider process, however many clients it creates", async () => {
+  it("creates each client with one POST and no list of the org's clients", async () => {
     const ctx = context();
     const seq = lastSeq(simulator());
     for (const name of ["first sender", "second sender", "third sender"]) {
@@ -284,14 +261,34 @@ describe("MaskinportenClient create", () => {
     }
     expect(
       simulator()
-        .calls.filter((c) => c.seq > seq && c.path.startsWith("/selfservice/"))
-        .map((c) => `${c.method} ${c.path}`),
+        .calls.filter((c) => c.seq > seq)
+        .map((c) => `${c.method} ${c.path} ${c.status}`),
     ).toStrictEqual([
-      "GET /selfservice/api/v1/clients",
-      "POST /selfservice/api/v1/clients",
-      "POST /selfservice/api/v1/clients",
+      "POST /maskinporten/token 200",
+      "POST /selfservice/api/v1/clients 200",
+      "POST /selfservice/api/v1/clients 200",
+      "POST /selfservice/api/v1/clients 200",
+    ]);
+  });
+
+  it("creates a client beside a same-named one made before, which it leaves alone", async () => {
+    await fetch(`${simulator().url}/__admin/clients`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        client_id: "made-in-samarbeidsportalen",
+        client_orgno: DEMO_ORGNR,
+        client_name: spec.clientName,
+        description: spec.description,
+      }),
+    });
+    const before = structuredClone(simulator().context.state.clients["made-in-samarbeidsportalen"]);
+    const created = await impl.create(context(), resolved);
+    expect(created.id).not.toBe("made-in-samarbeidsportalen");
+    expect(writes(simulator()).map((c) => `${c.method} ${c.path}`)).toStrictEqual([
       "POST /selfservice/api/v1/clients",
     ]);
+    expect(simulator().context.state.clients["made-in-samarbeidsportalen"]).toStrictEqual(before);
   });
 
   it("registers the key of a client it has just made with one POST and no read", async () => {
@@ -309,31 +306,6 @@ describe("MaskinportenClient create", () => {
     expect(simulator().context.state.clients[client.id]!.jwks.map((k) => k.kid)).toStrictEqual([
       (created.outs as { keyId: string }).keyId,
     ]);
-  });
-
-  it("fails when several clients share the name and description", async () => {
-    const ctx = context();
-    const inputs = (await impl.check(ctx, {}, { ...spec, __provider: PROVIDER })).inputs!;
-    const ids = [
-      (
-        await selfService.createClient(
-          ctx,
-          toClientRegistration(inputs as MaskinportenClientInputs),
-        )
-      ).client_id,
-      (
-        await selfService.createClient(
-          ctx,
-          toClientRegistration(inputs as MaskinportenClientInputs),
-        )
-      ).client_id,
-    ];
-    const seq = lastSeq(simulator());
-    await expect(impl.create(ctx, inputs)).rejects.toThrow(
-      `the organisation already has 2 clients named "${spec.clientName}" with this description (${ids.join(", ")}): ` +
-        "delete the ones not in use (Samarbeidsportalen), or give this client another clientName or description",
-    );
-    expect(writes(simulator(), seq)).toStrictEqual([]);
   });
 });
 

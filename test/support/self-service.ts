@@ -8,6 +8,7 @@ import {
 import { createContext, type ProviderContext } from "../../providers/lib/context";
 import { simulatorEndpoints } from "../../providers/lib/environments";
 import type { SelfServiceCredentialSettings } from "../../providers/lib/settings";
+import { createClient, type ClientRegistration } from "../../providers/api/self-service";
 import type { Simulator } from "../../simulator/server";
 import { DEMO_SELF_SERVICE_CLIENT_ID } from "../../simulator/state";
 import { DEMO_CLIENT_ID, DEMO_KEY_ID, DEMO_PRIVATE_KEY, demoStackValues } from "./simulator";
@@ -81,4 +82,14 @@ export function tokenFor(
     retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
     now: () => simulator.context.nowMs(),
   });
+}
+
+/** A client made through the API (not the provider), as the server answered it. */
+export async function createdClient(
+  ctx: ProviderContext,
+  registration: ClientRegistration,
+): Promise<ClientRegistration> {
+  const outcome = await createClient(ctx, registration);
+  if (outcome.kind !== "created") throw new Error(`the create came to ${outcome.kind}`);
+  return outcome.client;
 }
