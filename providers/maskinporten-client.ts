@@ -54,7 +54,7 @@ import {
   userInputs,
   type CheckFailure,
 } from "./lib/check";
-import type { ProviderContext } from "./lib/context";
+import { oncePerContext, type ProviderContext } from "./lib/context";
 import { PartialCreateError, type ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -324,17 +324,7 @@ async function adoptionPreview(
  * The org's scope access, read once per provider process: every client a run checks is checked
  * against the same answer, so N new clients cost one read, not N. A failed read is not kept.
  */
-const scopeAccessByContext = new WeakMap<ProviderContext, Promise<selfService.ScopeAccess[]>>();
-
-function scopeAccessOnce(ctx: ProviderContext): Promise<selfService.ScopeAccess[]> {
-  let pending = scopeAccessByContext.get(ctx);
-  if (!pending) {
-    pending = selfService.listScopeAccess(ctx);
-    scopeAccessByContext.set(ctx, pending);
-    pending.catch(() => scopeAccessByContext.delete(ctx));
-  }
-  return pending;
-}
+const scopeAccessOnce = oncePerContext(selfService.listScopeAccess);
 
 /** The client_id of every client this provider process created, by context. */
 const createdByContext = new WeakMap<ProviderContext, Set<string>>();
@@ -425,7 +415,7 @@ export const maskinportenClientImplementation: ProviderImplementation = {
 
   async read(ctx, id, props) {
     if (isUnconfirmed(id)) return readUnconfirmed(ctx, id, props);
-    const live = await selfService.getClient(ctx, id);
+    const live = await selfService.readClient(ctx, id);
     if (!live) return {};
     const inputs = fromClientRegistration(live, managedInputs(props));
     return { id, props: outputsOf(inputs, live), inputs: { ...inputs } };

@@ -1,4 +1,4 @@
-import type { ProviderContext } from "../lib/context";
+import { oncePerContext, type ProviderContext } from "../lib/context";
 import { ApiError, isApiError } from "../lib/errors";
 import { describeErrorBody, send, type HttpRequest, type HttpResponse } from "../lib/http";
 
@@ -62,6 +62,21 @@ export interface ScopeAccess {
   owner_orgno: string;
   created?: string;
   last_updated?: string;
+}
+
+/**
+ * The org's clients as `read` (refresh) first saw them in this run: reading N clients costs one
+ * list. Every client write of the run forgets it.
+ */
+const clientSnapshot = oncePerContext(listClients);
+
+/** The client as listed at this run's first read, or read by itself when not listed. */
+export async function readClient(
+  ctx: ProviderContext,
+  clientId: string,
+): Promise<ClientRegistration | undefined> {
+  const listed = (await clientSnapshot(ctx)).find((c) => c.client_id === clientId);
+  return listed ?? (await getClient(ctx, clientId));
 }
 
 /** The most keys a client's JWKS may hold (Digdir: "inntil 5"). */
@@ -198,6 +213,7 @@ export async function createClient(
   ctx: ProviderContext,
   registration: ClientRegistration,
 ): Promise<CreateOutcome> {
+  clientSnapshot.forget(ctx);
   const attemptedAt = new Date(ctx.now()).toISOString();
   // What the list after the latest failed attempt showed; undefined when no list followed it.
   let lookup: { made: ClientRegistration[] } | { failed: unknown } | undefined;
@@ -280,6 +296,7 @@ export async function updateClient(
   clientId: string,
   registration: ClientRegistration,
 ): Promise<ClientRegistration> {
+  clientSnapshot.forget(ctx);
   const response = await call({
     service: "Digdir self-service",
     operation: `update client ${clientId}`,
@@ -296,6 +313,7 @@ export async function deleteClient(
   ctx: ProviderContext,
   clientId: string,
 ): Promise<"deleted" | "absent"> {
+  clientSnapshot.forget(ctx);
   const response = await call({
     service: "Digdir self-service",
     operation: `delete client ${clientId}`,

@@ -230,6 +230,23 @@ describe("MaskinportenClient life cycle", () => {
     await impl.delete(ctx, id, updated.outs!);
   });
 
+  it("reads any number of clients in one run (refresh) from one list of the org's clients", async () => {
+    const setup = context();
+    const made = [
+      await impl.create(setup, { ...resolved, clientName: "refresh one" }),
+      await impl.create(setup, { ...resolved, clientName: "refresh two" }),
+    ];
+    const ctx = context();
+    const seq = lastSeq(simulator());
+    const reads = await Promise.all(made.map((m) => impl.read(ctx, m.id, m.outs)));
+    expect(reads.map((r) => r.props!.clientName)).toStrictEqual(["refresh one", "refresh two"]);
+    expect(
+      simulator()
+        .calls.filter((c) => c.seq > seq && c.path.startsWith("/selfservice/"))
+        .map((c) => `${c.method} ${c.path} ${c.status}`),
+    ).toStrictEqual(["GET /selfservice/api/v1/clients 200"]);
+  });
+
   it("sees a description edited in Samarbeidsportalen as drift", async () => {
     const ctx = context();
     const inputs = (await impl.check(ctx, {}, { ...spec, __provider: PROVIDER })).inputs!;
