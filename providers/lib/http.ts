@@ -1,4 +1,4 @@
-import axios, { type AxiosResponse } from "axios";
+import type { AxiosResponse } from "axios";
 import { ApiError, type ServiceName } from "./errors";
 
 /**
@@ -127,6 +127,9 @@ async function attemptOnce(request: HttpRequest): Promise<Outcome> {
     headers["Content-Type"] ??= "application/json";
   }
   try {
+    // Loaded at the first request, not with this module: the program process imports the provider
+    // classes, and through them this module, but never sends (axios and form-data cost it 0.15 s).
+    const { default: axios } = await import("axios");
     const res: AxiosResponse<string> = await axios.request({
       method: request.method,
       url: request.url,
