@@ -9,7 +9,13 @@ const JWK_PRIVATE = /("(?:d|p|q|dp|dq|qi)"\s*:\s*)"[^"]*"/g;
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const ASSERTION = /(assertion=)[^&\s]+/g;
 
+/** What every pattern above starts with: text without any of it is returned after one scan. */
+const ANY_SECRET = /-----BEGIN |eyJ|"(?:d|p|q|dp|dq|qi)"\s*:|bearer\s|assertion=/i;
+
 export function redact(text: string): string {
+  // The program redacts every debug message of the SDK, a few KB per resource, most with nothing
+  // to remove: one scan instead of five.
+  if (!ANY_SECRET.test(text)) return text;
   return text
     .replace(PEM, "[redacted key]")
     .replace(JWT, "[redacted token]")

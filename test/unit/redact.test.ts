@@ -24,6 +24,24 @@ describe("redact", () => {
     );
   });
 
+  it("redacts each kind of secret when it is the only one in the text", () => {
+    expect(
+      [
+        "x eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6ImEifQ.c2ln",
+        "authorization: bearer abc",
+        "a=1&assertion=zzz",
+        "-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----",
+        '{"dq": "secret"}',
+      ].map(redact),
+    ).toStrictEqual([
+      "x [redacted token]",
+      "authorization: bearer [redacted]",
+      "a=1&assertion=[redacted]",
+      "[redacted key]",
+      '{"dq": "[redacted]"}',
+    ]);
+  });
+
   it("leaves ordinary text alone", () => {
     const text =
       "Resource Registry: create resource digdir-melding failed (POST /resourceregistry/api/v1/resource -> 400)";
