@@ -1,6 +1,14 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
@@ -107,6 +115,16 @@ export class BenchStack {
       throw new Error(`pulumi ${args.join(" ")} failed (${result.code}):\n${result.output}`);
     }
     return result;
+  }
+
+  /** The bytes of the checkpoint the file backend keeps for this stack: the state as stored. */
+  checkpointBytes(): number {
+    const stacks = join(this.backendDir, ".pulumi", "stacks");
+    for (const project of readdirSync(stacks)) {
+      const file = join(stacks, project, `${this.name}.json`);
+      if (existsSync(file)) return statSync(file).size;
+    }
+    throw new Error(`no checkpoint of ${this.name} under ${stacks}`);
   }
 
   async remove(): Promise<void> {

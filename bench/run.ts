@@ -200,6 +200,7 @@ async function stateSize(stack: BenchStack, objects: number): Promise<StateSize>
     (byType[resource.type] ??= []).push(Buffer.byteLength(JSON.stringify(resource)));
   }
   return {
+    storedBytesPerObject: stack.checkpointBytes() / objects,
     bytes: Buffer.byteLength(exported),
     bytesPerObject: Buffer.byteLength(exported) / objects,
     compactBytesPerObject: Buffer.byteLength(JSON.stringify(parsed)) / objects,
