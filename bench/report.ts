@@ -19,7 +19,10 @@ export interface SizeResult {
   workload: Workload;
   operations: OperationResult[];
   state: StateSize;
+  /** The floor: the same objects with the same inputs, as resources that do nothing. */
   floorState: StateSize;
+  /** N resources that do nothing, with one short input each. */
+  bareFloorState: StateSize;
 }
 
 export interface StateSize {
@@ -52,6 +55,7 @@ export interface OperationResult {
   excess: Array<{ kind: string; calls: number; minimum: number }>;
   ms: number;
   floorMs: number;
+  bareFloorMs: number;
   summary: string;
   floorSummary: string;
 }
@@ -66,27 +70,27 @@ export function markdownReport(result: BenchResult): string {
   const lines = [
     `Measured ${result.date} with node ${result.node} and pulumi ${result.pulumi}, simulator latency ${result.latencyMs} ms per call, ${result.membersPerList} members per access list; ${result.cores} cores, load average ${result.loadBefore.map((l) => fixed(l)).join(" ")} before and ${result.loadAfter.map((l) => fixed(l)).join(" ")} after (other work shares the machine).`,
     "",
-    "| N | operation | calls | minimum | of which checks | calls / min | calls / physical min | writes | wall s | floor s | time / floor |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| N | operation | calls | minimum | of which checks | calls / min | calls / physical min | writes | wall s | floor s | time / floor | bare floor s | time / bare floor |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const size of result.sizes) {
     for (const op of size.operations) {
       lines.push(
-        `| ${size.objects} | ${OPERATION_LABELS[op.operation]} | ${op.totalCalls} | ${op.minimumCalls} | ${op.minimumCalls - op.physicalMinimumCalls} | ${ratioText(op.ratio)} | ${ratioText(op.physicalRatio)} | ${op.writes} | ${seconds(op.ms)} | ${seconds(op.floorMs)} | ${fixed(op.ms / op.floorMs)} |`,
+        `| ${size.objects} | ${OPERATION_LABELS[op.operation]} | ${op.totalCalls} | ${op.minimumCalls} | ${op.minimumCalls - op.physicalMinimumCalls} | ${ratioText(op.ratio)} | ${ratioText(op.physicalRatio)} | ${op.writes} | ${seconds(op.ms)} | ${seconds(op.floorMs)} | ${fixed(op.ms / op.floorMs)} | ${seconds(op.bareFloorMs)} | ${fixed(op.ms / op.bareFloorMs)} |`,
       );
     }
   }
   lines.push(
     "",
-    "| N | stored bytes / object | floor stored bytes / object | `stack export` bytes / object | compact export bytes / object | largest entry (type: bytes) |",
-    "|---:|---:|---:|---:|---:|---|",
+    "| N | stored bytes / object | floor stored bytes / object | bare floor stored bytes / object | `stack export` bytes / object | compact export bytes / object | largest entry (type: bytes) |",
+    "|---:|---:|---:|---:|---:|---:|---|",
   );
   for (const size of result.sizes) {
     const [type, bytes] = Object.entries(size.state.bytesByType).sort(
       ([, a], [, b]) => b - a,
     )[0] ?? ["-", 0];
     lines.push(
-      `| ${size.objects} | ${Math.round(size.state.storedBytesPerObject)} | ${Math.round(size.floorState.storedBytesPerObject)} | ${Math.round(size.state.bytesPerObject)} | ${Math.round(size.state.compactBytesPerObject)} | ${type}: ${bytes} |`,
+      `| ${size.objects} | ${Math.round(size.state.storedBytesPerObject)} | ${Math.round(size.floorState.storedBytesPerObject)} | ${Math.round(size.bareFloorState.storedBytesPerObject)} | ${Math.round(size.state.bytesPerObject)} | ${Math.round(size.state.compactBytesPerObject)} | ${type}: ${bytes} |`,
     );
   }
   return `${lines.join("\n")}\n`;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the altinn-iac program with the real engine against the simulator (every API
- * call answered late, as over a network), for N managed objects, next to the engine floor (N
- * dynamic resources that do nothing, bench/floor/) run by the same engine in the same run, one
+ * call answered late, as over a network), for N managed objects, next to the engine floor (the
+ * same N objects with the same inputs as dynamic resources that do nothing, bench/floor/, and the
+ * bare floor of N resources with one short input) run by the same engine in the same run, one
  * operation of each after the other so both see the same load. Per operation it counts the calls
  * by kind against the physical minimum (bench/workload.ts) and times both programs; per N it
  * measures the exported state. Writes bench/results/bench.{json,md,svg,png} and the README's
@@ -109,6 +110,7 @@ async function runSize(objects: number, options: Options): Promise<SizeResult> {
   }
   const tool = await BenchStack.create(PROJECT_ROOT);
   const floor = await BenchStack.create(FLOOR_DIR);
+  const bareFloor = await BenchStack.create(FLOOR_DIR);
   mkdirSync(SETUP_DIR, { recursive: true });
   const setupFile = join(SETUP_DIR, `setup-${objects}.json`);
   try {
@@ -127,23 +129,26 @@ async function runSize(objects: number, options: Options): Promise<SizeResult> {
       );
     };
     await setToolConfig(config, SELF_SERVICE_STACK_SECRETS);
-    await floor.setConfig(FLOOR_NAMESPACE, { count: objects });
+    // The floor reads the tool's setup file: each object with the same declaration as its input.
+    await floor.setConfig(FLOOR_NAMESPACE, { setupFile });
+    await bareFloor.setConfig(FLOOR_NAMESPACE, { count: objects });
 
     const operations: OperationResult[] = [];
     for (const operation of OPERATIONS) {
       if (operation === "change") {
         await setToolConfig(changedConfig(config));
-        await floor.setConfig(FLOOR_NAMESPACE, { count: objects, changed: 0 });
+        await bareFloor.setConfig(FLOOR_NAMESPACE, { count: objects, changed: 0 });
       }
       const since = simulator.calls.length;
       const measured = await tool.ok(COMMANDS[operation]);
       const calls = simulator.calls.slice(since);
       const floored = await floor.ok(COMMANDS[operation]);
-      const measuredOperation = result(operation, workload, calls, measured, floored);
+      const bare = await bareFloor.ok(COMMANDS[operation]);
+      const measuredOperation = result(operation, workload, calls, measured, floored, bare);
       operations.push(measuredOperation);
       const over = measuredOperation.excess.map((e) => `${e.kind} ${e.calls}/${e.minimum}`);
       process.stdout.write(
-        `N=${objects} ${operation}: ${measuredOperation.totalCalls} calls (minimum ${measuredOperation.minimumCalls}${over.length > 0 ? `; over: ${over.join(", ")}` : ""}), ${Math.round(measured.ms)} ms (floor ${Math.round(floored.ms)} ms)\n`,
+        `N=${objects} ${operation}: ${measuredOperation.totalCalls} calls (minimum ${measuredOperation.minimumCalls}${over.length > 0 ? `; over: ${over.join(", ")}` : ""}), ${Math.round(measured.ms)} ms (floor ${Math.round(floored.ms)} ms, bare floor ${Math.round(bare.ms)} ms)\n`,
       );
     }
     return {
@@ -152,10 +157,12 @@ async function runSize(objects: number, options: Options): Promise<SizeResult> {
       operations,
       state: await stateSize(tool, objects),
       floorState: await stateSize(floor, objects),
+      bareFloorState: await stateSize(bareFloor, objects),
     };
   } finally {
     await tool.remove();
     await floor.remove();
+    await bareFloor.remove();
     await simulator.close();
     rmSync(setupFile, { force: true });
   }
@@ -167,6 +174,7 @@ function result(
   calls: Simulator["calls"],
   measured: TimedResult,
   floored: TimedResult,
+  bare: TimedResult,
 ): OperationResult {
   const counted = tally(calls);
   const minimum = minimumCalls(operation, workload);
@@ -185,6 +193,7 @@ function result(
     excess: excess(counted, minimum),
     ms: Math.round(measured.ms),
     floorMs: Math.round(floored.ms),
+    bareFloorMs: Math.round(bare.ms),
     summary: changeSummary(measured.output),
     floorSummary: changeSummary(floored.output),
   };

@@ -1,22 +1,25 @@
 /**
- * The engine floor of `npm run bench`: `altinn-iac-bench-floor:count` dynamic resources whose
- * provider does nothing, serialized by value as every dynamic provider is. What the engine, the
- * Node language host and the dynamic-provider process cost for that many objects, with no API
- * behind them; bench/run.ts runs the same operations on it as on the altinn-iac program.
+ * The engine floor of `npm run bench`: dynamic resources whose provider does nothing, serialized
+ * by value as every dynamic provider is. What the engine, the Node language host and the
+ * dynamic-provider process cost for these objects, with no API and no tool code behind them;
+ * bench/run.ts runs the same operations on it as on the altinn-iac program.
+ *
+ * With `altinn-iac-bench-floor:setupFile` (the benchmark's included setup file), one resource per
+ * object of that setup, carrying the object's own declaration as its input: the same objects with
+ * the same data as the tool's. Without it, `altinn-iac-bench-floor:count` bare resources with one
+ * short input each (the "bare floor").
  */
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config();
-const count = config.requireNumber("count");
-/** Which object carries the changed value, for the one-field change. */
-const changed = config.getNumber("changed") ?? -1;
 
 const nothing: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     return { id: String(inputs.name), outs: inputs };
   },
   async diff(_id, olds, news) {
-    return { changes: olds.value !== news.value };
+    return { changes: JSON.stringify(olds.value) !== JSON.stringify(news.value) };
   },
   async update(_id, _olds, news) {
     return { outs: news };
@@ -28,11 +31,48 @@ const nothing: pulumi.dynamic.ResourceProvider = {
 };
 
 class Nothing extends pulumi.dynamic.Resource {
-  constructor(name: string, value: string) {
+  constructor(name: string, value: unknown) {
     super(nothing, name, { name, value }, {}, "floor", "Nothing");
   }
 }
 
-for (let i = 0; i < count; i++) {
-  new Nothing(`nothing-${i}`, i === changed ? "changed" : "same");
+type Entry = Record<string, unknown>;
+interface Setup {
+  resources?: Entry[];
+  accessLists?: Entry[];
+  maskinportenClients?: Entry[];
+  subscriptions?: Entry[];
+}
+
+/** Each object of the setup as the tool makes them: resource, policy, list, client, key, subscription. */
+function objectsOf(setup: Setup): Array<[string, unknown]> {
+  const objects: Array<[string, unknown]> = [];
+  for (const { policy, ...resource } of setup.resources ?? []) {
+    objects.push([`resource-${String(resource.identifier)}`, resource]);
+    if (policy !== undefined) objects.push([`policy-${String(resource.identifier)}`, policy]);
+  }
+  for (const list of setup.accessLists ?? [])
+    objects.push([`list-${String(list.identifier)}`, list]);
+  for (const client of setup.maskinportenClients ?? []) {
+    objects.push([`client-${String(client.name)}`, client]);
+    objects.push([`key-${String(client.name)}`, { client: client.name }]);
+  }
+  for (const subscription of setup.subscriptions ?? []) {
+    objects.push([`subscription-${String(subscription.name)}`, subscription]);
+  }
+  return objects;
+}
+
+const setupFile = config.get("setupFile");
+if (setupFile) {
+  for (const [name, value] of objectsOf(JSON.parse(readFileSync(setupFile, "utf8")) as Setup)) {
+    new Nothing(name, value);
+  }
+} else {
+  const count = config.requireNumber("count");
+  /** Which object carries the changed value, for the one-field change. */
+  const changed = config.getNumber("changed") ?? -1;
+  for (let i = 0; i < count; i++) {
+    new Nothing(`nothing-${i}`, i === changed ? "changed" : "same");
+  }
 }
