@@ -323,6 +323,7 @@ export function minimumCalls(
         },
         { kind: "GET resource list", count: Math.min(1, workload.resources), check: true },
         {
+          // One page of 20 before a run that creates lists; the benchmark's org has none yet.
           kind: "GET access-list list",
           count: Math.min(1, lists.length),
           scopes: ACCESS_LIST_WRITE,

@@ -565,7 +565,7 @@ function adoptionLabel(ref: api.AccessListRef, live: AccessListInputs): string {
 
 /**
  * The owner's lists as check first saw them in this run: N new lists are looked up in one list
- * (a page per 100 lists) instead of N reads, and only one that is listed is read in full.
+ * (a page per 20 lists) instead of N reads, and only one that is listed is read in full.
  */
 const listsBefore = oncePerContext(api.listAccessLists);
 

@@ -370,7 +370,7 @@ export async function listAccessLists(
 
 /**
  * The owner's lists as `read` (refresh) first saw them in this run: the names and descriptions of
- * N lists cost one list (a page per 100), not N reads. Forgotten when this run creates, renames or
+ * N lists cost one list (a page per 20), not N reads. Forgotten when this run creates, renames or
  * deletes a list.
  */
 const ownerListsSnapshot = oncePerContext(listAccessLists);
