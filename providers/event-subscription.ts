@@ -284,11 +284,14 @@ interface ValidationWaiter {
 /**
  * Waits for Events to validate the subscriptions this run creates, all together: one list of the
  * org's subscriptions answers every create waiting at that moment, so N new subscriptions cost a
- * few lists, not N reads. Polls at 200 ms, doubling to 2 s, from the newest waiter.
+ * few lists, not N reads. Polls 200 ms after the newest waiter, doubling to 2 s, and at most every
+ * 500 ms while creates keep coming (each waiting create holds one of the engine's parallel slots,
+ * so waiting longer would slow `up` more than the reads cost).
  */
 class ValidationWatch {
   private readonly waiting = new Map<string, ValidationWaiter>();
   private delay = 200;
+  private lastPoll = 0;
   private polling = false;
 
   constructor(private readonly ctx: ProviderContext) {}
@@ -311,15 +314,19 @@ class ValidationWatch {
     this.polling = true;
     while (this.waiting.size > 0) {
       const nextDeadline = Math.min(...[...this.waiting.values()].map((w) => w.deadline));
-      await sleep(Math.max(0, Math.min(this.delay, nextDeadline - Date.now())));
+      const due = Math.max(this.delay, this.lastPoll + 500 - Date.now());
+      await sleep(Math.max(0, Math.min(due, nextDeadline - Date.now())));
       this.delay = Math.min(this.delay * 2, 2_000);
+      this.lastPoll = Date.now();
+      // Only what was created before the list was asked for can be judged by it.
+      const asked = [...this.waiting];
       let live: events.SubscriptionDto[] | undefined;
       try {
         live = await events.listSubscriptions(this.ctx);
       } catch {
         // The subscriptions exist; an unanswered poll only leaves `validated` to the next refresh.
       }
-      for (const [id, waiter] of this.waiting) {
+      for (const [id, waiter] of asked) {
         const answer = live?.find((s) => String(s.id) === id);
         if (answer) waiter.latest = answer;
         if (!live || !answer || answer.validated || Date.now() >= waiter.deadline) {
