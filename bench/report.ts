@@ -7,6 +7,8 @@ export interface BenchResult {
   pulumi: string;
   latencyMs: number;
   membersPerList: number;
+  /** Runs of no-op up, preview and refresh; their median time is reported. */
+  repeat: number;
   cores: number;
   /** `os.loadavg()` (1, 5, 15 minutes) before and after: other work on the machine. */
   loadBefore: number[];
@@ -68,7 +70,7 @@ const ratioText = (ratio: number | null) =>
 /** The Markdown page of a result: the table the README shows, then the detail. */
 export function markdownReport(result: BenchResult): string {
   const lines = [
-    `Measured ${result.date} with node ${result.node} and pulumi ${result.pulumi}, simulator latency ${result.latencyMs} ms per call, ${result.membersPerList} members per access list; ${result.cores} cores, load average ${result.loadBefore.map((l) => fixed(l)).join(" ")} before and ${result.loadAfter.map((l) => fixed(l)).join(" ")} after (other work shares the machine).`,
+    `Measured ${result.date} with node ${result.node} and pulumi ${result.pulumi}, simulator latency ${result.latencyMs} ms per call, ${result.membersPerList} members per access list; times of no-op up, preview and refresh are the median of ${result.repeat} runs; ${result.cores} cores, load average ${result.loadBefore.map((l) => fixed(l)).join(" ")} before and ${result.loadAfter.map((l) => fixed(l)).join(" ")} after (other work shares the machine).`,
     "",
     "| N | operation | calls | minimum | of which checks | calls / min | calls / physical min | writes | wall s | floor s | time / floor | bare floor s | time / bare floor |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -8,7 +8,7 @@
  * measures the exported state. Writes bench/results/bench.{json,md,svg,png} and the README's
  * benchmark table. Timing depends on the machine and its load; nothing here is asserted.
  *
- *   npm run bench -- [--sizes 10,100,200,500] [--latency 50] [--members 50] [--no-readme]
+ *   npm run bench -- [--sizes 10,100,200,500] [--latency 50] [--members 50] [--repeat 3] [--no-readme]
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -53,6 +53,8 @@ interface Options {
   sizes: number[];
   latencyMs: number;
   membersPerList: number;
+  /** Runs of each operation that leaves the state as it was; the median time counts. */
+  repeat: number;
   readme: boolean;
 }
 
@@ -61,6 +63,7 @@ function parseOptions(argv: string[]): Options {
     sizes: [10, 100, 200, 500],
     latencyMs: 50,
     membersPerList: 50,
+    repeat: 3,
     readme: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -82,11 +85,22 @@ function parseOptions(argv: string[]): Options {
       i++;
     } else if (flag === "--latency") options.latencyMs = number("--latency");
     else if (flag === "--members") options.membersPerList = number("--members");
+    else if (flag === "--repeat") options.repeat = Math.max(1, number("--repeat"));
     else if (flag === "--no-readme") options.readme = false;
     else
-      throw new Error(`unknown option ${flag}: use --sizes, --latency, --members or --no-readme`);
+      throw new Error(
+        `unknown option ${flag}: use --sizes, --latency, --members, --repeat or --no-readme`,
+      );
   }
   return options;
+}
+
+/** Operations after which the state is as before, so they can be run again to take a median. */
+const REPEATABLE: readonly Operation[] = ["noop-up", "preview", "refresh"];
+
+/** The run of median time (the upper one of an even count). */
+function median(runs: TimedResult[]): TimedResult {
+  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
 }
 
 /** The pulumi arguments of each operation (the change is made in the config before it). */
@@ -139,11 +153,26 @@ async function runSize(objects: number, options: Options): Promise<SizeResult> {
         await setToolConfig(changedConfig(config));
         await bareFloor.setConfig(FLOOR_NAMESPACE, { count: objects, changed: 0 });
       }
-      const since = simulator.calls.length;
-      const measured = await tool.ok(COMMANDS[operation]);
-      const calls = simulator.calls.slice(since);
-      const floored = await floor.ok(COMMANDS[operation]);
-      const bare = await bareFloor.ok(COMMANDS[operation]);
+      // An operation that leaves the state as it was runs `repeat` times, the three programs in
+      // turn, and the median of each counts: one run on a shared machine varies by 10-20%.
+      const runs = REPEATABLE.includes(operation) ? options.repeat : 1;
+      const timed: Array<[TimedResult, TimedResult, TimedResult]> = [];
+      let calls: Simulator["calls"] = [];
+      for (let run = 0; run < runs; run++) {
+        const since = simulator.calls.length;
+        const measured = await tool.ok(COMMANDS[operation]);
+        if (run === 0) calls = simulator.calls.slice(since);
+        timed.push([
+          measured,
+          await floor.ok(COMMANDS[operation]),
+          await bareFloor.ok(COMMANDS[operation]),
+        ]);
+      }
+      const [measured, floored, bare] = [0, 1, 2].map((i) => median(timed.map((t) => t[i]!))) as [
+        TimedResult,
+        TimedResult,
+        TimedResult,
+      ];
       const measuredOperation = result(operation, workload, calls, measured, floored, bare);
       operations.push(measuredOperation);
       const over = measuredOperation.excess.map((e) => `${e.kind} ${e.calls}/${e.minimum}`);
@@ -280,6 +309,7 @@ async function main(): Promise<void> {
     pulumi: pulumiVersion(),
     latencyMs: options.latencyMs,
     membersPerList: options.membersPerList,
+    repeat: options.repeat,
     cores: cpus().length,
     loadBefore,
     loadAfter: loadavg(),
