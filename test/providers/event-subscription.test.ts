@@ -1,4 +1,5 @@
 import { parsePolicyModel } from "../../policies/model";
+import * as events from "../../providers/api/events";
 import { eventSubscriptionImplementation as impl } from "../../providers/event-subscription";
 import { admin } from "../support/access-lists";
 import { seedResource, SUBSCRIBABLE_POLICY, webhook } from "../support/events";
@@ -86,6 +87,27 @@ describe("EventSubscription create", () => {
       .map((c) => c.path);
     expect([...new Set(reads)]).toStrictEqual(["/events/api/v1/subscriptions"]);
     expect(reads.length).toBeLessThan(results.length);
+  });
+
+  it("does not judge a subscription by a list that was asked for before it was made", async () => {
+    const ctx = context();
+    const listSubscriptions = events.listSubscriptions;
+    let second: ReturnType<typeof impl.create> | undefined;
+    // The first poll's list is taken before the second subscription exists and answers after
+    // the second create has joined the wait, as a slow answer would.
+    const spy = jest.spyOn(events, "listSubscriptions").mockImplementationOnce(async (on) => {
+      const before = await listSubscriptions(on);
+      second = impl.create(ctx, inputs(`${simulator().url}/webhooks/watch-late`));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return before;
+    });
+    try {
+      const first = await impl.create(ctx, inputs(`${simulator().url}/webhooks/watch-early`));
+      expect(first.outs.validated).toBe(true);
+      expect((await second!).outs.validated).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("takes over the identical subscription a failed earlier run made, instead of a twin", async () => {
