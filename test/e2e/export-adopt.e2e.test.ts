@@ -119,13 +119,7 @@ describe("export and adoption of an org's live setup", () => {
 
   it("exports the live setup with adopt on every object, and up adopts it all without a write", async () => {
     const listEtag = simulator.context.state.accessLists[`digdir/${LIST}`]!.version;
-    const exported = await stack.run("node", [
-      "-r",
-      "ts-node/register/transpile-only",
-      "program/export-cli.ts",
-      "--stack",
-      stack.name,
-    ]);
+    const exported = await stack.exportSetup();
     expect(exported.code).toBe(0);
     expect(exported.stderr.split("\n")).toStrictEqual([
       `wrote 1 resource(s), 1 access list(s), 1 subscription(s) and 1 client(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,

@@ -104,13 +104,7 @@ describe("altinn-iac:include with the real engine", () => {
 
     // Export writes the live resource into the stack file, not the list the included file
     // declares, so the stack still loads (no identifier twice) and preview shows no change.
-    const exported = await stack.run("node", [
-      "-r",
-      "ts-node/register/transpile-only",
-      "program/export-cli.ts",
-      "--stack",
-      stack.name,
-    ]);
+    const exported = await stack.exportSetup();
     expect(exported.code).toBe(0);
     expect(exported.stderr.split("\n")).toStrictEqual([
       `wrote 1 resource(s), 0 access list(s), 0 subscription(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,

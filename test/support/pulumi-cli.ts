@@ -158,6 +158,17 @@ export class TestStack {
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
+  /** `npm run export -- --stack <this stack>`, as a user runs it: writes the live setup into the stack file. */
+  exportSetup(): Promise<CliResult> {
+    return this.run("node", [
+      "-r",
+      "ts-node/register/transpile-only",
+      "program/export-cli.ts",
+      "--stack",
+      this.name,
+    ]);
+  }
+
   /** `pulumi stack export` without secrets shown: what lands in the state file. */
   async exportedState(): Promise<string> {
     return (await this.pulumiOk(["stack", "export", "--show-secrets=false"])).stdout;
