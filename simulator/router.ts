@@ -163,6 +163,29 @@ export function readJson(req: SimRequest): unknown {
   return JSON.parse(req.body.toString("utf8"));
 }
 
+/**
+ * A JSON object body as ASP.NET binds one to the action parameter `model`: bad JSON and a missing
+ * or non-object body are the model-binding errors the server answers with.
+ */
+export function readJsonBody(
+  req: SimRequest,
+  model: string,
+): { value: Record<string, unknown> } | SimResponse {
+  let body: unknown;
+  try {
+    body = readJson(req);
+  } catch (error) {
+    return validationProblem({ $: [`'${(error as Error).message}' is an invalid JSON literal.`] });
+  }
+  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
+    return validationProblem({
+      "": ["A non-empty request body is required."],
+      [model]: [`The ${model} field is required.`],
+    });
+  }
+  return { value: body as Record<string, unknown> };
+}
+
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;

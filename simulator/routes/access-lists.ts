@@ -6,6 +6,7 @@ import {
   empty,
   json,
   readJson,
+  readJsonBody,
   traceId,
   validationProblem,
   type Router,
@@ -541,25 +542,6 @@ function resolveMembers(urns: string[]): string[] | SimResponse {
     uuids.push(found.party.uuid);
   }
   return uuids;
-}
-
-function readJsonBody(
-  req: SimRequest,
-  model: string,
-): { value: Record<string, unknown> } | SimResponse {
-  let body: unknown;
-  try {
-    body = readJson(req);
-  } catch (error) {
-    return validationProblem({ $: [`'${(error as Error).message}' is an invalid JSON literal.`] });
-  }
-  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-    return validationProblem({
-      "": ["A non-empty request body is required."],
-      [model]: [`The ${model} field is required.`],
-    });
-  }
-  return { value: body as Record<string, unknown> };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { post } from "../event-bus";
 import {
   empty,
   json,
-  readJson,
+  readJsonBody,
   validationProblem,
   type Router,
   type SimRequest,
@@ -187,20 +187,10 @@ export function entityOf(claims: JWTPayload): string | undefined {
 
 /** System.Text.Json binding of SubscriptionRequestModel: names ignore case, unknown names ignored. */
 function bindRequest(req: SimRequest): SubscriptionRequest | SimResponse {
-  let raw: unknown;
-  try {
-    raw = readJson(req);
-  } catch (error) {
-    return validationProblem({ $: [`'${(error as Error).message}' is an invalid JSON literal.`] });
-  }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    return validationProblem({
-      "": ["A non-empty request body is required."],
-      subscriptionRequest: ["The subscriptionRequest field is required."],
-    });
-  }
+  const read = readJsonBody(req, "subscriptionRequest");
+  if (!("value" in read)) return read;
   const request: SubscriptionRequest = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(read.value)) {
     const field = REQUEST_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
     if (field === undefined || value === null || value === undefined) continue;
     if (field === "includeSubunits") {

@@ -2,7 +2,7 @@ import type { JWTPayload } from "jose";
 import {
   empty,
   json,
-  readJson,
+  readJsonBody,
   text,
   validationProblem,
   type SimRequest,
@@ -157,19 +157,9 @@ function deleteResource(ctx: SimContext, req: SimRequest, claims: JWTPayload): S
 
 /** JSON model binding as System.Text.Json does it: bad JSON or enum values are model errors. */
 function bind(req: SimRequest): { doc: ServiceResourceDoc } | SimResponse {
-  let raw: unknown;
-  try {
-    raw = readJson(req);
-  } catch (error) {
-    return validationProblem({ $: [`'${(error as Error).message}' is an invalid JSON literal.`] });
-  }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    return validationProblem({
-      "": ["A non-empty request body is required."],
-      serviceResource: ["The serviceResource field is required."],
-    });
-  }
-  const doc = raw as Record<string, unknown>;
+  const read = readJsonBody(req, "serviceResource");
+  if (!("value" in read)) return read;
+  const doc = read.value;
   for (const [field, { type, values }] of Object.entries(ENUMS)) {
     const value = doc[field];
     if (value !== undefined && value !== null && !values.includes(String(value))) {
