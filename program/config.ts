@@ -256,6 +256,22 @@ function distinctNewClients(
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ResourceSpec = z.output<typeof resourceSpec>;
 export type AccessListSpec = z.output<typeof accessListSpec>;
+
+/** An access list's provider inputs from its stack-config entry (`resources` become connections). */
+export function accessListArgs(spec: AccessListSpec, owner: string) {
+  return {
+    owner,
+    identifier: spec.identifier,
+    name: spec.name,
+    description: spec.description,
+    members: spec.members,
+    resourceConnections: spec.resources.map((r) => ({
+      resourceIdentifier: r.identifier,
+      actionFilters: r.actionFilters,
+    })),
+    adopt: spec.adopt,
+  };
+}
 export type PolicySpec = NonNullable<ResourceSpec["policy"]>;
 
 /**
@@ -507,17 +523,7 @@ function entryChecks(config: StackConfig, origins: Origins): string[] {
     );
   });
   config.accessLists.forEach((spec, i) => {
-    const parsed = accessListInputsSchema.safeParse({
-      owner: config.org.code,
-      identifier: spec.identifier,
-      name: spec.name,
-      description: spec.description,
-      members: spec.members,
-      resourceConnections: spec.resources.map((r) => ({
-        resourceIdentifier: r.identifier,
-        actionFilters: r.actionFilters,
-      })),
-    });
+    const parsed = accessListInputsSchema.safeParse(accessListArgs(spec, config.org.code));
     report(
       ["accessLists", i],
       parsed.success ? validateAccessList(parsed.data) : zodFailures(parsed.error),

@@ -14,7 +14,7 @@ import { type ResourcePolicy } from "../providers/resource-policy";
 import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
 import { CorrespondenceVerification } from "../providers/correspondence-verification";
 import { canonicalJson } from "../providers/lib/check";
-import { configWarnings, type StackConfig } from "./config";
+import { accessListArgs, configWarnings, type StackConfig } from "./config";
 import { eventSubscriptions } from "./event-subscriptions";
 import { resourcePolicies } from "./resource-policies";
 import type { EventSubscription } from "../providers/event-subscription";
@@ -100,28 +100,13 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
     this.policies = resourcePolicies(config, resources, child);
 
     const lists = config.accessLists.map((spec) => {
-      const list = new AccessList(
-        spec.identifier,
-        {
-          owner: config.org.code,
-          identifier: spec.identifier,
-          name: spec.name,
-          description: spec.description,
-          members: spec.members,
-          resourceConnections: spec.resources.map((r) => ({
-            resourceIdentifier: r.identifier,
-            actionFilters: r.actionFilters,
-          })),
-          adopt: spec.adopt,
-        },
-        {
-          ...child,
-          dependsOn: [
-            ...afterPreflight,
-            ...spec.resources.flatMap((r) => this.resources[r.identifier] ?? []),
-          ],
-        },
-      );
+      const list = new AccessList(spec.identifier, accessListArgs(spec, config.org.code), {
+        ...child,
+        dependsOn: [
+          ...afterPreflight,
+          ...spec.resources.flatMap((r) => this.resources[r.identifier] ?? []),
+        ],
+      });
       this.accessLists[spec.identifier] = list;
       return list;
     });
