@@ -30,7 +30,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as registry from "./api/resource-registry";
 import { checkWithSchema, jsonEqual, userInputs, type CheckFailure } from "./lib/check";
-import { oncePerContext, type ProviderContext } from "./lib/context";
+import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "./lib/context";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -399,20 +399,14 @@ function managedInputs(props: Record<string, unknown>): AltinnResourceInputs {
  */
 const resourcesBefore = oncePerContext(registry.listResources);
 
-const createdInContext = new WeakMap<ProviderContext, Set<string>>();
-
-function createdByContext(ctx: ProviderContext): Set<string> {
-  let created = createdInContext.get(ctx);
-  if (!created) createdInContext.set(ctx, (created = new Set()));
-  return created;
-}
+const createdHere = new CreatedInThisProcess();
 
 /**
  * Whether this provider process created the resource: it then has no policy until this process
  * uploads one, so ResourcePolicy need not read it first.
  */
 export function resourceCreatedInThisProcess(ctx: ProviderContext, identifier: string): boolean {
-  return createdInContext.get(ctx)?.has(identifier) ?? false;
+  return createdHere.has(ctx, identifier);
 }
 
 export const altinnResourceImplementation: ProviderImplementation = {
@@ -493,10 +487,10 @@ export const altinnResourceImplementation: ProviderImplementation = {
     const existing =
       posted === "created" ? undefined : await registry.getResource(ctx, inputs.identifier);
     if (posted === "created") {
-      createdByContext(ctx).add(inputs.identifier);
+      createdHere.add(ctx, inputs.identifier);
     } else if (!existing) {
       await registry.createResource(ctx, dto);
-      createdByContext(ctx).add(inputs.identifier);
+      createdHere.add(ctx, inputs.identifier);
     } else if (!holdsDeclared(existing, inputs)) {
       // A replacement in production, where the old one could not be deleted, is the stack's own.
       if (inputs.adopt !== true && !isReplacementOf(existing, inputs)) {

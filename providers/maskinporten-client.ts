@@ -54,7 +54,7 @@ import {
   userInputs,
   type CheckFailure,
 } from "./lib/check";
-import { oncePerContext, type ProviderContext } from "./lib/context";
+import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "./lib/context";
 import { PartialCreateError, type ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -326,15 +326,15 @@ async function adoptionPreview(
  */
 const scopeAccessOnce = oncePerContext(selfService.listScopeAccess);
 
-/** The client_id of every client this provider process created, by context. */
-const createdByContext = new WeakMap<ProviderContext, Set<string>>();
+/** The client_id of every client this provider process created. */
+const createdHere = new CreatedInThisProcess();
 
 /**
  * Whether this provider process created the client: its key set is then known to be empty until
  * this process registers one, so MaskinportenClientKey need not read it first.
  */
 export function createdInThisProcess(ctx: ProviderContext, clientId: string): boolean {
-  return createdByContext.get(ctx)?.has(clientId) ?? false;
+  return createdHere.has(ctx, clientId);
 }
 
 export const maskinportenClientImplementation: ProviderImplementation = {
@@ -392,8 +392,7 @@ export const maskinportenClientImplementation: ProviderImplementation = {
     }
     const outcome = await selfService.createClient(ctx, registration);
     if (outcome.kind === "created") {
-      const createdHere = createdByContext.get(ctx) ?? new Set<string>();
-      createdByContext.set(ctx, createdHere.add(String(outcome.client.client_id)));
+      createdHere.add(ctx, String(outcome.client.client_id));
       return { id: String(outcome.client.client_id), outs: outputsOf(inputs, outcome.client) };
     }
     if (outcome.kind === "found") {

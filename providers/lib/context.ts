@@ -71,3 +71,22 @@ export interface OncePerContext<T, A extends string[]> {
   /** Drops the answers of `ctx`: the next call reads again (after this run wrote what they show). */
   forget(ctx: ProviderContext): void;
 }
+
+/**
+ * The identifiers of what this provider process created, per context: such an object holds only
+ * what this process wrote to it (a new resource has no policy, a new client no keys), so what it
+ * would otherwise read first can be written straight away.
+ */
+export class CreatedInThisProcess {
+  private readonly byContext = new WeakMap<ProviderContext, Set<string>>();
+
+  add(ctx: ProviderContext, id: string): void {
+    let created = this.byContext.get(ctx);
+    if (!created) this.byContext.set(ctx, (created = new Set()));
+    created.add(id);
+  }
+
+  has(ctx: ProviderContext, id: string): boolean {
+    return this.byContext.get(ctx)?.has(id) ?? false;
+  }
+}
