@@ -33,6 +33,14 @@ export function engineBinDir(): string | undefined {
   );
   return existsSync(join(dir, "pulumi")) ? dir : undefined;
 }
+/**
+ * A file backend that a crash cannot leave unreadable: with metadata=skip the engine writes no
+ * `.attrs` sidecar (written in place, unlike the checkpoint, so a kill can leave it empty).
+ */
+export function fileBackendUrl(dir: string): string {
+  return `file://${dir}?metadata=skip`;
+}
+
 export const TEST_PASSPHRASE = "altinn-iac-e2e";
 
 export interface CliResult {
@@ -60,7 +68,7 @@ export class TestStack {
     this.backendDir = backendDir;
     this.env = {
       ...process.env,
-      PULUMI_BACKEND_URL: `file://${backendDir}`,
+      PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
       PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
