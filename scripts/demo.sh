@@ -35,7 +35,8 @@ find "$root/.altinn-iac/state" -name '*.attrs' -type f -delete
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-altinn-iac-local}"
 pulumi stack select local --create --non-interactive >/dev/null
 # --refresh: the simulator's state file may have been removed while Pulumi's state was kept.
-pulumi up --stack local --yes --refresh --non-interactive --skip-preview
+# program/up-cli.ts (npm run up) first settles what an interrupted run left (lock, pending operations).
+node -r ts-node/register/transpile-only program/up-cli.ts --stack local --yes --refresh --skip-preview
 echo
 echo "stack outputs:"
 pulumi stack output --stack local --json
