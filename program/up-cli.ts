@@ -13,9 +13,12 @@ Runs \`pulumi up\` for the stack, first settling what an interrupted run (a cras
 - pending operations in the state (the engine's record of creates, updates and deletes that
   never answered): \`pulumi refresh --clear-pending-creates\` reads every object again and drops
   the pending creates; the up's creates then find what those attempts made by each object's
-  natural key and take it over instead of making a twin (docs/decisions.md).
+  natural key and take it over instead of making a twin (docs/decisions.md);
+- a last run that failed (a provider process that died): the up reads every object first
+  (--refresh), as the state may name objects that run deleted.
 
-Reads: the stack's state (pulumi stack export) and, for a file backend, its lock files.
+Reads: the stack's state (pulumi stack export), its last run (pulumi stack history) and, for a
+file backend, its lock files.
 Writes: the stack's state (refresh, up) and, through up, the remote objects the stack declares.
 Options after --stack go to pulumi up unchanged (such as --yes --skip-preview --refresh).
 The backend and passphrase come from the environment, as for any pulumi command.`;
@@ -52,6 +55,12 @@ export function onlyStaleLocks(locks: readonly LockContent[]): boolean {
 export interface PendingOperation {
   type: string;
   resource: { urn: string };
+}
+
+/** Whether the newest entry of `pulumi stack history --json` did not succeed. */
+export function lastRunFailed(history: string): boolean {
+  const [latest] = JSON.parse(history || "[]") as Array<{ result?: string }>;
+  return latest !== undefined && latest.result !== "succeeded";
 }
 
 /** The pending operations of an exported deployment (`pulumi stack export`). */
@@ -100,6 +109,12 @@ function main(): number {
       ...target,
     ]);
     if (refresh.status !== 0) return refresh.status;
+  } else if (!upArgs.includes("--refresh")) {
+    const history = pulumi(["stack", "history", "--json", "--page-size", "1", ...target], true);
+    if (history.status === 0 && lastRunFailed(history.stdout)) {
+      console.error(`the last run of stack ${stack} failed: reading every object again first`);
+      upArgs.push("--refresh");
+    }
   }
   return pulumi(["up", ...upArgs, ...target]).status;
 }

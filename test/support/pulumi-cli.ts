@@ -114,17 +114,23 @@ export class TestStack {
   }
 
   pulumi(args: string[], stdin?: string): Promise<CliResult> {
-    return this.run(
-      "pulumi",
-      [...args, "--stack", this.name, "--non-interactive", "--cwd", PROJECT_ROOT],
-      stdin,
-    );
+    return this.run("pulumi", this.stackArgs(args), stdin);
   }
 
   /** Runs any command (a project script) with this stack's backend and engine environment. */
   run(command: string, args: string[], stdin?: string): Promise<CliResult> {
-    return new Promise((resolveResult) => {
-      const child = execFile(
+    return this.start(command, args, stdin).done;
+  }
+
+  /** Starts a command as `run` does, with its pid, for a test that signals it while it runs. */
+  start(
+    command: string,
+    args: string[],
+    stdin?: string,
+  ): { pid: number; done: Promise<CliResult> } {
+    let child: ReturnType<typeof execFile> | undefined;
+    const done = new Promise<CliResult>((resolveResult) => {
+      child = execFile(
         command,
         args,
         { env: this.env, cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
@@ -136,6 +142,12 @@ export class TestStack {
       if (stdin !== undefined) child.stdin?.end(stdin);
       else child.stdin?.end();
     });
+    return { pid: child!.pid!, done };
+  }
+
+  /** The arguments `pulumi` gets for this stack (as `pulumi()` passes them). */
+  stackArgs(args: string[]): string[] {
+    return [...args, "--stack", this.name, "--non-interactive", "--cwd", PROJECT_ROOT];
   }
 
   async pulumiOk(args: string[], stdin?: string): Promise<CliResult> {

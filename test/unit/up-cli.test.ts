@@ -3,6 +3,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   fileBackendLocks,
+  lastRunFailed,
   onlyStaleLocks,
   parseArgs,
   pendingOperations,
@@ -29,6 +30,12 @@ describe("npm run up", () => {
       { type: "creating", resource: { urn: "urn:pulumi:s::p::t::a" } },
     ]);
     expect(pendingOperations(JSON.stringify({ deployment: {} }))).toStrictEqual([]);
+  });
+
+  it("tells a failed last run from a succeeded one", () => {
+    expect(lastRunFailed(JSON.stringify([{ kind: "update", result: "failed" }]))).toBe(true);
+    expect(lastRunFailed(JSON.stringify([{ kind: "update", result: "succeeded" }]))).toBe(false);
+    expect(lastRunFailed("[]")).toBe(false);
   });
 
   it("finds a file backend's lock of the stack, stale when its process has ended", () => {
