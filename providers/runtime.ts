@@ -9,7 +9,7 @@ import { correspondenceVerificationImplementation } from "./correspondence-verif
 import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
 import { eventSubscriptionImplementation } from "./event-subscription";
 import { createContext, type ProviderContext } from "./lib/context";
-import { dynamicProviderEngineAddress, watchEngine } from "./lib/engine-watch";
+import { dynamicProviderEngineAddress, watchEngine, watchLanguageHosts } from "./lib/engine-watch";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { maskinportenClientImplementation } from "./maskinporten-client";
 import { maskinportenClientKeyImplementation } from "./maskinporten-client-key";
@@ -32,7 +32,10 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
 
 // A killed engine stops nothing: the provider process ends itself (lib/engine-watch.ts).
 const engineAddress = dynamicProviderEngineAddress();
-if (engineAddress) watchEngine(engineAddress, () => process.exit(1));
+if (engineAddress) {
+  watchEngine(engineAddress, () => process.exit(1));
+  watchLanguageHosts();
+}
 
 let context: ProviderContext | undefined;
 let contextSettings: string | undefined;

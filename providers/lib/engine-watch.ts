@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 
@@ -60,10 +61,11 @@ export function parentPidOf(pid: number): number | undefined {
   }
 }
 
-/** Whether process `pid` runs `name` (by /proc/<pid>/cmdline; false where that cannot be read). */
+/** Whether process `pid` runs the program `name` (by /proc/<pid>/cmdline; false elsewhere). */
 export function runs(pid: number, name: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]!.endsWith(name);
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]!;
+    return argv0.split("/").pop() === name;
   } catch {
     return false;
   }
@@ -76,4 +78,61 @@ export function alive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+const LANGUAGE_HOST = "pulumi-language-nodejs";
+
+/**
+ * Runs detached beside a run: notes the engine's language hosts while it lives and ends them once
+ * it is gone. A killed engine, or one that ends after its provider died, leaves them waiting five
+ * minutes for their health check (pulumi-language-nodejs, rpcutil.Healthcheck); a destroy's host
+ * runs no program that could end it. Argument: the engine's pid.
+ */
+const HOST_WATCHER = `
+const fs = require("fs");
+const engine = Number(process.argv[1]);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === "EPERM"; } };
+const isHost = (pid) => { try { return fs.readFileSync("/proc/" + pid + "/cmdline", "utf8").split("\\0")[0].endsWith("${LANGUAGE_HOST}"); } catch { return false; } };
+const parentOf = (pid) => { try { const s = fs.readFileSync("/proc/" + pid + "/stat", "utf8"); return Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]); } catch { return 0; } };
+const hosts = new Set();
+const timer = setInterval(() => {
+  if (alive(engine)) {
+    for (const e of fs.readdirSync("/proc")) if (/^\\d+$/.test(e) && parentOf(Number(e)) === engine && isHost(Number(e))) hosts.add(Number(e));
+    return;
+  }
+  clearInterval(timer);
+  // The host may ignore SIGTERM while its gRPC server drains: SIGKILL follows.
+  for (const host of hosts) if (isHost(host)) process.kill(host, "SIGTERM");
+  setTimeout(() => {
+    for (const host of hosts) if (isHost(host)) process.kill(host, "SIGKILL");
+    process.exit(0);
+  }, 1000);
+}, 500);`;
+
+/** The pid of the `pulumi` process above this one (within three generations), Linux only. */
+export function enginePid(): number | undefined {
+  let pid: number | undefined = process.ppid;
+  for (let generation = 0; generation < 3 && pid !== undefined; generation++) {
+    if (runs(pid, "pulumi")) return pid;
+    pid = parentPidOf(pid);
+  }
+  return undefined;
+}
+
+/** Starts the host watcher for the engine above this process, if there is one (Linux). */
+export function watchLanguageHosts(): void {
+  const engine = enginePid();
+  if (engine === undefined) return;
+  spawn(process.execPath, ["-e", HOST_WATCHER, String(engine)], {
+    detached: true,
+    stdio: "ignore",
+  }).unref();
+}
+
+/**
+ * Ends the language host this process runs under, if it does: the engine is gone, so the host
+ * has nothing left to do or save (it may ignore SIGTERM, hence SIGKILL).
+ */
+export function stopLanguageHost(): void {
+  if (runs(process.ppid, LANGUAGE_HOST)) process.kill(process.ppid, "SIGKILL");
 }
