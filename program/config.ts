@@ -214,11 +214,7 @@ export const stackConfigSchema = z
     maskinportenClients: z
       .array(maskinportenClientSpec)
       .default([])
-      .refine(uniqueNames, { message: "each Maskinporten client needs its own name" })
-      .refine(distinctNewClients, {
-        message:
-          "two Maskinporten clients the stack creates have the same clientName and description: a client whose create answer was lost is found again by them, so give each its own clientName or description",
-      }),
+      .refine(uniqueNames, { message: "each Maskinporten client needs its own name" }),
     maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
       message: "each entry needs its own name",
     }),
@@ -243,16 +239,6 @@ function uniqueNames(entries: Array<{ name: string }>): boolean {
  * The clients the stack creates (no `clientId`) differ in name or description: that is how the
  * client a create made is told apart when its answer is lost (providers/maskinporten-client.ts).
  */
-function distinctNewClients(
-  entries: Array<{ clientName: string; description: string; clientId?: string }>,
-): boolean {
-  const created = entries.filter((e) => e.clientId === undefined);
-  return (
-    new Set(created.map((e) => JSON.stringify([e.clientName.trim(), e.description.trim()])))
-      .size === created.length
-  );
-}
-
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ResourceSpec = z.output<typeof resourceSpec>;
 export type AccessListSpec = z.output<typeof accessListSpec>;
@@ -545,6 +531,30 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
       `  ${NAMESPACE}:accessLists: the identifier "${String(id)}" is declared twice${declaredAt(origins, "accessLists", config.accessLists, "identifier", id)}: each access list needs its own identifier`,
     );
   }
+  // Natural keys: a create finds what an interrupted one made by them (docs/decisions.md).
+  problems.push(
+    ...sameNaturalKey(
+      origins,
+      "maskinportenClients",
+      config.maskinportenClients.map((c) =>
+        c.clientId === undefined ? [c.clientName.trim(), c.description.trim()] : undefined,
+      ),
+      (first) =>
+        `has the clientName and description of ${first}: a create finds the client an interrupted create made by them, so give each client its own clientName or description`,
+    ),
+    ...sameNaturalKey(
+      origins,
+      "subscriptions",
+      config.subscriptions.map((s) => [
+        s.resource,
+        s.endPoint.trim(),
+        s.typeFilter,
+        s.subjectFilter,
+      ]),
+      (first) =>
+        `subscribes to what ${first} does (resource, endPoint, typeFilter, subjectFilter): Altinn Events keeps one subscription for both, so a destroy of one would end the other's; remove one, or change its typeFilter or endPoint`,
+    ),
+  );
   const declared = new Set(config.resources.map((r) => r.identifier));
   config.accessLists.forEach((list, i) =>
     list.resources.forEach((connection, j) => {
@@ -556,6 +566,26 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
     }),
   );
   return problems;
+}
+
+/** Entries whose natural key (undefined: none) repeats an earlier entry's, each named with the first. */
+function sameNaturalKey(
+  origins: Origins,
+  key: "maskinportenClients" | "subscriptions",
+  keys: ReadonlyArray<unknown[] | undefined>,
+  reason: (first: string) => string,
+): string[] {
+  const firstAt = new Map<string, number>();
+  return keys.flatMap((natural, i) => {
+    if (natural === undefined) return [];
+    const text = JSON.stringify(natural);
+    const first = firstAt.get(text);
+    if (first === undefined) {
+      firstAt.set(text, i);
+      return [];
+    }
+    return [`  ${locateIn(origins, [key, i])}: ${reason(locateIn(origins, [key, first]))}`];
+  });
 }
 
 /** Not wrong, but worth a look in review: shown as warnings in preview. */
