@@ -10,5 +10,5 @@ if (engineAddress) {
     stopLanguageHost();
     process.exit(1);
   });
-  watchLanguageHosts();
+  watchLanguageHosts(engineAddress);
 }

@@ -34,7 +34,7 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
 const engineAddress = dynamicProviderEngineAddress();
 if (engineAddress) {
   watchEngine(engineAddress, () => process.exit(1));
-  watchLanguageHosts();
+  watchLanguageHosts(engineAddress);
 }
 
 let context: ProviderContext | undefined;

@@ -49,18 +49,6 @@ export function dynamicProviderEngineAddress(): string | undefined {
   return /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(main) ? process.argv[2] : undefined;
 }
 
-/** The parent pid of `pid` from /proc (Linux); undefined elsewhere. */
-export function parentPidOf(pid: number): number | undefined {
-  try {
-    // Field 4 of /proc/<pid>/stat, after the parenthesised command name.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Whether process `pid` runs the program `name` (by /proc/<pid>/cmdline; false elsewhere). */
 export function runs(pid: number, name: string): boolean {
   try {
@@ -83,47 +71,37 @@ export function alive(pid: number): boolean {
 const LANGUAGE_HOST = "pulumi-language-nodejs";
 
 /**
- * Runs detached beside a run: notes the engine's language hosts while it lives and ends them once
- * it is gone. A killed engine, or one that ends after its provider died, leaves them waiting five
- * minutes for their health check (pulumi-language-nodejs, rpcutil.Healthcheck); a destroy's host
- * runs no program that could end it. Argument: the engine's pid.
+ * Runs detached beside a run: once nothing listens at the engine's address, ends the language
+ * hosts started with that address (the engine passes it to each plugin). A killed engine, or one
+ * that ends after its provider died, leaves them waiting five minutes for their health check
+ * (pulumi-language-nodejs, rpcutil.Healthcheck), and a destroy's host runs no program that could
+ * end it. Argument: the engine's address. Linux (/proc) only.
  */
 const HOST_WATCHER = `
 const fs = require("fs");
-const engine = Number(process.argv[1]);
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === "EPERM"; } };
-const isHost = (pid) => { try { return fs.readFileSync("/proc/" + pid + "/cmdline", "utf8").split("\\0")[0].endsWith("${LANGUAGE_HOST}"); } catch { return false; } };
-const parentOf = (pid) => { try { const s = fs.readFileSync("/proc/" + pid + "/stat", "utf8"); return Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]); } catch { return 0; } };
-const hosts = new Set();
-const timer = setInterval(() => {
-  if (alive(engine)) {
-    for (const e of fs.readdirSync("/proc")) if (/^\\d+$/.test(e) && parentOf(Number(e)) === engine && isHost(Number(e))) hosts.add(Number(e));
-    return;
-  }
-  clearInterval(timer);
-  // The host may ignore SIGTERM while its gRPC server drains: SIGKILL follows.
-  for (const host of hosts) if (isHost(host)) process.kill(host, "SIGTERM");
-  setTimeout(() => {
-    for (const host of hosts) if (isHost(host)) process.kill(host, "SIGKILL");
-    process.exit(0);
-  }, 1000);
-}, 500);`;
+const address = process.argv[1];
+const [host, port] = [address.slice(0, address.lastIndexOf(":")), Number(address.slice(address.lastIndexOf(":") + 1))];
+const hosts = () => fs.readdirSync("/proc").filter((e) => /^\\d+$/.test(e)).filter((pid) => {
+  try { const argv = fs.readFileSync("/proc/" + pid + "/cmdline", "utf8").split("\\0"); return argv[0].endsWith("${LANGUAGE_HOST}") && argv.includes(address); } catch { return false; }
+});
+const check = () => {
+  const socket = require("net").connect({ host, port });
+  socket.setTimeout(2000, () => socket.destroy());
+  socket.once("connect", () => socket.destroy());
+  socket.once("error", (error) => {
+    if (error.code !== "ECONNREFUSED") return;
+    clearInterval(timer);
+    // A host may ignore SIGTERM while its gRPC server drains: SIGKILL follows.
+    for (const pid of hosts()) process.kill(Number(pid), "SIGTERM");
+    setTimeout(() => { for (const pid of hosts()) process.kill(Number(pid), "SIGKILL"); process.exit(0); }, 1000);
+  });
+};
+const timer = setInterval(check, 500);`;
 
-/** The pid of the `pulumi` process above this one (within three generations), Linux only. */
-export function enginePid(): number | undefined {
-  let pid: number | undefined = process.ppid;
-  for (let generation = 0; generation < 3 && pid !== undefined; generation++) {
-    if (runs(pid, "pulumi")) return pid;
-    pid = parentPidOf(pid);
-  }
-  return undefined;
-}
-
-/** Starts the host watcher for the engine above this process, if there is one (Linux). */
-export function watchLanguageHosts(): void {
-  const engine = enginePid();
-  if (engine === undefined) return;
-  spawn(process.execPath, ["-e", HOST_WATCHER, String(engine)], {
+/** Starts the host watcher for the engine at `address` (Linux; elsewhere only polling applies). */
+export function watchLanguageHosts(address: string): void {
+  if (process.platform !== "linux") return;
+  spawn(process.execPath, ["-e", HOST_WATCHER, address], {
     detached: true,
     stdio: "ignore",
   }).unref();

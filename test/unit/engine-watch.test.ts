@@ -1,10 +1,5 @@
 import { createServer, type AddressInfo } from "node:net";
-import {
-  alive,
-  dynamicProviderEngineAddress,
-  listening,
-  parentPidOf,
-} from "../../providers/lib/engine-watch";
+import { alive, dynamicProviderEngineAddress, listening } from "../../providers/lib/engine-watch";
 
 describe("engine watch", () => {
   it("sees an engine address listening, and gone once its server closes", async () => {
@@ -20,9 +15,7 @@ describe("engine watch", () => {
     expect(dynamicProviderEngineAddress()).toBeUndefined();
   });
 
-  it("reads a process's parent and liveness", () => {
-    if (process.platform !== "linux") return;
-    expect(parentPidOf(process.pid)).toBe(process.ppid);
+  it("tells a live process from an ended one", () => {
     expect(alive(process.pid)).toBe(true);
     expect(alive(2 ** 22 + 1)).toBe(false);
   });
