@@ -502,9 +502,11 @@ export const altinnResourceImplementation: ProviderImplementation = {
   },
 
   async read(ctx, id, props) {
-    const live = await registry.readResource(ctx, id);
-    if (!live) return {};
     const managed = managedInputs(props);
+    const live = await registry.readResource(ctx, id, {
+      withAuthorizationReference: managed.authorizationReference !== undefined,
+    });
+    if (!live) return {};
     const inputs = fromServiceResourceDto(live, managed);
     return { id, props: outputsOf(ctx, inputs), inputs: { ...inputs } };
   },
