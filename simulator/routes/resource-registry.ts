@@ -103,9 +103,17 @@ export async function withWriteToken(
   return handler(token);
 }
 
-/** AuthorizationUtil.HasWriteAccess: the admin scope, or the token's consumer owns the resource. */
+/**
+ * AuthorizationUtil.HasWriteAccess (src/Altinn.ResourceRegistry/Utils/AuthorizationUtil.cs): the
+ * admin scope, or the token's consumer owns the resource. IsOwnerOfResource calls
+ * `resourceOwner.Equals(...)`, so an owner without an organisation number (validation lets `ttd`
+ * omit it) throws there: an unhandled exception, 500.
+ */
 export function hasWriteAccess(claims: JWTPayload, organization: unknown): boolean {
   if (scopesOf(claims).includes(ADMIN_SCOPE)) return true;
+  if (organization === undefined || organization === null) {
+    throw new Error("NullReferenceException in AuthorizationUtil.IsOwnerOfResource");
+  }
   const orgnr = consumerOrgnr(claims);
   return orgnr !== undefined && typeof organization === "string" && orgnr === organization;
 }

@@ -381,7 +381,17 @@ describe("client keys (JWKS)", () => {
       [
         {
           field: "keys[0]",
-          message: "keys[0] is a 1024-bit RSA key: at least 2048 bits are required",
+          message: "keys[0] is a 1024-bit RSA key: only 2048-bit keys are supported",
+        },
+      ],
+    ],
+    [
+      "a 3072-bit key",
+      async () => [(await makeKey("long", 3072)).publicJwk],
+      [
+        {
+          field: "keys[0]",
+          message: "keys[0] is a 3072-bit RSA key: only 2048-bit keys are supported",
         },
       ],
     ],
