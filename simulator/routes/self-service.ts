@@ -106,22 +106,32 @@ export const selfServiceRoutes: RouteModule = (router, ctx) => {
         return empty(200);
       }),
     );
+    // An org without any grant gets an error saying so, not an empty list (issue 17, seen on
+    // tt02; the status and exact words are not in any source read: docs/fidelity.md).
     router.on("GET", `${prefix}/scopes/access/all`, (req) =>
-      withOrg(ctx, req, READ, (org) =>
-        json(
+      withOrg(ctx, req, READ, (org) => {
+        const grants = ctx.state.scopeGrants.filter((g) => g.consumer_orgno === org);
+        // The admin client's own idporten:* grants (the simulator's stand-in for Digdir's) do not count.
+        if (grants.every((g) => g.scope.startsWith("idporten:"))) {
+          return problem(
+            ctx,
+            400,
+            [{ message: `Consumer ${org} does not have any scope access` }],
+            "ScopeAccess",
+          );
+        }
+        return json(
           200,
-          ctx.state.scopeGrants
-            .filter((g) => g.consumer_orgno === org)
-            .map((g) => ({
-              scope: g.scope,
-              state: g.state,
-              consumer_orgno: g.consumer_orgno,
-              owner_orgno: g.owner_orgno,
-              created: g.created,
-              last_updated: g.last_updated,
-            })),
-        ),
-      ),
+          grants.map((g) => ({
+            scope: g.scope,
+            state: g.state,
+            consumer_orgno: g.consumer_orgno,
+            owner_orgno: g.owner_orgno,
+            created: g.created,
+            last_updated: g.last_updated,
+          })),
+        );
+      }),
     );
   }
 };
