@@ -15,6 +15,7 @@ import {
 } from "../providers/lib/hostile";
 import { isSecretConfig, plainCredentials } from "./secret-config";
 import { closest } from "../policies/findings";
+import { RECIPIENT_PATTERN } from "../verify/verify";
 import {
   INCLUDABLE_KEYS,
   INCLUDE_KEY,
@@ -171,10 +172,6 @@ const subscriptionSpec = z
     deleteBeforeReplace: z.boolean().optional(),
   })
   .strict();
-
-/** Recipients Correspondence takes (RecipientListAttribute) that a verification may send to. */
-const RECIPIENT_PATTERN =
-  /^(\d{9}|urn:altinn:organization:identifier-no:\d{9}|urn:altinn:person:identifier-no:\d{11})$/;
 
 /** The end-to-end verification (`npm run verify`): the client key, the resource, the test recipient. */
 const verificationSpec = z
