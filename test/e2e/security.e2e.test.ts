@@ -1,6 +1,20 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { simulatorEndpoints } from "../../providers/lib/environments";
 import { startSimulator, type Simulator } from "../../simulator/server";
-import { TestStack } from "../support/pulumi-cli";
-import { demoStackValues, DEMO_PRIVATE_KEY, writes } from "../support/simulator";
+import { PROJECT_ROOT, TestStack } from "../support/pulumi-cli";
+import {
+  DEMO_BUSINESS_CERTIFICATE,
+  DEMO_BUSINESS_CERTIFICATE_KEY,
+  DEMO_SELF_SERVICE_CLIENT_ID,
+} from "../support/self-service";
+import {
+  demoStackValues,
+  DEMO_CLIENT_ID,
+  DEMO_KEY_ID,
+  DEMO_PRIVATE_KEY,
+  writes,
+} from "../support/simulator";
 
 /**
  * Issue 21 with the real engine and a file backend against the simulator: a private key in plain
@@ -69,4 +83,58 @@ describe("issue 21 with the real engine", () => {
     );
     expect(writes(simulator)).toStrictEqual([]);
   });
+});
+
+describe("a fresh stack made from the README with the team's own passphrase", () => {
+  let simulator: Simulator;
+  const stacks: TestStack[] = [];
+
+  beforeAll(async () => {
+    simulator = await startSimulator();
+  });
+
+  afterAll(async () => {
+    for (const stack of stacks) await stack.remove();
+    await simulator?.close();
+  });
+
+  it.each(["test", "prod"])(
+    "%s: stack init, secrets set, preview plans the whole setup without a write",
+    async (name) => {
+      const committed = readFileSync(join(PROJECT_ROOT, `Pulumi.${name}.yaml`), "utf8");
+      expect(committed).not.toMatch(/encryptionsalt|secure:/);
+      const stack = await TestStack.init(committed, "passphrase", {
+        PULUMI_CONFIG_PASSPHRASE: "our-own-passphrase",
+      });
+      stacks.push(stack);
+      // The README's commands, with the simulator's clients in place of the team's.
+      const set = (args: string[], stdin?: string) =>
+        stack.pulumiOk(["config", "set", ...args], stdin);
+      await set(["altinn-iac:maskinportenClientId", DEMO_CLIENT_ID]);
+      await set(["altinn-iac:maskinportenKeyId", DEMO_KEY_ID]);
+      await set(["--secret", "altinn-iac:maskinportenPrivateKey"], DEMO_PRIVATE_KEY);
+      await set(["altinn-iac:selfServiceClientId", DEMO_SELF_SERVICE_CLIENT_ID]);
+      await set(["altinn-iac:selfServiceCertificate"], DEMO_BUSINESS_CERTIFICATE);
+      await set(["--secret", "altinn-iac:selfServicePrivateKey"], DEMO_BUSINESS_CERTIFICATE_KEY);
+      // The local variant: the environment's APIs are the simulator's.
+      await set(["altinn-iac:endpoints", JSON.stringify(simulatorEndpoints(simulator.url))]);
+      const file = readFileSync(stack.configFile, "utf8");
+      expect(file).toMatch(/^encryptionsalt: v1:/m);
+      expect(file).not.toContain(PEM_LINE);
+
+      const steps = await stack.previewSteps();
+      expect(steps.map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort()).toStrictEqual([
+        `create altinn-iac-${stack.name}`,
+        "create digdir",
+        "create digdir-melding",
+        "create digdir-melding-access-list-mode",
+        "create digdir-melding-policy",
+        "create digdir-mottakere",
+        "create digdir-preflight",
+        "create melding-sender",
+        "create melding-sender-key",
+      ]);
+      expect(writes(simulator)).toStrictEqual([]);
+    },
+  );
 });
