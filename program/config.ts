@@ -296,7 +296,7 @@ export type PolicySpec = NonNullable<ResourceSpec["policy"]>;
  * Reads and validates the stack config, with the collections of the files `altinn-iac:include`
  * names (relative to `projectDir`, where Pulumi.yaml is) appended after the stack file's own
  * entries; throws one message listing every problem, each named by its place in the stack file or
- * in the included file.
+ * in the included file. A RunError ends the program with the message alone, no stack trace.
  */
 export function loadStackConfig(
   all: Record<string, string> = pulumi.runtime.allConfig(),
@@ -311,7 +311,9 @@ export function loadStackConfig(
   const setupKeys = Object.keys(stackConfigSchema.shape);
   const exposed = plainCredentials(all, isSecret);
   if (exposed.length > 0) {
-    throw new Error(`the stack config is invalid:\n${exposed.map((p) => `  ${p}`).join("\n")}`);
+    throw new pulumi.RunError(
+      `the stack config is invalid:\n${exposed.map((p) => `  ${p}`).join("\n")}`,
+    );
   }
   for (const [fullKey, text] of Object.entries(all)) {
     if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
@@ -335,14 +337,14 @@ export function loadStackConfig(
   // Huge values are refused before the schema echoes them back in its messages.
   const oversized = oversizedValues(include === undefined ? raw : { ...raw, include });
   if (oversized.length > 0) {
-    throw new Error(
+    throw new pulumi.RunError(
       `the stack config is invalid:\n${oversized.map((f) => `  ${NAMESPACE}:${f.property}: ${f.reason}`).join("\n")}`,
     );
   }
   const included = include === undefined ? undefined : readIncludes(include, projectDir);
   // A file that cannot be read leaves nothing to validate its entries against.
   if (included && included.problems.length > 0) {
-    throw new Error(
+    throw new pulumi.RunError(
       `the stack config is invalid:\n${[...problems, ...included.problems].join("\n")}`,
     );
   }
@@ -351,7 +353,7 @@ export function loadStackConfig(
   // Prototype keys and hidden characters are refused before the schema copies the objects.
   const hostile = [...hostileValues(raw), ...hostileValues(providerValues)];
   if (hostile.length > 0) {
-    throw new Error(
+    throw new pulumi.RunError(
       `the stack config is invalid:\n${hostile.map((f) => `  ${locate(f.property.split("."))}: ${f.reason}`).join("\n")}`,
     );
   }
@@ -391,7 +393,7 @@ export function loadStackConfig(
     problems.push(...crossChecks(parsed.data, origins));
   }
   if (problems.length > 0) {
-    throw new Error(`the stack config is invalid:\n${problems.join("\n")}`);
+    throw new pulumi.RunError(`the stack config is invalid:\n${problems.join("\n")}`);
   }
   ORIGINS.set(parsed.data!, origins);
   return parsed.data!;

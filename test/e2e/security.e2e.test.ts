@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { simulatorEndpoints } from "../../providers/lib/environments";
 import { startSimulator, type Simulator } from "../../simulator/server";
+import { hostileCases } from "../program/broken-config-corpus";
 import { PROJECT_ROOT, TestStack } from "../support/pulumi-cli";
 import {
   DEMO_BUSINESS_CERTIFICATE,
@@ -72,6 +73,27 @@ describe("issue 21 with the real engine", () => {
     for (const text of [preview.output, up.output, await stack.exportedState()]) {
       expect(text).not.toContain(PEM_LINE);
     }
+    expect(writes(simulator)).toStrictEqual([]);
+  });
+
+  // One case of each stage of loadStackConfig (hidden values, schema, cross checks, local only).
+  it.each([
+    "a policy subject under __proto__",
+    "a verification recipient with a query and a path",
+    "a verification client named constructor",
+    "a local subscription into the simulator's admin API",
+  ])("stops at up's preview on %s, naming the key and the fix, with no write", async (name) => {
+    const [, config, message] = hostileCases.find(([n]) => n === name)!;
+    const values = Object.fromEntries(
+      Object.entries(config)
+        .filter(([key]) => key !== "altinn-iac:environment")
+        .map(([key, text]) => [key.slice("altinn-iac:".length), JSON.parse(text) as unknown]),
+    );
+    const stack = await stackWith(values);
+    const up = await stack.pulumi(["up", "--yes"]);
+    expect(up.code).not.toBe(0);
+    expect(up.output).toContain(message.replace("the stack config is invalid:\n  ", ""));
+    expect(up.output).not.toMatch(/TypeError|at \S+ \(\//);
     expect(writes(simulator)).toStrictEqual([]);
   });
 
