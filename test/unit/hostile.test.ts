@@ -1,0 +1,152 @@
+import { configWarnings, loadStackConfig } from "../../program/config";
+import { correspondenceVerificationImplementation as verification } from "../../providers/correspondence-verification";
+import { eventSubscriptionImplementation as subscription } from "../../providers/event-subscription";
+import type { ProviderContext } from "../../providers/lib/context";
+import { resolveEndpoints, type EnvironmentName } from "../../providers/lib/environments";
+import { hostFinding, simulatorAdminProblem, unsafeTextProblem } from "../../providers/lib/hostile";
+
+/** The rules of providers/lib/hostile.ts, and the providers' checks that apply them. */
+
+const PROVIDER = "(serialized provider)";
+const ctxIn = (environment: EnvironmentName) => ({ settings: { environment } }) as ProviderContext;
+
+describe("hidden characters", () => {
+  it.each([
+    ["tab, line breaks, accents and emoji", "Melding\tfrå\r\ndigdir 😀 ÆØÅ"],
+    ["a zero-width joiner inside an emoji", "👩\u200d💻"],
+  ])("accepts %s", (_name, text) => {
+    expect(unsafeTextProblem(text)).toBeUndefined();
+  });
+
+  it.each([
+    ["\u0000", "U+0000 at position 2, a control character"],
+    ["\u0085", "U+0085 at position 2, a control character"],
+    ["\u2067", "U+2067 at position 2, a bidirectional control character"],
+    ["\udc00", "U+DC00 at position 2, half of a surrogate pair"],
+  ])("refuses %j, naming it", (character, named) => {
+    expect(unsafeTextProblem(`ab${character}cd`)).toBe(
+      `contains ${named}, ${
+        named.includes("bidirectional")
+          ? "which reorders how the text is shown"
+          : named.includes("surrogate")
+            ? "which is not text"
+            : "which is invisible or cuts the text short"
+      }: remove it (type the text again, or paste it through a plain-text editor)`,
+    );
+  });
+});
+
+describe("look-alike hosts", () => {
+  it("accepts ASCII hosts and Latin international names such as blåbær.no", () => {
+    expect(hostFinding("https://example.org/x")).toStrictEqual({});
+    expect(hostFinding("https://blåbær.no/x")).toStrictEqual({});
+  });
+
+  it("refuses a label that mixes Latin and Cyrillic, written in Unicode or in punycode", () => {
+    const problem =
+      'the host "p\u0430ypal.com" (xn--pypal-4ve.com) mixes Latin and Cyrillic letters in "p\u0430ypal", the mark of a look-alike name: write the host in one script, as its owner registered it';
+    expect(hostFinding("https://p\u0430ypal.com/x")).toStrictEqual({ problem });
+    expect(hostFinding("https://xn--pypal-4ve.com/x")).toStrictEqual({ problem });
+  });
+
+  it("warns about a name wholly in another script, showing its punycode", () => {
+    expect(hostFinding("https://\u0430\u0440\u0440\u04cf\u0435.com/")).toStrictEqual({
+      warning:
+        'the host "\u0430\u0440\u0440\u04cf\u0435.com" is an international name with Cyrillic letters; requests go to xn--80ak6aa92e.com: make sure that is the host you mean (look-alike names copy Latin ones)',
+    });
+  });
+
+  it("shows that warning in preview, at the key path", () => {
+    const config = loadStackConfig(
+      {
+        "altinn-iac:environment": "test",
+        "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827" }),
+        "altinn-iac:resources": JSON.stringify([
+          {
+            identifier: "digdir-melding",
+            title: { nb: "T", nn: "T", en: "T" },
+            description: { nb: "D", nn: "D", en: "D" },
+            rightDescription: { nb: "R", nn: "R", en: "R" },
+            contactPoints: [{ category: "Support", email: "a@b.no" }],
+            homepage: "https://\u0430\u0440\u0440\u04cf\u0435.com/",
+          },
+        ]),
+      },
+      process.cwd(),
+      () => false,
+    );
+    expect(configWarnings(config)).toStrictEqual([
+      'altinn-iac:resources.0.homepage: the host "\u0430\u0440\u0440\u04cf\u0435.com" is an international name with Cyrillic letters; requests go to xn--80ak6aa92e.com: make sure that is the host you mean (look-alike names copy Latin ones)',
+    ]);
+  });
+});
+
+describe("the simulator's admin API", () => {
+  it.each([
+    "http://127.0.0.1:5055/__admin/reset",
+    "http://127.0.0.1:5055/webhooks/../__admin/reset",
+    "http://127.0.0.1:5055/%5F%5Fadmin/clock",
+    "http://localhost:5055/__ADMIN/faults",
+  ])("is found in %s", (url) => {
+    expect(simulatorAdminProblem(url)).toMatch(/is the simulator's admin API/);
+  });
+
+  it("is not the demo receiver", () => {
+    expect(simulatorAdminProblem("http://127.0.0.1:5055/webhooks/demo")).toBeUndefined();
+  });
+
+  it("is refused as an endpoint override of the local stack", () => {
+    expect(() =>
+      resolveEndpoints("local", { orgList: "http://127.0.0.1:5055/__admin/state" }),
+    ).toThrow(
+      "endpoints.orgList: http://127.0.0.1:5055/__admin/state is the simulator's admin API (reset, faults, clock), which a stack never calls: use the demo receiver http://127.0.0.1:5055/webhooks/<name> or your own endpoint",
+    );
+  });
+});
+
+describe("the providers' checks", () => {
+  it("EventSubscription refuses a look-alike host and, on local, the admin API", async () => {
+    const failures = async (endPoint: string, environment: EnvironmentName) =>
+      (
+        await subscription.check(
+          ctxIn(environment),
+          { endPoint: "https://old.example" },
+          { endPoint, resourceFilter: "urn:altinn:resource:digdir-melding", __provider: PROVIDER },
+        )
+      ).failures?.map((f) => f.property);
+    expect(await failures("https://p\u0430ypal.com/events", "test")).toStrictEqual(["endPoint"]);
+    expect(await failures("http://127.0.0.1:5055/__admin/reset", "local")).toStrictEqual([
+      "endPoint",
+    ]);
+    expect(await failures("http://127.0.0.1:5055/webhooks/x", "local")).toStrictEqual([]);
+  });
+
+  it("refuses hidden characters in any input, and a recipient that is not a party", async () => {
+    const inputs = {
+      orgCode: "digdir",
+      resourceId: "digdir-melding",
+      clientId: "c",
+      keyId: "k",
+      privateKeyPem: "pem",
+      recipient: "310654321",
+      triggers: [],
+    };
+    const check = async (news: Record<string, unknown>) =>
+      (await verification.check(ctxIn("local"), {}, { ...news, __provider: PROVIDER })).failures;
+    expect(await check(inputs)).toStrictEqual([]);
+    expect(await check({ ...inputs, orgCode: "dig\u202edir" })).toStrictEqual([
+      {
+        property: "orgCode",
+        reason:
+          "contains U+202E at position 3, a bidirectional control character, which reorders how the text is shown: remove it (type the text again, or paste it through a plain-text editor)",
+      },
+    ]);
+    expect(await check({ ...inputs, recipient: "310654321&x=1/../" })).toStrictEqual([
+      {
+        property: "recipient",
+        reason:
+          "an organisation number (9 digits) or urn:altinn:organization:identifier-no:<9 digits> or urn:altinn:person:identifier-no:<11 digits>",
+      },
+    ]);
+  });
+});
