@@ -12,10 +12,10 @@ import { CONFIG_KEYS, CREDENTIAL_ENV } from "../providers/lib/settings";
 const NAMESPACE = "altinn-iac";
 
 /** Keys that hold a private key whatever their value looks like, with a file name for the fix. */
-const PRIVATE_KEY_CONFIG: Readonly<Record<string, string>> = {
-  [`${NAMESPACE}:${CONFIG_KEYS.privateKey}`]: "provisioner-key.pem",
-  [`${NAMESPACE}:${CONFIG_KEYS.selfServicePrivateKey}`]: "business-certificate-key.pem",
-};
+const PRIVATE_KEY_CONFIG: ReadonlyMap<string, string> = new Map([
+  [`${NAMESPACE}:${CONFIG_KEYS.privateKey}`, "provisioner-key.pem"],
+  [`${NAMESPACE}:${CONFIG_KEYS.selfServicePrivateKey}`, "business-certificate-key.pem"],
+]);
 
 /** The environment variable that may carry a config key's credential instead. */
 const ENV_OF: ReadonlyMap<string, string> = new Map(
@@ -51,7 +51,7 @@ export function plainCredentials(
   const problems: string[] = [];
   for (const [key, text] of Object.entries(all)) {
     if (isSecret(key) || text === "") continue;
-    const named = PRIVATE_KEY_CONFIG[key];
+    const named = PRIVATE_KEY_CONFIG.get(key);
     const nested = named ? undefined : privateKeyAt(parse(text), []);
     if (!named && nested === undefined) continue;
     if (nested !== undefined && nested.length > 0) {

@@ -1,3 +1,8 @@
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describeSubject } from "../../policies/describe";
+import { readPolicy } from "../../policies/parse";
 import { configWarnings, loadStackConfig } from "../../program/config";
 import { correspondenceVerificationImplementation as verification } from "../../providers/correspondence-verification";
 import { eventSubscriptionImplementation as subscription } from "../../providers/event-subscription";
@@ -148,5 +153,42 @@ describe("the providers' checks", () => {
           "an organisation number (9 digits) or urn:altinn:organization:identifier-no:<9 digits> or urn:altinn:person:identifier-no:<11 digits>",
       },
     ]);
+  });
+});
+
+describe("names looked up as keys", () => {
+  it("describes a subject attribute named constructor as an unknown attribute", () => {
+    expect(describeSubject({ attribute: "constructor", value: "x" })).toBe('constructor = "x"');
+  });
+
+  it("finds no Altinn category named constructor in policy XML", () => {
+    const xml = `<xacml:Policy xmlns:xacml="urn:oasis:names:tc:xacml:3.0:core:schema:wd-17" PolicyId="p" RuleCombiningAlgId="urn:oasis:names:tc:xacml:3.0:rule-combining-algorithm:deny-overrides"><xacml:Target/><xacml:Rule RuleId="r" Effect="Permit"><xacml:Target><xacml:AnyOf><xacml:AllOf><xacml:Match MatchId="urn:oasis:names:tc:xacml:1.0:function:string-equal"><xacml:AttributeValue DataType="http://www.w3.org/2001/XMLSchema#string">x</xacml:AttributeValue><xacml:AttributeDesignator AttributeId="urn:altinn:rolecode" Category="constructor" DataType="http://www.w3.org/2001/XMLSchema#string" MustBePresent="false"/></xacml:Match></xacml:AllOf></xacml:AnyOf></xacml:Target></xacml:Rule></xacml:Policy>`;
+    expect(readPolicy(xml, { resourceId: "digdir-x" }).findings.map((f) => f.code)).toStrictEqual([
+      "unknown-category",
+    ]);
+  });
+
+  it("refuses __proto__ in an included YAML file, naming the file and the key", () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "altinn-iac-hostile-")));
+    try {
+      writeFileSync(
+        join(dir, "setup.yaml"),
+        "accessLists:\n  - identifier: digdir-x\n    name: X\n    __proto__: { members: ['310654321'] }\n",
+      );
+      expect(() =>
+        loadStackConfig(
+          {
+            "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827" }),
+            "altinn-iac:include": JSON.stringify(["setup.yaml"]),
+          },
+          dir,
+          () => false,
+        ),
+      ).toThrow(
+        'the stack config is invalid:\n  setup.yaml: accessLists.0.__proto__: "__proto__" is not a property: JavaScript gives it a meaning of its own (it would make the object inherit its content), so no object of this setup has it: remove it',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
