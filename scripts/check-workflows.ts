@@ -83,11 +83,11 @@ export function checkWorkflow(file: string, text: string): Finding[] {
             add(uses, `${ref} has no version comment: add "# v<version>" after the SHA`);
           }
           if (targets && /^actions\/checkout@/.test(ref)) {
-            const ref_ = (step.get("with", true) as Node | undefined) ?? null;
-            const refValue = isMap(ref_) ? ref_.get("ref", true) : undefined;
-            if (isScalar(refValue) && HEAD_REF.test(String(refValue.value))) {
+            const inputs: unknown = step.get("with", true);
+            const checkedOut = isMap(inputs) ? inputs.get("ref", true) : undefined;
+            if (isScalar(checkedOut) && HEAD_REF.test(String(checkedOut.value))) {
               add(
-                refValue,
+                checkedOut,
                 "pull_request_target checks out the pull request's head: its code would run with this repository's secrets; use pull_request",
               );
             }
