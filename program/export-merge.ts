@@ -1,5 +1,5 @@
 import { isCollection, isSeq, parseDocument, type Document } from "yaml";
-import { describeRule } from "../policies/describe";
+import { describeObligations, describeRule } from "../policies/describe";
 import { policySchema, type Policy } from "../policies/model";
 import { samePolicy } from "../policies/normalize";
 import { readPolicy } from "../policies/parse";
@@ -106,7 +106,9 @@ export function mergeSetup(
         (d) => !matched.has(d) && sameObject(key, d, entry, exported, options),
       );
       if (!match) {
-        const name = typeof entry.name === "string" ? { name: uniqueName(entry.name, taken) } : {};
+        // Only clients and subscriptions have a logical name (an access list's name is its title).
+        const named = key === "maskinportenClients" || key === "subscriptions";
+        const name = named ? { name: uniqueName(String(entry.name), taken) } : {};
         additions.push({ ...entry, ...name });
         result.notes.push(...(exported.entryNotes.get(entry) ?? []));
         continue;
@@ -144,7 +146,7 @@ export function mergeSetup(
       changed = true;
     }
   }
-  if (changed) result.text = document.toString({ lineWidth: 0 });
+  if (changed) result.text = document.toString({ lineWidth: 0, flowCollectionPadding: false });
   return result;
 }
 
@@ -295,7 +297,7 @@ function policyDifference(
     given === undefined
       ? "none"
       : policy
-        ? policy.rules.map(describeRule).join("; ")
+        ? [...policy.rules.map(describeRule), ...describeObligations(policy)].join("; ")
         : "a policy the rule model cannot read";
   return {
     field: "policy",
