@@ -1,4 +1,4 @@
-import { isCollection, isSeq, parseDocument, type Document } from "yaml";
+import { parseDocument } from "yaml";
 import { describeObligations, describeRule } from "../policies/describe";
 import { policySchema, type Policy } from "../policies/model";
 import { samePolicy } from "../policies/normalize";
@@ -10,6 +10,7 @@ import { policySpec } from "./config";
 import { declaredPolicy } from "./event-subscriptions";
 import { uniqueName, type ExportedSetup, type ExportResult } from "./export-setup";
 import type { IncludedFile } from "./include";
+import { appendEntries, setValue, stackFileText } from "./yaml-edit";
 
 /**
  * Export into a stack file that may already declare objects: a merge, never a rewrite. A live
@@ -139,14 +140,14 @@ export function mergeSetup(
       if (!matched.has(d) && !d.keysOnly) result.differences.push(notLive(key, d));
     }
     if (additions.length > 0) {
-      const base = appendTo(document, key, additions);
+      const base = appendEntries(document, ["config", `${NS}${key}`], additions);
       additions.forEach((entry, i) =>
         result.added.push(`${describe(key, entry)} as ${NS}${key}.${base + i}`),
       );
       changed = true;
     }
   }
-  if (changed) result.text = document.toString({ lineWidth: 0, flowCollectionPadding: false });
+  if (changed) result.text = stackFileText(document);
   return result;
 }
 
@@ -425,35 +426,6 @@ function describe(key: Collection, entry: Entry): string {
     case "subscriptions":
       return `the subscription of ${String(entry.resource)} to ${String(entry.endPoint)}`;
   }
-}
-
-/** Appends the entries to the stack file's collection; returns the index of the first. */
-function appendTo(document: Document, key: Collection, entries: Entry[]): number {
-  const path = ["config", `${NS}${key}`];
-  const node = document.getIn(path, true);
-  if (isSeq(node)) {
-    const base = node.items.length;
-    for (const entry of entries) node.items.push(document.createNode(entry));
-    return base;
-  }
-  document.setIn(path, document.createNode(entries));
-  return 0;
-}
-
-/** Sets one value, keeping the old node's style (flow or block) and comments. */
-function setValue(document: Document, path: Array<string | number>, value: unknown): void {
-  if (value === undefined) {
-    document.deleteIn(path);
-    return;
-  }
-  const old = document.getIn(path, true);
-  const node = document.createNode(value);
-  if (isCollection(old) && isCollection(node)) {
-    node.flow = old.flow;
-    node.comment = old.comment;
-    node.commentBefore = old.commentBefore;
-  }
-  document.setIn(path, node);
 }
 
 function shown(value: unknown): string {
