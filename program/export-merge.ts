@@ -10,7 +10,7 @@ import { policySpec } from "./config";
 import { declaredPolicy } from "./event-subscriptions";
 import { uniqueName, type ExportedSetup, type ExportResult } from "./export-setup";
 import type { IncludedFile } from "./include";
-import { appendEntries, setValue, stackFileText } from "./yaml-edit";
+import { appendEntries, stackFileText, updateValue } from "./yaml-edit";
 
 /**
  * Export into a stack file that may already declare objects: a merge, never a rewrite. A live
@@ -120,9 +120,11 @@ export function mergeSetup(
       for (const difference of differences(key, match.entry, entry, exported, options)) {
         const line = `${match.at}.${difference.field}: ${difference.text}`;
         if (options.overwriteDifferences && match.index !== undefined) {
-          setValue(
+          const field = difference.field.split(".");
+          updateValue(
             document,
-            ["config", `${NS}${key}`, match.index, ...difference.field.split(".")],
+            ["config", `${NS}${key}`, match.index, ...field],
+            field.reduce<unknown>((value, k) => (value as Entry | undefined)?.[k], match.entry),
             difference.live,
           );
           result.overwritten.push(line);
@@ -147,7 +149,7 @@ export function mergeSetup(
       changed = true;
     }
   }
-  if (changed) result.text = stackFileText(document);
+  if (changed) result.text = stackFileText(document, stackFile);
   return result;
 }
 

@@ -5,7 +5,7 @@
  * too large to align (over MAX_CELLS) is shown as removed then added.
  */
 
-const CONTEXT = 2;
+const CONTEXT = 3;
 const MAX_CELLS = 4_000_000;
 
 type Line = { op: " " | "-" | "+"; text: string };
@@ -52,10 +52,10 @@ function align(a: string[], b: string[]): Line[] {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       lines.push({ op: " ", text: a[i++]! });
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      lines.push({ op: "+", text: b[j++]! });
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
       lines.push({ op: "-", text: a[i++]! });
+    } else {
+      lines.push({ op: "+", text: b[j++]! });
     }
   }
   return lines;

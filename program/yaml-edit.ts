@@ -37,7 +37,45 @@ export function appendEntries(
   return 0;
 }
 
-/** The text of an edited stack file: long lines unwrapped, flow lists as `[a, b]`. */
-export function stackFileText(document: Document): string {
-  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
+/**
+ * Replaces `before` with `after` at `path` field by field, so a changed leaf is the only node
+ * replaced and the comments and styles of its neighbours stay.
+ */
+export function updateValue(
+  document: Document,
+  path: Array<string | number>,
+  before: unknown,
+  after: unknown,
+): void {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+        updateValue(document, [...path, key], before[key], after[key]);
+      }
+    }
+    return;
+  }
+  setValue(document, path, after);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * The text of an edited stack file, long lines unwrapped. The yaml package pads every flow
+ * collection alike (`[ a ]` or `[a]`); a line that differs from one of `original` only by that
+ * padding is written as it was.
+ */
+export function stackFileText(document: Document, original: string): string {
+  const unpadded = (line: string) => line.replace(/([[{]) +/g, "$1").replace(/ +([\]}])/g, "$1");
+  const lines = new Map(original.split("\n").map((line) => [unpadded(line), line]));
+  // New lines follow the padding most of the file's flow collections have.
+  const padded = (original.match(/[[{] [^\]}]/g) ?? []).length;
+  const tight = (original.match(/[[{][^\s\]}]/g) ?? []).length;
+  return document
+    .toString({ lineWidth: 0, flowCollectionPadding: padded > tight })
+    .split("\n")
+    .map((line) => lines.get(unpadded(line)) ?? line)
+    .join("\n");
 }

@@ -95,12 +95,14 @@ describe("export into the demo's own stack after up", () => {
       [
         `--- Pulumi.${stack.name}.yaml`,
         `+++ Pulumi.${stack.name}.yaml`,
-        "@@ -45,4 +45,10 @@",
+        "@@ -44,6 +44,12 @@",
+        "       resources:",
         "         - identifier: digdir-iac-demo-melding",
         "           actionFilters: [read]",
         ...added.map((line) => `+${line}`),
         "   altinn-iac:subscriptions:",
         "     - name: demo-melding-events",
+        "       resource: digdir-iac-demo-melding",
         "",
       ].join("\n"),
     );
