@@ -12,9 +12,9 @@ import { demoStackValues, DEMO_PRIVATE_KEY, lastSeq, writes } from "../support/s
  * access list of 10,000 members (about 120 KB of organisation numbers) in an included file. Inline
  * in the stack file the same list does not fit the one environment variable the engine passes
  * the config in (Linux caps it at 128 KiB); included, `pulumi up` writes every member in 100 calls,
- * the next preview shows no change, and `npm run export` writes the live resource into the stack
- * file but not the list the included file declares. What it does not prove: tt02's own limits on
- * list size.
+ * the next preview shows no change, and `npm run export` finds the resource and the list declared
+ * (the list by the included file) and leaves the stack file as it is. What it does not prove:
+ * tt02's own limits on list size.
  */
 
 const RESOURCE = "digdir-e2e-inkludert";
