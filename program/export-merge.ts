@@ -5,6 +5,7 @@ import { samePolicy } from "../policies/normalize";
 import { readPolicy } from "../policies/parse";
 import { canonicalMember, normalizeConnections } from "../providers/access-list";
 import { altinnResourceInputsSchema } from "../providers/altinn-resource";
+import { absoluteUri } from "../providers/api/events";
 import { canonicalJson } from "../providers/lib/check";
 import { policySpec } from "./config";
 import { declaredPolicy } from "./event-subscriptions";
@@ -210,9 +211,7 @@ function sameObject(
     case "subscriptions": {
       const id = options.managed.subscriptions.get(String(d.name));
       if (id !== undefined && id === exported.subscriptionIds.get(live)) return true;
-      return (["resource", "endPoint", "typeFilter", "subjectFilter"] as const).every(
-        (k) => d[k] === live[k],
-      );
+      return canonicalJson(subscriptionKey(d)) === canonicalJson(subscriptionKey(live));
     }
   }
 }
@@ -236,13 +235,23 @@ function differences(
     case "maskinportenClients":
       return clientDifferences(declared, live, options);
     case "subscriptions":
-      return fieldDifferences(declared, live, [
+      return fieldDifferences(subscriptionKey(declared), subscriptionKey(live), [
         "resource",
         "endPoint",
         "typeFilter",
         "subjectFilter",
-      ]);
+      ]).map((d) => ({ ...d, live: live[d.field] }));
   }
+}
+
+/** A subscription's natural key in the form Events stores it (EventSubscription compares so). */
+function subscriptionKey(entry: Entry): Entry {
+  return {
+    resource: typeof entry.resource === "string" ? entry.resource.toLowerCase() : entry.resource,
+    endPoint: typeof entry.endPoint === "string" ? absoluteUri(entry.endPoint) : entry.endPoint,
+    typeFilter: entry.typeFilter,
+    subjectFilter: entry.subjectFilter,
+  };
 }
 
 /** The declared fields compared as the provider compares them: with its defaults filled in. */

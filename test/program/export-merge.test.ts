@@ -291,6 +291,26 @@ describe("mergeSetup", () => {
     ]);
   });
 
+  it("matches a subscription by endpoint and filters in the form Events stores them", () => {
+    const live = demoLive();
+    const subscription = live.setup.subscriptions[0]!;
+    live.subscriptionIds.set(subscription, "3");
+    subscription.endPoint = "https://receiver.example.org/";
+    const declared = DEMO.replace(
+      "endPoint: http://127.0.0.1:5055/webhooks/demo-melding",
+      "endPoint: https://Receiver.Example.org:443",
+    );
+    const result = mergeSetup(
+      declared,
+      live,
+      [],
+      options({
+        managed: { clients: new Map([["melding-sender", "c-1"]]), subscriptions: new Map() },
+      }),
+    );
+    expect(result).toMatchObject({ text: declared, added: [], kept: 4, differences: [] });
+  });
+
   it("never adds a client whose key set the stack declares under maskinportenClientKeys", () => {
     const live = demoLive();
     live.setup.maskinportenClients!.push({
