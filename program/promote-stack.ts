@@ -237,7 +237,7 @@ function promoteCollection(
         emptiesMembers
       ) {
         kept.push(
-          `${at}.${field}: the target's ${shown(own)} is kept; the source has ${shown(from)}${from !== undefined && !emptiesMembers ? " (--overwrite-target-values takes it)" : ""}`,
+          `${at}.${field}: the target's ${shown(own)} is kept; the source has ${shown(from)}${canonicalJson(from) !== canonicalJson(source[field]) ? " once its test organisations are left out" : ""}${from !== undefined && !emptiesMembers ? " (--overwrite-target-values takes it)" : ""}`,
         );
         continue;
       }

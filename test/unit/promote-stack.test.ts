@@ -19,7 +19,7 @@ describe("promoteStack", () => {
     expect(result.text).toBe(target);
     expect(result.kept).toStrictEqual([
       'altinn-iac:resources.0.title: the target\'s {"nb":"Melding fra digdir","nn":"Melding frå digdir","en":"Message from digdir"} is kept; the source has {"nb":"Melding fra digdir (test)","nn":"Melding frå digdir (test)","en":"Message from digdir (test)"} (--overwrite-target-values takes it)',
-      'altinn-iac:accessLists.0.members: the target\'s ["991825827","974760673"] is kept; the source has []',
+      'altinn-iac:accessLists.0.members: the target\'s ["991825827","974760673"] is kept; the source has [] once its test organisations are left out',
     ]);
     expect(result.unmapped).toStrictEqual([]);
   });
@@ -58,7 +58,7 @@ describe("promoteStack", () => {
       en: "Message from digdir (test)",
     });
     expect(result.kept).toStrictEqual([
-      'altinn-iac:accessLists.0.members: the target\'s ["991825827","974760673"] is kept; the source has []',
+      'altinn-iac:accessLists.0.members: the target\'s ["991825827","974760673"] is kept; the source has [] once its test organisations are left out',
     ]);
     expect(result.unmapped).toStrictEqual([
       'altinn-iac:resources.0.title: "Melding fra digdir (test)" mentions a test environment: reword it for production',
