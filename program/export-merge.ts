@@ -112,7 +112,10 @@ export function mergeSetup(
         const named = key === "maskinportenClients" || key === "subscriptions";
         const name = named ? { name: uniqueName(String(entry.name), taken) } : {};
         additions.push({ ...entry, ...name });
-        result.notes.push(...(exported.entryNotes.get(entry) ?? []));
+        result.notes.push(
+          ...(exported.entryNotes.get(entry) ?? []),
+          ...namesakes(key, entry, declared),
+        );
         continue;
       }
       matched.add(match);
@@ -185,6 +188,21 @@ function declaredEntries(config: Entry, files: IncludedFile[], key: Collection):
     })),
     ...inFiles("maskinportenClientKeys", true),
   ];
+}
+
+/** A live client that is not declared but has a declared client's name may be a twin. */
+function namesakes(key: Collection, live: Entry, declared: Declared[]): string[] {
+  if (key !== "maskinportenClients") return [];
+  const name = String(live.clientName).trim();
+  return declared
+    .filter(
+      (d) =>
+        !d.keysOnly && typeof d.entry.clientName === "string" && d.entry.clientName.trim() === name,
+    )
+    .map(
+      (d) =>
+        `client ${String(live.clientId)} has the clientName of ${d.at}, which is another live client: if it is a twin an interrupted create left, delete it (in Samarbeidsportalen, or by removing its new entry after the next up)`,
+    );
 }
 
 /** Whether a declared entry and a live one are the same remote object, by natural key. */

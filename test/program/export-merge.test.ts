@@ -311,6 +311,20 @@ describe("mergeSetup", () => {
     expect(result).toMatchObject({ text: declared, added: [], kept: 4, differences: [] });
   });
 
+  it("adds a second live client with a declared client's name, and says it may be a twin", () => {
+    const live = demoLive();
+    const twin = { ...live.setup.maskinportenClients![0]!, clientId: "c-0", key: undefined };
+    live.setup.maskinportenClients!.unshift(twin);
+    const result = mergeSetup(DEMO, live, [], options());
+    expect(result.added).toStrictEqual([
+      'client c-0 ("altinn-iac demo melding sender") as altinn-iac:maskinportenClients.1',
+    ]);
+    expect(result.notes).toStrictEqual([
+      "client c-0 has the clientName of altinn-iac:maskinportenClients.0, which is another live client: if it is a twin an interrupted create left, delete it (in Samarbeidsportalen, or by removing its new entry after the next up)",
+    ]);
+    expect(result.differences).toStrictEqual([]);
+  });
+
   it("never adds a client whose key set the stack declares under maskinportenClientKeys", () => {
     const live = demoLive();
     live.setup.maskinportenClients!.push({
