@@ -152,6 +152,26 @@ describe("export into the demo's own stack after up", () => {
       "  altinn-iac:accessLists.0.members: live but not declared: 312000009",
     ]);
 
+    const dryRun = await stack.exportSetup(["--overwrite-differences", "--dry-run"]);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toBe(
+      [
+        `--- Pulumi.${stack.name}.yaml`,
+        `+++ Pulumi.${stack.name}.yaml`,
+        "@@ -40,7 +40,7 @@",
+        "     - identifier: digdir-demo-mottakere",
+        "       name: Demo recipients",
+        "       description: Organisations that receive the altinn-iac demo messages",
+        '-      members: ["310654321", "311987654"]',
+        '+      members: ["310654321", "311987654", "312000009"]',
+        "       resources:",
+        "         - identifier: digdir-iac-demo-melding",
+        "           actionFilters: [read]",
+        "",
+      ].join("\n"),
+    );
+    expect(readFileSync(stack.configFile, "utf8")).toBe(file);
+
     const overwrite = await stack.exportSetup(["--overwrite-differences"]);
     expect(overwrite.code).toBe(0);
     expect(readFileSync(stack.configFile, "utf8")).toBe(
