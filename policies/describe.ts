@@ -22,7 +22,9 @@ export function describeSubject(subject: Subject): string {
 }
 
 function describeSubjectMatch(match: AttributeMatch): string {
-  const label = KNOWN_SUBJECT_ATTRIBUTES[match.attribute];
+  const label = Object.hasOwn(KNOWN_SUBJECT_ATTRIBUTES, match.attribute)
+    ? KNOWN_SUBJECT_ATTRIBUTES[match.attribute]
+    : undefined;
   const exact = match.match === "exact" ? " (exact case)" : "";
   return label
     ? `${label} ${match.value}${exact}`
