@@ -44,7 +44,8 @@ describe("export and adoption of an org's live setup", () => {
       status: "Completed",
       delegable: true,
       visible: true,
-      accessListMode: "Enabled",
+      // Enabled after the subscription below: Events refuses it once the mode is on.
+      accessListMode: "Disabled",
       selfIdentifiedUserEnabled: false,
       enterpriseUserEnabled: false,
       availableForType: ["Company"],
@@ -106,6 +107,8 @@ describe("export and adoption of an org's live setup", () => {
         })
       ).status,
     ).toBe(201);
+    const versions = findResource(simulator.context.state, RESOURCE)!.versions;
+    versions[versions.length - 1]!.accessListMode = "Enabled";
     stack = await TestStack.create({
       values: selfServiceStackValues(simulator),
       secrets: SELF_SERVICE_STACK_SECRETS,
