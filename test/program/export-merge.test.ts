@@ -68,7 +68,7 @@ function demoLive(): ExportResult {
     name: "Demo recipients",
     description: "Organisations that receive the altinn-iac demo messages",
     members: ["310654321", "311987654"],
-    resources: [{ identifier: RESOURCE, actionFilters: ["read"] }],
+    resources: [{ identifier: RESOURCE, actionFilters: ["read", "subscribe"] }],
     adopt: true,
   };
   const client = {
