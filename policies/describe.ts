@@ -23,10 +23,27 @@ export function describeSubject(subject: Subject): string {
 
 function describeSubjectMatch(match: AttributeMatch): string {
   const label = KNOWN_SUBJECT_ATTRIBUTES[match.attribute];
-  const exact = match.match === "exact" ? " (exact case)" : "";
+  const how = comparisonNote(match, "ignoreCase");
   return label
-    ? `${label} ${match.value}${exact}`
-    : `${match.attribute} = ${JSON.stringify(match.value)}${exact}`;
+    ? `${label} ${match.value}${how}`
+    : `${match.attribute} = ${JSON.stringify(match.value)}${how}`;
+}
+
+/** How a value is compared, when not as `usual`. */
+function comparisonNote(
+  match: { match?: AttributeMatch["match"]; dataType?: AttributeMatch["dataType"] },
+  usual: AttributeMatch["match"],
+): string {
+  const how = match.match ?? usual;
+  const notes = [
+    ...(match.dataType ? [`typed ${match.dataType}`] : []),
+    ...(how === usual || (how === "exact" && match.dataType)
+      ? []
+      : [
+          { exact: "exact case", ignoreCase: "any case", integerEqual: "compared as numbers" }[how],
+        ]),
+  ];
+  return notes.length > 0 ? ` (${notes.join(", ")})` : "";
 }
 
 function describeAction(action: Action): string {
@@ -36,10 +53,12 @@ function describeAction(action: Action): string {
 function describeResources(resources: ResourceMatch[][]): string {
   const groups = resources.map((group) =>
     group
-      .map((m) =>
-        m.attribute === RESOURCE_ATTRIBUTE
-          ? `resource ${JSON.stringify(m.value)}`
-          : `${m.attribute} = ${JSON.stringify(m.value)}`,
+      .map(
+        (m) =>
+          (m.attribute === RESOURCE_ATTRIBUTE
+            ? `resource ${JSON.stringify(m.value)}`
+            : `${m.attribute} = ${JSON.stringify(m.value)}`) +
+          comparisonNote({ ...m, match: m.match === "integerEqual" ? m.match : "exact" }, "exact"),
       )
       .join(" and "),
   );

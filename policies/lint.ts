@@ -11,12 +11,15 @@ import {
   actionId,
   actionMatch,
   CORRESPONDENCE_ACTIONS,
+  DATA_TYPE,
   KNOWN_RESOURCE_ATTRIBUTES,
   KNOWN_SUBJECT_ATTRIBUTES,
   matchesValue,
+  parseInt32,
   RESOURCE_ATTRIBUTE,
   SUBJECT_SHORTHANDS,
   subjectMatches,
+  type AttributeMatch,
   type Policy,
 } from "./model";
 import { readPolicy } from "./parse";
@@ -69,6 +72,9 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
         );
         checkValue(match.value, `the subject ${describeSubject(subject)}`, (code, message, fix) =>
           add("error", code, path, message, fix),
+        );
+        checkComparison(match, `the subject ${describeSubject(subject)}`, (message, fix) =>
+          add("warning", "typed-value", path, message, fix),
         );
         if (match.attribute === SUBJECT_SHORTHANDS.org && /^\d{9}$/.test(match.value.trim())) {
           add(
@@ -123,6 +129,11 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
             if (match.value === resourceId) referencesThis = true;
             continue;
           }
+          checkComparison(
+            { ...match, match: match.match ?? "exact" },
+            `the resource value ${JSON.stringify(match.value)}`,
+            (message, fix) => add("warning", "typed-value", path, message, fix),
+          );
           const known = KNOWN_RESOURCE_ATTRIBUTES.includes(match.attribute);
           const suggestion = known
             ? undefined
@@ -182,6 +193,31 @@ function checkAttribute(attribute: string, kind: string, known: readonly string[
       "unknown-attribute",
       `the ${kind} attribute "${attribute}" is not one altinn-iac knows Altinn to supply; if the PDP does not, the rule never matches`,
       `use one of ${known.join(", ")}`,
+    );
+  }
+}
+
+/**
+ * Typed values: Altinn's PDP compares data types before values (ABAC XacmlMatch.IsMatch), and its
+ * PEP sends every subject and resource attribute as a string (PEP DecisionHelper DefaultType), so
+ * an integer matches only a caller that sends the attribute typed integer. integer-equal reads
+ * both sides with int.TryParse (AttributeMatcher.MatchInteger).
+ */
+function checkComparison(
+  match: AttributeMatch,
+  what: string,
+  report: (message: string, fix: string) => void,
+): void {
+  if (match.dataType === "integer") {
+    report(
+      `${what} is typed integer: Altinn's PDP matches it only when the request sends the attribute as an integer too (Altinn's PEP sends strings), so other callers never match it`,
+      `keep it if the caller sends an integer (Skatteetaten's token exchange does); otherwise use DataType="${DATA_TYPE.string}"`,
+    );
+  }
+  if (match.match === "integerEqual" && parseInt32(match.value) === undefined) {
+    report(
+      `${what} is compared with integer-equal but is not a 32-bit integer, so the PDP never matches it`,
+      "write a whole number, or compare it as a string",
     );
   }
 }

@@ -11,6 +11,7 @@ import {
   actionMatch,
   DENY_OVERRIDES,
   foldCase,
+  parseInt32,
   ruleResources,
   subjectMatches,
   type AttributeMatch,
@@ -73,12 +74,22 @@ export function samePolicy(a: Policy, b: Policy, resourceId?: string): boolean {
   );
 }
 
-/** A value compared ignoring case is the same value in any case: keep one spelling. */
+/**
+ * A value compared ignoring case is the same value in any case, an integer compared as one the
+ * same in any spelling ("007", " 7"): keep one.
+ */
 function normalizeMatch(match: AttributeMatch): AttributeMatch {
+  const integer = match.match === "integerEqual" ? parseInt32(match.value) : undefined;
   return {
     attribute: match.attribute,
-    value: match.match === "ignoreCase" ? foldCase(match.value) : match.value,
+    value:
+      match.match === "ignoreCase"
+        ? foldCase(match.value)
+        : integer !== undefined
+          ? String(integer)
+          : match.value,
     match: match.match,
+    ...(match.dataType ? { dataType: match.dataType } : {}),
   };
 }
 

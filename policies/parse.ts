@@ -15,11 +15,13 @@ import {
   RESOURCE_ATTRIBUTE,
   SUBJECT_SHORTHANDS,
   type Action,
+  type MatchFunction,
   type Policy,
   type ResourceMatch,
   type Rule,
   type Subject,
   type SubjectMatch,
+  type ValueDataType,
 } from "./model";
 import { closest, formatFinding, hasErrors, type Finding } from "./findings";
 import {
@@ -254,15 +256,18 @@ function convertRule(
 
   const all = [...groups.subject!, ...groups.action!, ...groups.resource!].flat();
   for (const match of all) {
-    if (!isStringType(match)) {
+    const action = match.category === CATEGORY.action;
+    const type = dataTypeOf(match);
+    if (type === undefined || (action && type !== "string")) {
       error(
         "unsupported",
-        `the ${CATEGORY_NAMES[match.category!]} value "${match.value}" has the data type "${match.dataType === DATA_TYPE.string ? match.designatorDataType : match.dataType}"; altinn-iac's model holds strings only`,
-        `use DataType="${DATA_TYPE.string}"`,
+        `the ${CATEGORY_NAMES[match.category!]} value "${match.value}" has the data type "${match.dataType === match.designatorDataType ? match.dataType : `${match.dataType}" against a designator of "${match.designatorDataType}`}"; altinn-iac's model holds ${action ? "strings" : "strings and integers"} only`,
+        `use DataType="${DATA_TYPE.string}" on both`,
         match.line,
       );
     }
-    if (comparison(match) === undefined) {
+    const how = comparison(match);
+    if (how === undefined || (action && how === "integerEqual")) {
       error(
         "unsupported",
         `"${match.value}" is compared with "${match.matchId}", which altinn-iac's model does not represent`,
@@ -305,17 +310,22 @@ function convertRule(
     return parts.length === 1 ? parts[0]! : { allOf: parts };
   });
   const resourceGroups: ResourceMatch[][] = groups.resource!.map((allOf) =>
-    allOf.map((m) => ({
-      attribute: m.attributeId!,
-      value: m.value,
-      ...(comparison(m) === "ignoreCase" ? { match: "ignoreCase" as const } : {}),
-    })),
+    allOf.map((m) => {
+      const how = comparison(m);
+      return {
+        attribute: m.attributeId!,
+        value: m.value,
+        ...(how === "ignoreCase" || how === "integerEqual" ? { match: how } : {}),
+        ...typed(m),
+      };
+    }),
   );
   const onlyThisResource =
     resourceGroups.length === 1 &&
     resourceGroups[0]!.length === 1 &&
     resourceGroups[0]![0]!.attribute === RESOURCE_ATTRIBUTE &&
     resourceGroups[0]![0]!.match === undefined &&
+    resourceGroups[0]![0]!.dataType === undefined &&
     resourceGroups[0]![0]!.value === resourceId;
   const description = rule.description?.trim();
   return {
@@ -327,18 +337,32 @@ function convertRule(
   };
 }
 
-function isStringType(match: XacmlMatch): boolean {
-  return match.dataType === DATA_TYPE.string && match.designatorDataType === DATA_TYPE.string;
+/**
+ * The value's type when the model holds it: string or integer, the same on the value and the
+ * designator (the PDP reads the value's; Altinn's tools write both alike).
+ */
+function dataTypeOf(match: XacmlMatch): "string" | ValueDataType | undefined {
+  if (match.dataType !== match.designatorDataType) return undefined;
+  if (match.dataType === DATA_TYPE.string) return "string";
+  return match.dataType === DATA_TYPE.integer ? "integer" : undefined;
 }
 
-function comparison(match: XacmlMatch): "exact" | "ignoreCase" | undefined {
-  if (match.matchId === MATCH_FUNCTION.exact) return "exact";
-  if (match.matchId === MATCH_FUNCTION.ignoreCase) return "ignoreCase";
-  return undefined;
+function typed(match: XacmlMatch): { dataType?: ValueDataType } {
+  const type = dataTypeOf(match);
+  return type && type !== "string" ? { dataType: type } : {};
+}
+
+function comparison(match: XacmlMatch): MatchFunction | undefined {
+  const entry = Object.entries(MATCH_FUNCTION).find(([, id]) => id === match.matchId);
+  return entry?.[0] as MatchFunction | undefined;
 }
 
 function toSubjectMatch(match: XacmlMatch): SubjectMatch {
-  const exact = comparison(match) === "exact" ? { match: "exact" as const } : {};
+  const how = comparison(match);
+  const exact = {
+    ...(how === "exact" || how === "integerEqual" ? { match: how } : {}),
+    ...typed(match),
+  };
   for (const [key, attribute] of Object.entries(SUBJECT_SHORTHANDS)) {
     if (match.attributeId === attribute) return { [key]: match.value, ...exact } as SubjectMatch;
   }
