@@ -4,8 +4,12 @@
  * reviewer reads in `pulumi preview --diff` and in `npm run policy -- explain`.
  */
 import {
+  ACTION_ATTRIBUTE,
+  CATEGORY,
+  DATA_TYPE,
   DENY_OVERRIDES,
   KNOWN_SUBJECT_ATTRIBUTES,
+  MATCH_FUNCTION,
   RESOURCE_ATTRIBUTE,
   subjectMatches,
   type Action,
@@ -15,6 +19,7 @@ import {
   type Rule,
   type Subject,
 } from "./model";
+import type { XacmlMatch, XacmlPolicy, XacmlRule, XacmlTarget } from "./xacml";
 
 export function describeSubject(subject: Subject): string {
   const parts = subjectMatches(subject).map(describeSubjectMatch);
@@ -120,4 +125,87 @@ export function explainPolicy(
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const CATEGORY_WORDS: Record<string, string> = {
+  [CATEGORY.subject]: "subject",
+  [CATEGORY.resource]: "resource",
+  [CATEGORY.action]: "action",
+};
+
+const FUNCTION_WORDS: Record<string, string> = {
+  [MATCH_FUNCTION.exact]: "=",
+  [MATCH_FUNCTION.ignoreCase]: "= (any case)",
+  [MATCH_FUNCTION.integerEqual]: "= (as numbers)",
+};
+
+function describeXacmlMatch(m: XacmlMatch): string {
+  const category = CATEGORY_WORDS[m.category ?? ""] ?? m.category ?? "selector";
+  const how = FUNCTION_WORDS[m.matchId] ?? `${m.matchId}`;
+  const type = m.dataType === DATA_TYPE.string ? "" : ` (typed ${m.dataType.replace(/^.*#/, "")})`;
+  const attribute =
+    m.attributeId === ACTION_ATTRIBUTE ? "" : ` ${m.attributeId ?? "(AttributeSelector)"}`;
+  return `${category}${attribute} ${how} ${JSON.stringify(m.value)}${type}`;
+}
+
+/**
+ * A rule the model cannot hold, in words, as Altinn's PDP reads its Target: every AnyOf must
+ * hold, one AllOf of it, every Match of that.
+ */
+export function describeXacmlRule(rule: XacmlRule): string {
+  const may = rule.effect === "Permit" ? "permits" : "denies";
+  if (!rule.target || rule.target.length === 0) return `${may} every request`;
+  const extras = rule.extras.length > 0 ? `, subject to its ${rule.extras.join(" and ")}` : "";
+  return `${may} when ${describeTarget(rule.target)}${extras}`;
+}
+
+function describeTarget(target: XacmlTarget): string {
+  const anyOfs = target.map((anyOf) =>
+    list(
+      anyOf.map((allOf) => {
+        const parts = allOf.map(describeXacmlMatch);
+        return parts.length === 1 ? parts[0]! : `(${parts.join(" and ")})`;
+      }),
+      "or",
+    ),
+  );
+  return anyOfs.map((a) => `[${a}]`).join(" and ");
+}
+
+/** The obligations of policy XML the model cannot hold, one line per assignment. */
+export function describeXacmlObligations(document: XacmlPolicy): string[] {
+  return document.obligations.flatMap((o) =>
+    o.assignments.map(
+      (a) =>
+        `obligation ${a.category ?? "(no category)"} = ${a.value?.trim() ?? a.expression} on ${o.fulfillOn}`,
+    ),
+  );
+}
+
+/** The explanation of policy XML the model cannot hold, read from the XACML tree. */
+export function explainXacml(
+  document: XacmlPolicy,
+  context: { resourceId?: string; resourceInferred?: boolean } = {},
+): string {
+  const lines: string[] = [];
+  if (context.resourceId) {
+    lines.push(
+      `Policy for resource ${context.resourceId}${context.resourceInferred ? " (the resource its rules name)" : ""}, kept as XML`,
+    );
+  }
+  for (const obligation of describeXacmlObligations(document)) lines.push(`- ${obligation}`);
+  if (document.ruleCombiningAlgId !== DENY_OVERRIDES) {
+    lines.push(`- Rules combine with ${document.ruleCombiningAlgId}`);
+  }
+  if (document.target.length > 0) {
+    lines.push(`- The policy applies only when ${describeTarget(document.target)}`);
+  }
+  for (const extra of document.extras) lines.push(`- The policy has ${extra}`);
+  document.rules.forEach((rule, index) => {
+    lines.push(
+      `Rule ${index + 1} (${rule.ruleId}, line ${rule.line}): ${describeXacmlRule(rule)}.`,
+    );
+    if (rule.description?.trim()) lines.push(`  "${rule.description.trim()}"`);
+  });
+  return `${lines.join("\n")}\n`;
 }

@@ -22,7 +22,8 @@ import {
   type AttributeMatch,
   type Policy,
 } from "./model";
-import { readPolicy } from "./parse";
+import { readPolicy, registryFindings } from "./parse";
+import type { XacmlPolicy } from "./xacml";
 
 export interface LintContext {
   /** This resource's identifier: every rule must target it. */
@@ -110,7 +111,13 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
 
     if (rule.resources) {
       const resourceId = context.resourceId;
-      let referencesThis = false;
+      const app = appOf(resourceId);
+      // An app resource's rules may name its org and app instead (PolicyHelper.EnsureValidPolicy).
+      const names = (attribute: string, value: string | undefined) =>
+        rule
+          .resources!.flat()
+          .some((m) => m.attribute === attribute && m.value.toLowerCase() === value?.toLowerCase());
+      let referencesThis = app !== undefined && names(ORG, app.org) && names(APP, app.app);
       let foreign = false;
       rule.resources.forEach((group, g) => {
         for (const match of group) {
@@ -129,6 +136,8 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
             if (match.value === resourceId) referencesThis = true;
             continue;
           }
+          // The PDP supplies an app's org, app, task and end event for its instances.
+          if (app !== undefined && APP_RESOURCE_ATTRIBUTES.includes(match.attribute)) continue;
           checkComparison(
             { ...match, match: match.match ?? "exact" },
             `the resource value ${JSON.stringify(match.value)}`,
@@ -173,6 +182,16 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
     findings.push(...correspondenceFindings(policy, context));
   }
   return findings;
+}
+
+const ORG = "urn:altinn:org";
+const APP = "urn:altinn:app";
+const APP_RESOURCE_ATTRIBUTES = [ORG, APP, "urn:altinn:task", "urn:altinn:end-event"];
+
+/** The org and app of an app resource (`app_<org>_<app>`, split as the registry splits it). */
+function appOf(resourceId: string | undefined): { org: string; app: string } | undefined {
+  const parts = resourceId?.startsWith("app_") ? resourceId.split("_") : [];
+  return parts.length === 3 ? { org: parts[1]!, app: parts[2]! } : undefined;
 }
 
 type Report = (severity: Finding["severity"], code: string, message: string, fix: string) => void;
@@ -339,26 +358,53 @@ function ownersOf(
   return { owners: [...new Set(named)], inferred: true };
 }
 
-/** Parses and lints XML: the parser's findings first, then the model's. */
-export function lintPolicyXml(
-  xml: string,
-  context: Omit<LintContext, "ruleIds"> = {},
-): { findings: Finding[]; resourceId?: string; policy?: Policy; ruleIds: string[] } {
+/**
+ * What stays an error in XML, which is uploaded as written: what the Resource Registry refuses
+ * (it answers 500 or 400) and a Correspondence resource nobody may read. Everything else the
+ * registry accepts is a warning, so a policy it holds can be explained, exported and adopted.
+ */
+const XML_ERRORS = new Set([
+  "syntax",
+  "no-resource",
+  "foreign-resource",
+  "no-resource-reference",
+  "no-reader",
+]);
+
+/** The model's resource checks, which registryFindings makes on the XML itself. */
+const RESOURCE_CHECKS = new Set(["no-resource", "foreign-resource", "no-resource-reference"]);
+
+export interface XmlLint {
+  findings: Finding[];
+  resourceId?: string;
+  /** The model, when it holds the policy; else the policy is kept as XML. */
+  policy?: Policy;
+  ruleIds: string[];
+  /** The XACML tree; undefined when the XML does not parse. */
+  document?: XacmlPolicy;
+}
+
+/** Parses and lints XML: the registry's checks first, then the parser's and the model's. */
+export function lintPolicyXml(xml: string, context: Omit<LintContext, "ruleLines"> = {}): XmlLint {
   const parsed = readPolicy(xml, { resourceId: context.resourceId });
-  const findings = [...parsed.findings];
-  if (parsed.policy) {
-    findings.push(
-      ...lintPolicy(parsed.policy, {
-        ...context,
-        resourceId: parsed.resourceId,
-        ruleLines: parsed.ruleLines,
-      }),
-    );
+  const { resourceId, ruleIds, document, policy } = parsed;
+  if (!document) return { findings: parsed.findings, resourceId, ruleIds };
+  const model = policy
+    ? lintPolicy(policy, { ...context, resourceId, ruleLines: parsed.ruleLines })
+    : [];
+  const findings = [
+    ...(resourceId !== undefined ? registryFindings(document, resourceId) : []),
+    ...[...parsed.findings, ...model]
+      .filter((f) => resourceId === undefined || !RESOURCE_CHECKS.has(f.code))
+      .map((f): Finding => (XML_ERRORS.has(f.code) ? f : { ...f, severity: "warning" })),
+  ];
+  if (!policy) {
+    findings.push({
+      severity: "warning",
+      code: "kept-as-xml",
+      message: `altinn-iac keeps this policy as XML: explain and diff read the XML, and the ${context.resourceType ?? "resource type"} checks of the rules are not made`,
+      fix: "nothing, unless you want the checks: then express the rules in the model",
+    });
   }
-  return {
-    findings,
-    resourceId: parsed.resourceId,
-    policy: parsed.policy,
-    ruleIds: parsed.ruleIds,
-  };
+  return { findings, resourceId, policy, ruleIds, document };
 }
