@@ -36,7 +36,6 @@ import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
 
 const RESOURCE_TYPES = [
-  "Default",
   "Systemresource",
   "MaskinportenSchema",
   "Altinn2Service",
@@ -258,18 +257,11 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
       reason: `"${inputs.status}" is not a status Altinn Studio sets: use one of ${STATUSES.join(", ")}`,
     });
   }
-  if (inputs.resourceType === "Default") {
-    failures.push({
-      property: "resourceType",
-      reason:
-        "ResourceType needs to be set (the registry refuses Default): for example CorrespondenceService",
-    });
-  }
   if (!inputs.contactPoints?.length) {
     failures.push({
       property: "contactPoints",
       reason:
-        "at least one contact point is required (Altinn Studio's rule; the registry requires the list): add { category, email }",
+        "at least one contact point is required (Altinn Studio's rule): add { category, email }",
     });
   }
   (inputs.contactPoints ?? []).forEach((point, index) => {
