@@ -32,7 +32,7 @@ const POLICY_FORMS = {
   xml: z.object({ xml: z.string() }).strict(),
 } as const;
 
-const policySpec = z.record(z.string(), z.unknown()).transform((value, ctx) => {
+export const policySpec = z.record(z.string(), z.unknown()).transform((value, ctx) => {
   const form = (Object.keys(POLICY_FORMS) as Array<keyof typeof POLICY_FORMS>).find(
     (key) => key in value,
   );

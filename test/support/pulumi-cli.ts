@@ -158,14 +158,15 @@ export class TestStack {
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
-  /** `npm run export -- --stack <this stack>`, as a user runs it: writes the live setup into the stack file. */
-  exportSetup(): Promise<CliResult> {
+  /** `npm run export -- --stack <this stack>`, as a user runs it: merges the live setup into the stack file. */
+  exportSetup(extra: string[] = []): Promise<CliResult> {
     return this.run("node", [
       "-r",
       "ts-node/register/transpile-only",
       "program/export-cli.ts",
       "--stack",
       this.name,
+      ...extra,
     ]);
   }
 
