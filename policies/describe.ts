@@ -27,7 +27,9 @@ export function describeSubject(subject: Subject): string {
 }
 
 function describeSubjectMatch(match: AttributeMatch): string {
-  const label = KNOWN_SUBJECT_ATTRIBUTES[match.attribute];
+  const label = Object.hasOwn(KNOWN_SUBJECT_ATTRIBUTES, match.attribute)
+    ? KNOWN_SUBJECT_ATTRIBUTES[match.attribute]
+    : undefined;
   const how = comparisonNote(match, "ignoreCase");
   return label
     ? `${label} ${match.value}${how}`
@@ -140,8 +142,10 @@ const FUNCTION_WORDS: Record<string, string> = {
 };
 
 function describeXacmlMatch(m: XacmlMatch): string {
-  const category = CATEGORY_WORDS[m.category ?? ""] ?? m.category ?? "selector";
-  const how = FUNCTION_WORDS[m.matchId] ?? `${m.matchId}`;
+  const own = (table: Record<string, string>, key: string | undefined) =>
+    key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+  const category = own(CATEGORY_WORDS, m.category) ?? m.category ?? "selector";
+  const how = own(FUNCTION_WORDS, m.matchId) ?? m.matchId;
   const type = m.dataType === DATA_TYPE.string ? "" : ` (typed ${m.dataType.replace(/^.*#/, "")})`;
   const attribute =
     m.attributeId === ACTION_ATTRIBUTE ? "" : ` ${m.attributeId ?? "(AttributeSelector)"}`;

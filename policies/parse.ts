@@ -279,7 +279,7 @@ function convertRule(
       continue;
     }
     const category = categories[0]!;
-    const kind = CATEGORY_NAMES[category];
+    const kind = Object.hasOwn(CATEGORY_NAMES, category) ? CATEGORY_NAMES[category] : undefined;
     if (!kind) {
       const suggestion = closest(category, Object.keys(CATEGORY_NAMES));
       error(
@@ -458,7 +458,10 @@ function convertObligations(
       continue;
     }
     for (const assignment of obligation.assignments) {
-      const key = assignment.category ? keyOf[assignment.category] : undefined;
+      const key =
+        assignment.category && Object.hasOwn(keyOf, assignment.category)
+          ? keyOf[assignment.category]
+          : undefined;
       if (!key) {
         const suggestion = assignment.category
           ? closest(assignment.category, Object.keys(keyOf))

@@ -47,13 +47,14 @@ export interface ClientOutputs {
 }
 
 export class ServiceOwnerSetup extends pulumi.ComponentResource {
-  readonly resources: Record<string, AltinnResource> = {};
-  readonly policies: Record<string, ResourcePolicy>;
-  readonly accessLists: Record<string, AccessList> = {};
-  readonly clients: Record<string, ClientOutputs> = {};
-  readonly subscriptions: Record<string, EventSubscription> = {};
+  // Maps, not objects: a name is data, never a property (see docs/security.md, hostile input).
+  readonly resources = new Map<string, AltinnResource>();
+  readonly policies: Map<string, ResourcePolicy>;
+  readonly accessLists = new Map<string, AccessList>();
+  readonly clients = new Map<string, ClientOutputs>();
+  readonly subscriptions = new Map<string, EventSubscription>();
   /** The key set of each client, by client name. */
-  readonly keys: Record<string, MaskinportenClientKey> = {};
+  readonly keys = new Map<string, MaskinportenClientKey>();
   readonly preflight?: ServiceOwnerPreflight;
 
   constructor(name: string, args: ServiceOwnerSetupArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -93,7 +94,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         },
         { ...child, dependsOn: afterPreflight, retainOnDelete: production },
       );
-      this.resources[spec.identifier] = resource;
+      this.resources.set(spec.identifier, resource);
       return resource;
     });
 
@@ -104,10 +105,10 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         ...child,
         dependsOn: [
           ...afterPreflight,
-          ...spec.resources.flatMap((r) => this.resources[r.identifier] ?? []),
+          ...spec.resources.flatMap((r) => this.resources.get(r.identifier) ?? []),
         ],
       });
-      this.accessLists[spec.identifier] = list;
+      this.accessLists.set(spec.identifier, list);
       return list;
     });
 
@@ -118,7 +119,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       return new ResourceAccessListMode(
         `${spec.identifier}-access-list-mode`,
         { resourceIdentifier: spec.identifier, mode: "Enabled" },
-        { ...child, dependsOn: [this.resources[spec.identifier]!, ...connected] },
+        { ...child, dependsOn: [this.resources.get(spec.identifier)!, ...connected] },
       );
     });
     for (const warning of accessListModeWarnings({
@@ -151,8 +152,8 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         { ...(spec.key as Omit<MaskinportenClientKeyArgs, "clientId">), clientId: client.clientId },
         child,
       );
-      this.keys[spec.name] = key;
-      this.clients[spec.name] = clientOutputs(key);
+      this.keys.set(spec.name, key);
+      this.clients.set(spec.name, clientOutputs(key));
     }
     for (const { name: clientName, ...spec } of config.maskinportenClientKeys) {
       const key = new MaskinportenClientKey(
@@ -160,22 +161,22 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         spec as MaskinportenClientKeyArgs,
         { ...child, dependsOn: afterPreflight },
       );
-      this.keys[clientName] = key;
-      this.clients[clientName] = clientOutputs(key);
+      this.keys.set(clientName, key);
+      this.clients.set(clientName, clientOutputs(key));
     }
 
     for (const { name: subscriptionName, subscription } of eventSubscriptions(
       config,
-      new Map(Object.entries(this.resources)),
-      new Map(Object.entries(this.policies)),
+      this.resources,
+      this.policies,
       child,
     )) {
-      this.subscriptions[subscriptionName] = subscription;
+      this.subscriptions.set(subscriptionName, subscription);
     }
 
     const verification = config.verification;
     if (verification?.runOnUp) {
-      const key = this.keys[verification.client];
+      const key = this.keys.get(verification.client);
       const spec = config.resources.find((r) => r.identifier === verification.resource);
       if (key && spec) {
         new CorrespondenceVerification(
@@ -199,12 +200,12 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
           {
             parent: this,
             dependsOn: [
-              ...Object.values(this.resources),
-              ...Object.values(this.policies),
-              ...Object.values(this.accessLists),
+              ...this.resources.values(),
+              ...this.policies.values(),
+              ...this.accessLists.values(),
               ...modes,
-              ...Object.values(this.keys),
-              ...Object.values(this.subscriptions),
+              ...this.keys.values(),
+              ...this.subscriptions.values(),
             ],
           },
         );

@@ -14,7 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { verify } from "../verify/verify";
+import { RECIPIENT_PATTERN, verify } from "../verify/verify";
 import { checkWithSchema, jsonEqual, userInputs } from "./lib/check";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
@@ -28,7 +28,12 @@ export const verificationInputsSchema = z
     keyId: z.string(),
     /** The client's private key (a secret input, so it is encrypted in state). */
     privateKeyPem: z.string(),
-    recipient: z.string(),
+    recipient: z
+      .string()
+      .regex(
+        RECIPIENT_PATTERN,
+        "an organisation number (9 digits) or urn:altinn:organization:identifier-no:<9 digits> or urn:altinn:person:identifier-no:<11 digits>",
+      ),
     /** What the verification depends on: a change to any of them runs it again. */
     triggers: z.array(z.string()),
     allowProd: z.boolean().default(false),

@@ -64,6 +64,13 @@ const SEND_SCOPES = ["altinn:serviceowner", "altinn:correspondence.write"];
 const EVENTS_SCOPES = ["altinn:serviceowner", "altinn:events.subscribe"];
 const RETRY = { attempts: 2, baseDelayMs: 200, maxDelayMs: 2_000 };
 
+/**
+ * The recipients a verification sends to: an organisation, or a person (a synthetic Tenor party
+ * in tt02), in forms Correspondence's RecipientListAttribute takes (recipientUrn adds the prefix).
+ */
+export const RECIPIENT_PATTERN =
+  /^(\d{9}|urn:altinn:organization:identifier-no:\d{9}|urn:altinn:person:identifier-no:\d{11})$/;
+
 export function recipientUrn(recipient: string): string {
   return /^\d{9}$/.test(recipient)
     ? `urn:altinn:organization:identifier-no:${recipient}`

@@ -141,6 +141,14 @@ describe("the committed stack files", () => {
     expect(keys("prod")).toStrictEqual(keys("test"));
   });
 
+  it.each(committed.filter((stack) => stack !== "local"))(
+    "%s: carries no salt or secure value, so each team makes it with its own secrets provider",
+    (stack) => {
+      const text = readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8");
+      expect(text).not.toMatch(/encryptionsalt|secretsprovider|encryptedkey|secure:/);
+    },
+  );
+
   it.each(committed)("%s: holds secrets only as secure values", (stack) => {
     const text = readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8");
     const config = (parse(text) as { config: Record<string, unknown> }).config;

@@ -83,6 +83,23 @@ export class TestStack {
     return stack;
   }
 
+  /**
+   * A new stack made as the README says: its stack file written first (a committed one, say), then
+   * `pulumi stack init --secrets-provider <provider>`, which adds the provider's salt to that file.
+   */
+  static async init(
+    stackFileText: string,
+    secretsProvider: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<TestStack> {
+    const name = `e2e-${randomBytes(4).toString("hex")}`;
+    const backendDir = mkdtempSync(join(tmpdir(), "altinn-iac-e2e-"));
+    const stack = new TestStack(name, backendDir, extraEnv);
+    writeFileSync(stack.configFile, stackFileText);
+    await stack.pulumiOk(["stack", "init", "--secrets-provider", secretsProvider]);
+    return stack;
+  }
+
   get configFile(): string {
     return join(PROJECT_ROOT, `Pulumi.${this.name}.yaml`);
   }

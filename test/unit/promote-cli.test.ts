@@ -47,7 +47,7 @@ describe("npm run promote", () => {
     const expectedDiff = [
       "--- Pulumi.prod.yaml",
       "+++ Pulumi.prod.yaml",
-      "@@ -45,7 +45,7 @@",
+      "@@ -43,7 +43,7 @@",
       "         recipients:",
       "           roles: [DAGL]",
       "           accessPackages: [ordinaer-post-til-virksomheten]",

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { loadStackConfig } from "../../program/config";
 import { promoteStack, stackEnvironment } from "../../program/promote-stack";
 
 const PROJECT_ROOT = join(__dirname, "..", "..");
@@ -41,6 +42,19 @@ describe("promoteStack", () => {
           "        - altinn:correspondence.write\n        - altinn:events.subscribe",
         ),
     );
+    // The promoted file is a valid stack config, with prod's recipients and test's policy.
+    const loaded = loadStackConfig(
+      Object.fromEntries(
+        Object.entries(configOf(result.text)).map(([key, value]) => [
+          key,
+          typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+      ),
+      PROJECT_ROOT,
+    );
+    expect(loaded.environment).toBe("prod");
+    expect(loaded.resources[0]!.policy).toMatchObject({ form: "template", authenticationLevel: 4 });
+    expect(loaded.accessLists[0]!.members).toStrictEqual(["991825827", "974760673"]);
   });
 
   it("never writes an empty member list over prod's members, even when asked to take the source's values", () => {
