@@ -196,6 +196,11 @@ const verificationSpec = z
     runOnUp: z.boolean().default(false),
     /** Verification sends a real message: in prod only with this set. @default false */
     allowProd: z.boolean().default(false),
+    /**
+     * With runOnUp: how long to look for the message's events. Altinn Events lists an event 30 s
+     * after it happens; not seeing it in time is a warning, not a failure. @default 60
+     */
+    eventsWaitSeconds: z.number().int().min(0).max(600).default(60),
   })
   .strict();
 

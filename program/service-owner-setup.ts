@@ -15,7 +15,7 @@ import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
 import { CorrespondenceVerification } from "../providers/correspondence-verification";
 import { canonicalJson } from "../providers/lib/check";
 import { accessListArgs, configWarnings, type StackConfig } from "./config";
-import { eventSubscriptions } from "./event-subscriptions";
+import { eventSubscriptions, subscriptionAccessListWarnings } from "./event-subscriptions";
 import { resourcePolicies } from "./resource-policies";
 import type { EventSubscription } from "../providers/event-subscription";
 
@@ -23,7 +23,7 @@ import type { EventSubscription } from "../providers/event-subscription";
  * One org's Correspondence setup in one environment, wired in the order Altinn needs:
  *
  *   preflight -> resource -> policy -> access lists and connections -> accessListMode
- *                         policy -> Events subscriptions (Events asks the policy)
+ *                         policy -> Events subscriptions (Events asks the policy) -> accessListMode
  *   preflight -> Maskinporten client -> keys
  *   everything -> verification (when `verification.runOnUp`)
  *
@@ -112,16 +112,36 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       return list;
     });
 
+    for (const { name: subscriptionName, subscription } of eventSubscriptions(
+      config,
+      this.resources,
+      this.policies,
+      child,
+    )) {
+      this.subscriptions.set(subscriptionName, subscription);
+    }
+
     const modes = config.resources.filter(enablesAccessLists).map((spec) => {
       const connected = lists.filter((_list, i) =>
         config.accessLists[i]!.resources.some((r) => r.identifier === spec.identifier),
       );
+      // Events refuses an owner subscription without subjectFilter once the mode is on (no party
+      // for the PDP's list check), so the resource's subscriptions are made first.
+      const subscriptions = config.subscriptions
+        .filter((s) => s.resource === spec.identifier)
+        .map((s) => this.subscriptions.get(s.name)!);
       return new ResourceAccessListMode(
         `${spec.identifier}-access-list-mode`,
         { resourceIdentifier: spec.identifier, mode: "Enabled" },
-        { ...child, dependsOn: [this.resources.get(spec.identifier)!, ...connected] },
+        {
+          ...child,
+          dependsOn: [this.resources.get(spec.identifier)!, ...connected, ...subscriptions],
+        },
       );
     });
+    for (const warning of subscriptionAccessListWarnings(config)) {
+      void pulumi.log.warn(warning, this);
+    }
     for (const warning of accessListModeWarnings({
       resources: config.resources,
       accessLists: config.accessLists.map((list) => ({
@@ -165,15 +185,6 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       this.clients.set(clientName, clientOutputs(key));
     }
 
-    for (const { name: subscriptionName, subscription } of eventSubscriptions(
-      config,
-      this.resources,
-      this.policies,
-      child,
-    )) {
-      this.subscriptions.set(subscriptionName, subscription);
-    }
-
     const verification = config.verification;
     if (verification?.runOnUp) {
       const key = this.keys.get(verification.client);
@@ -196,6 +207,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
               ),
             ],
             allowProd: verification.allowProd,
+            eventsWaitSeconds: verification.eventsWaitSeconds,
           },
           {
             parent: this,

@@ -68,7 +68,7 @@ function demoLive(): ExportResult {
     name: "Demo recipients",
     description: "Organisations that receive the altinn-iac demo messages",
     members: ["310654321", "311987654"],
-    resources: [{ identifier: RESOURCE, actionFilters: ["read"] }],
+    resources: [{ identifier: RESOURCE, actionFilters: ["read", "subscribe"] }],
     adopt: true,
   };
   const client = {
@@ -323,6 +323,35 @@ describe("mergeSetup", () => {
       "client c-0 has the clientName of altinn-iac:maskinportenClients.0, which is another live client: if it is a twin an interrupted create left, delete it (in Samarbeidsportalen, or by removing its new entry after the next up)",
     ]);
     expect(result.differences).toStrictEqual([]);
+  });
+
+  it("does not add back what was removed from the stack file while the stack still manages it, and says up deletes it", () => {
+    const live = demoLive();
+    const text = DEMO.replace(
+      "      resources:\n        - identifier: digdir-iac-demo-melding\n          actionFilters: [read]\n",
+      "      resources:\n        - identifier: digdir-iac-demo-melding\n          actionFilters: [read]\n    - identifier: digdir-ny-liste\n      name: Ny\n",
+    ).replace(
+      / {4}- identifier: digdir-demo-mottakere[\s\S]*?(?= {4}- identifier: digdir-ny-liste)/,
+      "",
+    );
+    const result = mergeSetup(
+      text,
+      live,
+      [],
+      options({
+        managed: {
+          clients: new Map([["melding-sender", "c-1"]]),
+          subscriptions: new Map([["demo-melding-events", "1"]]),
+          accessLists: new Set([LIST]),
+        },
+      }),
+    );
+    expect(result.text).toBe(text);
+    expect(result.added).toStrictEqual([]);
+    expect(result.differences).toStrictEqual([
+      `access list ${LIST} is not declared, but this stack manages it: the next up deletes it (declare it again to keep it)`,
+      "altinn-iac:accessLists.0: declared but not found live: up creates it",
+    ]);
   });
 
   it("never adds a client whose key set the stack declares under maskinportenClientKeys", () => {

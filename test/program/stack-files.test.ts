@@ -51,12 +51,19 @@ describe("the committed stack files", () => {
       `AltinnResource ${resource} parent=mock-org after=digdir-preflight`,
       `ResourcePolicy ${resource}-policy parent=mock-org after=${resource}`,
       `AccessList ${list} parent=mock-org after=digdir-preflight,${resource}`,
-      `ResourceAccessListMode ${resource}-access-list-mode parent=mock-org after=${resource},${list}`,
+      // The owner's subscription comes before the mode: Events refuses it once the mode is on.
+      ...(stack === "local"
+        ? [
+            `EventSubscription demo-melding-events parent=mock-org after=${resource},${resource}-policy`,
+            `ResourceAccessListMode ${resource}-access-list-mode parent=mock-org after=${resource},${list},demo-melding-events`,
+          ]
+        : [
+            `ResourceAccessListMode ${resource}-access-list-mode parent=mock-org after=${resource},${list}`,
+          ]),
       "MaskinportenClient melding-sender parent=mock-org after=digdir-preflight",
       "MaskinportenClientKey melding-sender-key parent=mock-org",
       ...(stack === "local"
         ? [
-            `EventSubscription demo-melding-events parent=mock-org after=${resource},${resource}-policy`,
             `CorrespondenceVerification ${resource}-verification parent=mock-org after=${resource},${resource}-policy,${list},${resource}-access-list-mode,melding-sender-key,demo-melding-events`,
           ]
         : []),
