@@ -328,8 +328,8 @@ describe("mergeSetup", () => {
   it("does not add back what was removed from the stack file while the stack still manages it, and says up deletes it", () => {
     const live = demoLive();
     const text = DEMO.replace(
-      "      resources:\n        - identifier: digdir-iac-demo-melding\n          actionFilters: [read]\n",
-      "      resources:\n        - identifier: digdir-iac-demo-melding\n          actionFilters: [read]\n    - identifier: digdir-ny-liste\n      name: Ny\n",
+      "          actionFilters: [read, subscribe]\n",
+      "          actionFilters: [read, subscribe]\n    - identifier: digdir-ny-liste\n      name: Ny\n",
     ).replace(
       / {4}- identifier: digdir-demo-mottakere[\s\S]*?(?= {4}- identifier: digdir-ny-liste)/,
       "",
