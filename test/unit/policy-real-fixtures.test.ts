@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { runPolicyCli } from "../../policies/cli";
 import { lintPolicyXml } from "../../policies/lint";
-import { decide } from "../../policies/evaluate";
+import { decide, decideXacml } from "../../policies/evaluate";
 import { parsePolicyModel } from "../../policies/model";
 import { normalizePolicy, xmlMeaning } from "../../policies/normalize";
 import { readPolicy } from "../../policies/parse";
@@ -251,6 +251,57 @@ describe("integer values (a Skatteetaten policy)", () => {
         rules: [{ subjects: [{ role: "DAGL", dataType: "boolean" }], actions: ["read"] }],
       }),
     ).toThrow('rules.0.subjects.0.dataType: dataType is "integer" (leave it out for a string)');
+  });
+});
+
+describe("the PDP over XML the model cannot hold", () => {
+  const document = readPolicy(REAL["app-digdir-be-om-api-nokkel.xml"]!).document!;
+  const id = "app_digdir_be-om-api-nokkel";
+  const app = { "urn:altinn:org": "digdir", "urn:altinn:app": "be-om-api-nokkel" };
+  const ask = (subject: Record<string, string>, action: string, resource = {}) =>
+    decideXacml(document, { subject, action, resource: { ...app, ...resource } }, id);
+
+  it("reads a mixed-category AllOf per category, as ABAC XacmlRule.MatchAttributes does", () => {
+    expect(ask({ "urn:altinn:rolecode": "priv" }, "delete")).toBe("Permit");
+    expect(ask({ "urn:altinn:rolecode": "DAGL" }, "delete")).toBe("NotApplicable");
+    expect(
+      decideXacml(
+        document,
+        {
+          subject: { "urn:altinn:rolecode": "PRIV" },
+          action: "delete",
+          resource: { "urn:altinn:org": "digdir", "urn:altinn:app": "annen" },
+        },
+        id,
+      ),
+    ).toBe("NotApplicable");
+  });
+
+  it("needs every resource Match of an AllOf: the org completes only at the end event", () => {
+    expect(
+      ask({ "urn:altinn:org": "digdir" }, "complete", { "urn:altinn:end-event": "EndEvent_1" }),
+    ).toBe("Permit");
+    expect(ask({ "urn:altinn:org": "digdir" }, "complete")).toBe("NotApplicable");
+  });
+
+  it("lets a rule with a Condition grant nothing (the simulator does not evaluate Conditions)", () => {
+    const xml = REAL["rr-altinn_access_management_skd_delme.xml"]!.replace(
+      "</xacml:Target>\n  </xacml:Rule>",
+      '</xacml:Target>\n    <xacml:Condition><xacml:Function FunctionId="f"/></xacml:Condition>\n  </xacml:Rule>',
+    );
+    const withCondition = readPolicy(xml).document!;
+    expect(withCondition.rules[0]!.extras).toStrictEqual(["Condition"]);
+    const request = { subject: { "urn:altinn:rolecode": "ADMAI" }, action: "read" };
+    expect(
+      decideXacml(
+        readPolicy(REAL["rr-altinn_access_management_skd_delme.xml"]!).document!,
+        request,
+        "altinn_access_management_delme",
+      ),
+    ).toBe("Permit");
+    expect(decideXacml(withCondition, request, "altinn_access_management_delme")).toBe(
+      "NotApplicable",
+    );
   });
 });
 
