@@ -73,7 +73,7 @@ const resourceSpec = z
     description: localizedText,
     rightDescription: localizedText.optional(),
     resourceType: z.string().optional(),
-    contactPoints: z.array(z.record(z.string(), z.string())),
+    contactPoints: z.array(z.record(z.string(), z.string())).optional(),
     status: z.string().optional(),
     delegable: z.boolean().optional(),
     visible: z.boolean().optional(),
@@ -557,10 +557,13 @@ function entryChecks(config: StackConfig, origins: Origins): string[] {
       ...spec,
       hasCompetentAuthority: { organization: config.org.number, orgcode: config.org.code },
     });
+    // An adopted resource may stay as the registry holds it: check refuses it only if up writes.
     report(
       ["resources", i],
       parsed.success
-        ? validateResource(parsed.data)
+        ? spec.adopt === true
+          ? []
+          : validateResource(parsed.data)
         : zodFailures(parsed.error, Object.keys(altinnResourceInputsSchema.shape)),
     );
   });

@@ -17,7 +17,8 @@ subscriptions) with the stack's own credentials, and merges it into Pulumi.<name
     (a template: policy, key order) and its comments; live objects are matched to declared ones by
     natural key (resource or access-list identifier, client_id or clientName, subscription id or
     endpoint and filters), never by logical name
-  - what is live and not declared is added, with its adoption opt-in (adopt: true, clientId)
+  - what is live and not declared is added, with its adoption opt-in (adopt: true, clientId),
+    unless the stack manages it (removed from the file: the next up deletes it, as review says)
   - what differs between a declared object and the live one is listed under "review:" and left
     as declared: the next pulumi up makes the live object as declared
 
@@ -136,6 +137,8 @@ function managedObjects(stack: string): MergeOptions["managed"] {
   return {
     clients: byName(outputs.maskinportenClients, "clientId"),
     subscriptions: byName(outputs.subscriptions, "id"),
+    resources: new Set(Object.keys((outputs.resources ?? {}) as object)),
+    accessLists: new Set(Object.keys((outputs.accessLists ?? {}) as object)),
   };
 }
 

@@ -28,10 +28,15 @@ export interface MergeOptions {
   org: { code: string; number: string };
   overwriteDifferences: boolean;
   /**
-   * What the stack's state holds, from its outputs: client_id per client name and Events id per
-   * subscription name. Empty before the first up.
+   * What the stack's state holds, from its outputs: client_id per client name, Events id per
+   * subscription name, the identifiers of resources and access lists. Empty before the first up.
    */
-  managed: { clients: Map<string, string>; subscriptions: Map<string, string> };
+  managed: {
+    clients: Map<string, string>;
+    subscriptions: Map<string, string>;
+    resources?: Set<string>;
+    accessLists?: Set<string>;
+  };
 }
 
 export interface MergeResult {
@@ -107,6 +112,13 @@ export function mergeSetup(
       const match = declared.find(
         (d) => !matched.has(d) && sameObject(key, d, entry, exported, options),
       );
+      if (!match && managedElsewhere(key, entry, exported, options)) {
+        // Removed from the stack file but still in state: adding it back would undo the removal.
+        result.differences.push(
+          `${describe(key, entry)} is not declared, but this stack manages it: the next up deletes it (declare it again to keep it)`,
+        );
+        continue;
+      }
       if (!match) {
         // Only clients and subscriptions have a logical name (an access list's name is its title).
         const named = key === "maskinportenClients" || key === "subscriptions";
@@ -188,6 +200,26 @@ function declaredEntries(config: Entry, files: IncludedFile[], key: Collection):
     })),
     ...inFiles("maskinportenClientKeys", true),
   ];
+}
+
+/** Whether the stack's state holds this live object (under a name the file no longer declares). */
+function managedElsewhere(
+  key: Collection,
+  live: Entry,
+  exported: ExportResult,
+  options: MergeOptions,
+): boolean {
+  const { managed } = options;
+  switch (key) {
+    case "resources":
+      return managed.resources?.has(String(live.identifier)) ?? false;
+    case "accessLists":
+      return managed.accessLists?.has(String(live.identifier)) ?? false;
+    case "maskinportenClients":
+      return [...managed.clients.values()].includes(String(live.clientId));
+    case "subscriptions":
+      return [...managed.subscriptions.values()].includes(exported.subscriptionIds.get(live) ?? "");
+  }
 }
 
 /** A live client that is not declared but has a declared client's name may be a twin. */

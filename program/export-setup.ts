@@ -175,7 +175,7 @@ async function exportResources(
     const problems = validateResource({ ...inputs, hasCompetentAuthority: owner });
     for (const problem of problems) {
       own.push(
-        `resource ${dto.identifier}: ${problem.property}: ${problem.reason}; fix it in the exported config (up writes the fix to the live resource)`,
+        `resource ${dto.identifier}: ${problem.property}: ${problem.reason}; up adopts it as the registry holds it, but a change to it is refused until this is fixed in the exported config`,
       );
     }
     const policy = await exportPolicy(
@@ -207,23 +207,24 @@ async function exportPolicy(
   const parsed = readPolicy(xml, { resourceId: identifier });
   const model = parsed.policy ? policySchema.safeParse(parsed.policy) : undefined;
   const errors = parsed.findings.filter((f) => f.severity === "error");
+  const asRules = { resourceId: identifier, resourceType, owner };
   if (model?.success && errors.length === 0) {
-    const lint = validatePolicyInputs({
-      resourceId: identifier,
-      policy: model.data,
-      resourceType,
-      owner,
-    });
-    for (const failure of lint.failures) {
-      notes.push(
-        `resource ${identifier}: the live policy fails the linter, so up stops at preview until it is fixed in the exported config: ${failure.property}: ${failure.reason}`,
-      );
-    }
-    return stripUndefined({ ...model.data });
+    // Rules the linter refuses would stop up; the XML as the registry holds it does not.
+    const lint = validatePolicyInputs({ ...asRules, policy: model.data });
+    if (lint.failures.length === 0) return stripUndefined({ ...model.data });
+    notes.push(
+      `resource ${identifier}: the policy is kept as XML, since as rules it fails the linter: ${lint.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    );
+  } else {
+    notes.push(
+      `resource ${identifier}: the policy is kept as XML, since the rule model cannot hold it exactly${errors.length > 0 ? ` (${errors.map((e) => e.message).join("; ")})` : ""}`,
+    );
   }
-  notes.push(
-    `resource ${identifier}: the policy is kept as XML, since the rule model cannot hold it exactly${errors.length > 0 ? ` (${errors.map((e) => e.message).join("; ")})` : ""}`,
-  );
+  for (const failure of validatePolicyInputs({ ...asRules, xml }).failures) {
+    notes.push(
+      `resource ${identifier}: the live policy fails the linter, so up stops at preview until it is fixed in the exported config: ${failure.reason}`,
+    );
+  }
   return { xml };
 }
 

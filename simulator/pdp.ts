@@ -1,4 +1,4 @@
-import { decide, type DecisionRequest } from "../policies/evaluate";
+import { decide, decideXacml, type DecisionRequest } from "../policies/evaluate";
 import { readPolicy } from "../policies/parse";
 import { organizationOfPartyId, partyOfOrganization } from "./routes/access-lists";
 import type { SimContext } from "./server";
@@ -33,9 +33,10 @@ export function authorize(ctx: SimContext, request: PdpRequest): PdpDecision {
     (k) => k.toLowerCase() === request.resourceId.toLowerCase(),
   );
   if (key === undefined) return "NotApplicable";
-  const policy = readPolicy(ctx.state.policies[key]!, { resourceId: key }).policy;
-  if (!policy) return "Indeterminate";
-  const decision = decide(policy, request, key);
+  const { policy, document } = readPolicy(ctx.state.policies[key]!, { resourceId: key });
+  if (!document) return "Indeterminate";
+  // XML beyond the rule model is decided from the XACML itself, as the PDP reads any policy.
+  const decision = policy ? decide(policy, request, key) : decideXacml(document, request, key);
   if (decision !== "Permit") return decision;
   if (currentResource(ctx.state, key)?.accessListMode !== "Enabled") return decision;
   const party = resourceParty(request.resource ?? {});

@@ -87,18 +87,18 @@ describe("export into the demo's own stack after up", () => {
       "      adopt: true",
     ];
     const expected = demo.replace(
-      "          actionFilters: [read]\n",
-      `          actionFilters: [read]\n${added.join("\n")}\n`,
+      "          actionFilters: [read, subscribe]\n",
+      `          actionFilters: [read, subscribe]\n${added.join("\n")}\n`,
     );
     expect(readFileSync(stack.configFile, "utf8")).toBe(expected);
     expect(exported.stdout).toBe(
       [
         `--- Pulumi.${stack.name}.yaml`,
         `+++ Pulumi.${stack.name}.yaml`,
-        "@@ -44,6 +44,12 @@",
-        "       resources:",
-        "         - identifier: digdir-iac-demo-melding",
-        "           actionFilters: [read]",
+        "@@ -46,6 +46,12 @@",
+        "           # subscribe: with accessListMode Enabled the PDP asks the lists for each event's",
+        "           # recipient before Events delivers it to the owner's subscription.",
+        "           actionFilters: [read, subscribe]",
         ...added.map((line) => `+${line}`),
         "   altinn-iac:subscriptions:",
         "     - name: demo-melding-events",
@@ -166,7 +166,7 @@ describe("export into the demo's own stack after up", () => {
         '+      members: ["310654321", "311987654", "312000009"]',
         "       resources:",
         "         - identifier: digdir-iac-demo-melding",
-        "           actionFilters: [read]",
+        "           # subscribe: with accessListMode Enabled the PDP asks the lists for each event's",
         "",
       ].join("\n"),
     );

@@ -325,6 +325,35 @@ describe("mergeSetup", () => {
     expect(result.differences).toStrictEqual([]);
   });
 
+  it("does not add back what was removed from the stack file while the stack still manages it, and says up deletes it", () => {
+    const live = demoLive();
+    const text = DEMO.replace(
+      "          actionFilters: [read, subscribe]\n",
+      "          actionFilters: [read, subscribe]\n    - identifier: digdir-ny-liste\n      name: Ny\n",
+    ).replace(
+      / {4}- identifier: digdir-demo-mottakere[\s\S]*?(?= {4}- identifier: digdir-ny-liste)/,
+      "",
+    );
+    const result = mergeSetup(
+      text,
+      live,
+      [],
+      options({
+        managed: {
+          clients: new Map([["melding-sender", "c-1"]]),
+          subscriptions: new Map([["demo-melding-events", "1"]]),
+          accessLists: new Set([LIST]),
+        },
+      }),
+    );
+    expect(result.text).toBe(text);
+    expect(result.added).toStrictEqual([]);
+    expect(result.differences).toStrictEqual([
+      `access list ${LIST} is not declared, but this stack manages it: the next up deletes it (declare it again to keep it)`,
+      "altinn-iac:accessLists.0: declared but not found live: up creates it",
+    ]);
+  });
+
   it("never adds a client whose key set the stack declares under maskinportenClientKeys", () => {
     const live = demoLive();
     live.setup.maskinportenClients!.push({
