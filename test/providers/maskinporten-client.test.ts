@@ -287,7 +287,6 @@ describe("MaskinportenClient create", () => {
     ).toStrictEqual([
       "POST /maskinporten/token 200",
       "GET /selfservice/api/v1/clients 200",
-      "POST /maskinporten/token 200",
       "POST /selfservice/api/v1/clients 200",
       "POST /selfservice/api/v1/clients 200",
       "POST /selfservice/api/v1/clients 200",
