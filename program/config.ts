@@ -119,6 +119,11 @@ const maskinportenClientSpec = z
     accessTokenLifetime: z.number().optional(),
     /** Adopt the existing client with this client_id (made in Samarbeidsportalen). */
     clientId: z.string().optional(),
+    /**
+     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
+     * deleting it and making a new one. Keep them until every stack has run `up` once.
+     */
+    aliases: z.array(z.string()).optional(),
     key: z
       .object({
         rotation: z.number().optional(),
@@ -135,6 +140,11 @@ const maskinportenClientKeySpec = z
   .object({
     name: maskinportenClientSpec.shape.name,
     clientId: z.string(),
+    /**
+     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
+     * deleting it and making a new one. Keep them until every stack has run `up` once.
+     */
+    aliases: z.array(z.string()).optional(),
     rotation: z.number().optional(),
     renewBeforeDays: z.number().optional(),
     publicJwk: z.record(z.string(), z.unknown()).optional(),
@@ -161,6 +171,11 @@ const subscriptionSpec = z
     validationWaitSeconds: z.number().optional(),
     /** Delete the old subscription before creating its replacement (default: create first). */
     deleteBeforeReplace: z.boolean().optional(),
+    /**
+     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
+     * deleting it and making a new one. Keep them until every stack has run `up` once.
+     */
+    aliases: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -178,6 +193,23 @@ const verificationSpec = z
     runOnUp: z.boolean().default(false),
     /** Verification sends a real message: in prod only with this set. @default false */
     allowProd: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * A change the production guards (program/plan-guards.ts) stop unless the stack file accepts it:
+ * `object` is the name the preview shows (the resource identifier, a client's or subscription's
+ * name, `<name>-key`, ...). Remove the entry once the change is deployed.
+ */
+export const ACCEPTABLE_CHANGES = ["delete", "replace", "empty-members", "unprotect"] as const;
+const acceptedChangeSpec = z
+  .object({
+    object: z.string().min(1),
+    change: z.enum(ACCEPTABLE_CHANGES),
+    reason: z
+      .string()
+      .trim()
+      .min(1, "say why the change is wanted, for whoever reviews the deploy"),
   })
   .strict();
 
@@ -226,6 +258,7 @@ export const stackConfigSchema = z
       message: "each subscription needs its own name",
     }),
     verification: verificationSpec.optional(),
+    acceptChanges: z.array(acceptedChangeSpec).default([]),
   })
   .strict();
 
@@ -481,6 +514,7 @@ function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
     maskinportenClients: maskinportenClientSpec,
     maskinportenClientKeys: maskinportenClientKeySpec,
     subscriptions: subscriptionSpec,
+    acceptChanges: acceptedChangeSpec,
   };
   const shape = shapes[String(path[0])];
   return shape ? Object.keys(shape.shape) : Object.keys(stackConfigSchema.shape);
@@ -545,6 +579,18 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
       `  ${NAMESPACE}:accessLists: the identifier "${String(id)}" is declared twice${declaredAt(origins, "accessLists", config.accessLists, "identifier", id)}: each access list needs its own identifier`,
     );
   }
+  for (const key of ["maskinportenClients", "maskinportenClientKeys", "subscriptions"] as const) {
+    const names = new Set<string>(config[key].map((entry) => entry.name));
+    config[key].forEach((entry, i) =>
+      (entry.aliases ?? []).forEach((alias, j) => {
+        if (names.has(alias)) {
+          problems.push(
+            `  ${locateIn(origins, [key, i, "aliases", j])}: "${alias}" is the name of another entry of ${NAMESPACE}:${key}: an alias names what this entry was called before, so remove it`,
+          );
+        }
+      }),
+    );
+  }
   const declared = new Set(config.resources.map((r) => r.identifier));
   config.accessLists.forEach((list, i) =>
     list.resources.forEach((connection, j) => {
@@ -568,4 +614,9 @@ export function configWarnings(config: StackConfig): string[] {
           `${locateIn(origins, ["resources", i, "identifier"])}: "${resource.identifier}" does not start with "${config.org.code}-" or "${config.org.code}_": Altinn Studio only shows and publishes the org's resources with that prefix, so Studio users will not see this one`,
         ],
   );
+}
+
+/** Where an entry of a loaded config was declared: `altinn-iac:accessLists.2` or `file: accessLists.0`. */
+export function locateEntry(config: StackConfig, path: ReadonlyArray<PropertyKey>): string {
+  return locateIn(ORIGINS.get(config) ?? {}, path);
 }
