@@ -591,6 +591,7 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
       }),
     );
   }
+  problems.push(...sharedRemoteObjects(config, origins));
   const declared = new Set(config.resources.map((r) => r.identifier));
   config.accessLists.forEach((list, i) =>
     list.resources.forEach((connection, j) => {
@@ -602,6 +603,35 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
     }),
   );
   return problems;
+}
+
+/**
+ * Two entries that would hold one remote object: a change or delete of one would take it from
+ * the other (Events answers identical subscriptions with one; a client_id is one client).
+ */
+function sharedRemoteObjects(config: StackConfig, origins: Origins): string[] {
+  const holders = new Map<string, string[]>();
+  const hold = (key: string, at: string) => holders.set(key, [...(holders.get(key) ?? []), at]);
+  config.maskinportenClients.forEach((c, i) => {
+    if (c.clientId === undefined) return;
+    hold(`client_id ${c.clientId}`, locateIn(origins, ["maskinportenClients", i, "clientId"]));
+  });
+  config.maskinportenClientKeys.forEach((k, i) =>
+    hold(`client_id ${k.clientId}`, locateIn(origins, ["maskinportenClientKeys", i, "clientId"])),
+  );
+  config.subscriptions.forEach((s, i) =>
+    hold(
+      `the Events subscription to ${s.resource} at ${s.endPoint}${s.subjectFilter ? ` for ${s.subjectFilter}` : ""}${s.typeFilter ? ` of ${s.typeFilter}` : ""}`,
+      locateIn(origins, ["subscriptions", i]),
+    ),
+  );
+  return [...holders].flatMap(([key, places]) =>
+    places.length < 2
+      ? []
+      : [
+          `  ${places[1]}: ${joinAnd(places)} declare ${key}, which is one remote object: a change or delete of one would take it from the other, so keep one of them`,
+        ],
+  );
 }
 
 /** Not wrong, but worth a look in review: shown as warnings in preview. */

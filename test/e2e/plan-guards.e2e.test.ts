@@ -217,14 +217,17 @@ describe("production guards", () => {
       { accessLists: [], ...accept(LIST, "delete") },
       `${LIST}: the stack accepts its delete, but its state is protected, so the engine would refuse the delete after the rest of the update ran: first run pulumi state unprotect '`,
     ],
-  ])("refuses %s at preview with the key and the fix, with no write", async (_, change, message) => {
-    await stack.setConfig({ values: values(change), secrets: PROD_SECRETS });
-    const since = lastSeq(simulator);
-    const preview = await stack.pulumi(["preview"]);
-    expect(preview.code).not.toBe(0);
-    expect(preview.output).toContain(message);
-    expect(writes(simulator, since)).toStrictEqual([]);
-  });
+  ])(
+    "refuses %s at preview with the key and the fix, with no write",
+    async (_, change, message) => {
+      await stack.setConfig({ values: values(change), secrets: PROD_SECRETS });
+      const since = lastSeq(simulator);
+      const preview = await stack.pulumi(["preview"]);
+      expect(preview.code).not.toBe(0);
+      expect(preview.output).toContain(message);
+      expect(writes(simulator, since)).toStrictEqual([]);
+    },
+  );
 
   it("lets an accepted change through and warns about an acceptance the plan does not use", async () => {
     await stack.setConfig({
