@@ -51,7 +51,14 @@ describe("a generated sequence of edits with the real engine", () => {
       fc.array(planEdits(base, { promote: false }), { minLength: STEPS, maxLength: STEPS }),
       { numRuns: 1, seed: 16 },
     );
-    stack = await TestStack.create({ values: world.values, secrets: SELF_SERVICE_STACK_SECRETS });
+    // Credentials from the environment: each step rewrites the stack file with no secret to set.
+    stack = await TestStack.create(
+      { values: world.values },
+      {
+        ALTINN_IAC_MASKINPORTEN_PRIVATE_KEY: SELF_SERVICE_STACK_SECRETS.maskinportenPrivateKey,
+        ALTINN_IAC_SELF_SERVICE_PRIVATE_KEY: SELF_SERVICE_STACK_SECRETS.selfServicePrivateKey,
+      },
+    );
     await stack.up();
     const outcomes: string[] = [];
     for (const { label, edit } of edits!) {
@@ -62,7 +69,7 @@ describe("a generated sequence of edits with the real engine", () => {
       }));
       const before = structuredClone(world.values);
       edit(world);
-      await stack.setConfig({ values: world.values, secrets: SELF_SERVICE_STACK_SECRETS });
+      await stack.setConfig({ values: world.values });
       const since = lastSeq(simulator);
       const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
       outcomes.push(`${label}: ${up.code === 0 ? "applied" : "refused"}`);
