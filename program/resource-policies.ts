@@ -15,8 +15,8 @@ export function resourcePolicies(
   resources: pulumi.Resource[],
   /** The options of the object named `name` (protection, aliases). */
   optionsOf: (name: string) => pulumi.CustomResourceOptions = () => ({}),
-): Record<string, ResourcePolicy> {
-  return Object.fromEntries(
+): Map<string, ResourcePolicy> {
+  return new Map(
     config.resources.flatMap((spec, i) =>
       spec.policy
         ? [

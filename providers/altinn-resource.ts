@@ -67,6 +67,8 @@ const REFERENCE_TYPES = [
   "ServiceEditionVersion",
 ] as const;
 
+const STATUSES = ["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"];
+
 /** The Resource Registry's identifier rule (ServiceResourceHelper.ResourceIdentifierRegex). */
 export const IDENTIFIER_PATTERN = /^[a-z0-9_-]{4,}$/;
 
@@ -99,13 +101,9 @@ export const altinnResourceInputsSchema = z
           })
           .strict(),
       )
-      .min(
-        1,
-        "at least one contact point is required (Altinn Studio's rule): add { category, email }",
-      ),
-    status: z
-      .enum(["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"])
-      .default("Completed"),
+      .optional(),
+    /** Free text in the registry (ServiceResource.Status); validateResource names Studio's four. */
+    status: z.string().default("Completed"),
     delegable: z.boolean().default(true),
     visible: z.boolean().default(true),
     accessListMode: z.enum(["Disabled", "Enabled"]).default("Disabled"),
@@ -240,20 +238,35 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
       reason: `"${owner.orgcode}" is not an Altinn org code: use the service owner's lowercase code, such as "digdir"`,
     });
   }
-  if (owner.orgcode !== "ttd") {
-    if (owner.organization === undefined || owner.organization.trim() === "") {
-      failures.push({
-        property: "hasCompetentAuthority.organization",
-        reason: "the owner's 9-digit organisation number is required (only ttd may omit it)",
-      });
-    } else if (!/^\d{9}$/.test(owner.organization)) {
-      failures.push({
-        property: "hasCompetentAuthority.organization",
-        reason: `"${owner.organization}" is not a 9-digit organisation number`,
-      });
-    }
+  // The registry's validation lets ttd omit it, but its owner check then throws (500).
+  if (owner.organization === undefined || owner.organization.trim() === "") {
+    failures.push({
+      property: "hasCompetentAuthority.organization",
+      reason:
+        owner.orgcode === "ttd"
+          ? "the owner's 9-digit organisation number is required, also for ttd: without it the Resource Registry fails every write with 500 (its owner check needs the number); use Digdir's, 991825827, which Altinn gives ttd"
+          : "the owner's 9-digit organisation number is required",
+    });
+  } else if (!/^\d{9}$/.test(owner.organization)) {
+    failures.push({
+      property: "hasCompetentAuthority.organization",
+      reason: `"${owner.organization}" is not a 9-digit organisation number`,
+    });
   }
-  inputs.contactPoints.forEach((point, index) => {
+  if (!STATUSES.includes(inputs.status)) {
+    failures.push({
+      property: "status",
+      reason: `"${inputs.status}" is not a status Altinn Studio sets: use one of ${STATUSES.join(", ")}`,
+    });
+  }
+  if (!inputs.contactPoints?.length) {
+    failures.push({
+      property: "contactPoints",
+      reason:
+        "at least one contact point is required (Altinn Studio's rule): add { category, email }",
+    });
+  }
+  (inputs.contactPoints ?? []).forEach((point, index) => {
     if (
       [point.category, point.email, point.telephone, point.contactPage].every(
         (v) => v.trim() === "",
@@ -323,6 +336,14 @@ export function fromServiceResourceDto(
   const inputs = parsed.success ? parsed.data : (projected as AltinnResourceInputs);
   const withAdopt = managed.adopt !== undefined ? { ...inputs, adopt: managed.adopt } : inputs;
   return managed.accessListModeManagedSeparately ? withoutAccessListMode(withAdopt) : withAdopt;
+}
+
+function warnKept(ctx: ProviderContext, id: string, invalid: CheckFailure[]): void {
+  for (const failure of invalid) {
+    ctx.warn(
+      `resource ${id} is kept as the registry holds it, but a write would be refused: ${failure.property}: ${failure.reason}`,
+    );
+  }
 }
 
 /** Whether the live document already holds every declared field (server-added fields aside). */
@@ -413,7 +434,19 @@ export const altinnResourceImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const result = checkWithSchema(altinnResourceInputsSchema, news);
     if (result.failures.length > 0 || result.inputs === news) return result;
-    const failures = validateResource(managedInputs(result.inputs));
+    const declared = managedInputs(result.inputs);
+    // What the registry already holds and up does not write is not refused, only warned about:
+    // real resources break rules the registry applies to new ones (ResourceController
+    // ServiceResourceHelper.ValidateResource checks the identifier only when it is new).
+    let invalid = validateResource(declared);
+    const recorded = Object.keys(userInputs(olds)).length > 0;
+    const keptAsIs = (live: Record<string, unknown>) =>
+      DOCUMENT_FIELDS.every((f) => jsonEqual(live[f], declared[f]));
+    if (invalid.length > 0 && recorded && keptAsIs(managedInputs(olds))) {
+      warnKept(ctx, declared.identifier, invalid);
+      invalid = [];
+    }
+    const failures = [...invalid];
     const raw = userInputs(news);
     let inputs = result.inputs;
     if (raw.accessListModeManagedSeparately === true) {
@@ -428,27 +461,30 @@ export const altinnResourceImplementation: ProviderImplementation = {
       const { accessListMode: _mode, ...rest } = inputs;
       inputs = rest;
     }
-    if (failures.length > 0 || Object.keys(userInputs(olds)).length > 0) {
+    const onlyInvalid = failures.length > 0 && failures.length === invalid.length;
+    if ((failures.length > 0 && !(onlyInvalid && declared.adopt === true)) || recorded) {
       return { inputs, failures };
     }
     // A new resource: say now, before any write, whether it exists and what create will do.
-    const declared = managedInputs(inputs);
-    const listed = (await resourcesBefore(ctx)).some((r) => r.identifier === declared.identifier);
-    const live = listed ? await registry.getResource(ctx, declared.identifier) : undefined;
+    const sent = managedInputs(inputs);
+    const listed = (await resourcesBefore(ctx)).some((r) => r.identifier === sent.identifier);
+    const live = listed ? await registry.getResource(ctx, sent.identifier) : undefined;
     if (!live) return { inputs, failures };
-    if (holdsDeclared(live, declared)) {
+    if (holdsDeclared(live, sent)) {
+      if (onlyInvalid) warnKept(ctx, sent.identifier, invalid);
       return {
         inputs: { ...inputs, adopting: `${adoptionLabel(live)}, already as declared: no write` },
-        failures,
+        failures: [],
       };
     }
+    if (onlyInvalid) return { inputs, failures };
     // The engine checks a replacement again without its old inputs: the live resource then is this
     // stack's own, differing only in what forces the replacement (type or owner).
-    if (isReplacementOf(live, declared)) return { inputs, failures };
-    if (declared.adopt !== true) {
+    if (isReplacementOf(live, sent)) return { inputs, failures };
+    if (sent.adopt !== true) {
       return {
         inputs,
-        failures: [{ property: "adopt", reason: takeoverRefusal(declared.identifier, live) }],
+        failures: [{ property: "adopt", reason: takeoverRefusal(sent.identifier, live) }],
       };
     }
     ctx.warn(
@@ -502,9 +538,11 @@ export const altinnResourceImplementation: ProviderImplementation = {
   },
 
   async read(ctx, id, props) {
-    const live = await registry.readResource(ctx, id);
-    if (!live) return {};
     const managed = managedInputs(props);
+    const live = await registry.readResource(ctx, id, {
+      withAuthorizationReference: managed.authorizationReference !== undefined,
+    });
+    if (!live) return {};
     const inputs = fromServiceResourceDto(live, managed);
     return { id, props: outputsOf(ctx, inputs), inputs: { ...inputs } };
   },

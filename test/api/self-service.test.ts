@@ -140,6 +140,21 @@ describe("scope access", () => {
       })),
     );
   });
+
+  it("reads an org without any grant as an empty list: Digdir answers it with an error saying 'does not have any'", async () => {
+    // The admin client's own idporten scopes are Digdir's grants, not listed as the org's access.
+    simulator().context.state.scopeGrants = simulator().context.state.scopeGrants.filter((g) =>
+      g.scope.startsWith("idporten:"),
+    );
+    const answer = await raw(context(), "GET", "/scopes/access/all", undefined, [
+      "idporten:dcr.read",
+    ]);
+    expect(answer.status).toBe(400);
+    expect((answer.body as { error_description: string }).error_description).toBe(
+      `, Consumer ${DEMO_ORGNR} does not have any scope access`,
+    );
+    expect(await selfService.listScopeAccess(context())).toStrictEqual([]);
+  });
 });
 
 describe("admin authentication", () => {
@@ -152,7 +167,8 @@ describe("admin authentication", () => {
     ].map((m) => m[1]!.replace(/\s+/g, ""));
     expect(decodeProtectedHeader(assertion)).toStrictEqual({ alg: "RS256", x5c: chain });
     expect(decodeJwt(assertion).iss).toBe(DEMO_SELF_SERVICE_CLIENT_ID);
-    expect(decodeJwt(assertion).scope).toBe("idporten:dcr.read");
+    // One token with every scope the admin client holds (the default: dcr.read and dcr.write).
+    expect(decodeJwt(assertion).scope).toBe("idporten:dcr.read idporten:dcr.write");
   });
 
   it("rejects a call without a token (401) and a token without the scope (403)", async () => {
@@ -167,6 +183,23 @@ describe("admin authentication", () => {
       'Bearer error="insufficient_scope", scope="idporten:dcr.write"',
     );
     expect(readOnly.body).toBeUndefined();
+  });
+
+  it("checks the scope per operation: dcr.modify changes but does not create, dcr.write does both", async () => {
+    const made = await createdClient(context(), registration());
+    const modifyOnly = ["idporten:dcr.modify"];
+    expect(
+      (await raw(context(), "PUT", `/clients/${made.client_id}`, registration(), modifyOnly))
+        .status,
+    ).toBe(200);
+    expect((await raw(context(), "POST", "/clients", registration(), modifyOnly)).status).toBe(403);
+    const writeOnly = ["idporten:dcr.write"];
+    expect(
+      (await raw(context(), "GET", `/clients/${made.client_id}`, undefined, writeOnly)).status,
+    ).toBe(403);
+    expect(
+      (await raw(context(), "DELETE", `/clients/${made.client_id}`, undefined, writeOnly)).status,
+    ).toBe(200);
   });
 
   it("fails with the fix when the admin client lacks a scope", async () => {
@@ -381,7 +414,17 @@ describe("client keys (JWKS)", () => {
       [
         {
           field: "keys[0]",
-          message: "keys[0] is a 1024-bit RSA key: at least 2048 bits are required",
+          message: "keys[0] is a 1024-bit RSA key: only 2048-bit keys are supported",
+        },
+      ],
+    ],
+    [
+      "a 3072-bit key",
+      async () => [(await makeKey("long", 3072)).publicJwk],
+      [
+        {
+          field: "keys[0]",
+          message: "keys[0] is a 3072-bit RSA key: only 2048-bit keys are supported",
         },
       ],
     ],

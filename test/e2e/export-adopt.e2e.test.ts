@@ -122,9 +122,14 @@ describe("export and adoption of an org's live setup", () => {
     const exported = await stack.exportSetup();
     expect(exported.code).toBe(0);
     expect(exported.stderr.split("\n")).toStrictEqual([
-      `wrote 1 resource(s), 1 access list(s), 1 subscription(s) and 1 client(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,
+      `${stack.configFile}: added 4 object(s) that are live in local and not declared; kept the 0 declared object(s) found live as they are written`,
+      `added: resource ${RESOURCE} as altinn-iac:resources.0`,
+      `added: access list ${LIST} as altinn-iac:accessLists.0`,
+      `added: client ${CLIENT} ("Melding sender") as altinn-iac:maskinportenClients.0`,
+      `added: the subscription of ${RESOURCE} to ${simulator.url}/webhooks/studio as altinn-iac:subscriptions.0`,
       'note: client altinn-iac-local-provisioner ("altinn-iac local provisioner") is left out: it is this stack\'s own provisioning or self-service admin client',
       'note: client altinn-iac-local-selfservice ("altinn-iac local self-service admin") is left out: it is this stack\'s own provisioning or self-service admin client',
+      "run pulumi preview to see what up adopts",
       "",
     ]);
     const config = (

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { parseDocument } from "yaml";
-import { uniqueName, writeSetup } from "../../program/export-setup";
+import { mergeSetup } from "../../program/export-merge";
+import { uniqueName } from "../../program/export-setup";
 import { promoteStack } from "../../program/promote-stack";
 import type { ProviderKind } from "../../providers/lib/shell";
 
@@ -122,8 +123,8 @@ export function planEdits(
           w.values.accessLists = lists;
         },
       })),
-    fc.constant({
-      label: "export into the stack file",
+    fc.boolean().map((overwriteDifferences) => ({
+      label: `export into the stack file${overwriteDifferences ? " overwriting differences" : ""}`,
       edit: (w: World) => {
         // What `npm run export` writes: the live clients by client_id and the live subscriptions,
         // under the names export gives them.
@@ -149,16 +150,37 @@ export function planEdits(
             const resource = resourceFilter!.replace("urn:altinn:resource:", "");
             return { name: uniqueName(`${resource}-events`, taken), resource, endPoint };
           });
+        const managed = new Map(
+          w.state
+            .filter((e) => e.kind === "MaskinportenClient")
+            .map((e) => [e.name, e.remote.slice("client:".length)]),
+        );
+        const org = w.values.org as { code: string; number: string };
         w.values = valuesOf(
-          writeSetup(stackText(w.values), {
-            resources: list(w.values, "resources"),
-            accessLists: list(w.values, "accessLists"),
-            maskinportenClients: clients,
-            subscriptions,
-          }),
+          mergeSetup(
+            stackText(w.values),
+            {
+              setup: {
+                resources: list(w.values, "resources"),
+                accessLists: list(w.values, "accessLists"),
+                maskinportenClients: clients,
+                subscriptions,
+              },
+              notes: [],
+              entryNotes: new Map(),
+              memberKeys: new Map(),
+              subscriptionIds: new Map(),
+            },
+            [],
+            {
+              org: { code: org.code, number: String(org.number) },
+              overwriteDifferences,
+              managed: { clients: managed, subscriptions: new Map() },
+            },
+          ).text,
         );
       },
-    }),
+    })),
   ];
   // A promote makes the stack test or prod, whose endpoints the simulator does not serve.
   if (promote) edits.push(promoteEdit);
@@ -175,7 +197,16 @@ const promoteEdit: fc.Arbitrary<{ label: string; edit: Edit }> = fc
         ...c,
         name: `${String(c.name)}-t`,
       }));
-      w.values = valuesOf(promoteStack(stackText(source), stackText(w.values), environment).text);
+      try {
+        w.values = valuesOf(
+          promoteStack(stackText(source), stackText(w.values), {
+            environment,
+            overwriteTargetValues: false,
+          }).text,
+        );
+      } catch {
+        // promote refused the target (another environment): the file stays as it was
+      }
     },
   }));
 
