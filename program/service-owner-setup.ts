@@ -68,8 +68,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
     const childNamed = (name: string, aliases: string[] = []): pulumi.CustomResourceOptions => ({
       ...child,
       protect:
-        protect &&
-        !config.acceptChanges.some((a) => a.object === name && a.change === "replace"),
+        protect && !config.acceptChanges.some((a) => a.object === name && a.change === "replace"),
       ...(aliases.length > 0 ? { aliases: aliases.map((alias) => ({ name: alias })) } : {}),
     });
 
