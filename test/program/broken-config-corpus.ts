@@ -192,18 +192,6 @@ export const cases: Array<[string, Record<string, string>, string]> = [
     "the stack config is invalid:\n  altinn-iac:maskinportenClients.1: has the clientName and description of altinn-iac:maskinportenClients.0: a create finds the client an interrupted create made by them, so give each client its own clientName or description",
   ],
   [
-    "two subscriptions to the same events at the same endpoint",
-    {
-      ...base,
-      "altinn-iac:resources": JSON.stringify([resource]),
-      "altinn-iac:subscriptions": JSON.stringify([
-        { name: "read", resource: "digdir-melding", endPoint: "https://example.org/events" },
-        { name: "read-again", resource: "digdir-melding", endPoint: "https://example.org/events" },
-      ]),
-    },
-    "the stack config is invalid:\n  altinn-iac:subscriptions.1: subscribes to what altinn-iac:subscriptions.0 does (resource, endPoint, typeFilter, subjectFilter): Altinn Events keeps one subscription for both, so a destroy of one would end the other's; remove one, or change its typeFilter or endPoint",
-  ],
-  [
     "protect that is not a boolean",
     { ...base, "altinn-iac:protect": "yes" },
     'the stack config is invalid:\n  altinn-iac:protect: Invalid input: expected boolean, received string (got "yes")',
