@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -6,6 +5,7 @@ import { createContext } from "../providers/lib/context";
 import { CONFIG_KEYS, settingsFromConfig } from "../providers/lib/settings";
 import { exportSetup, withoutIncluded, writeSetup } from "./export-setup";
 import { INCLUDE_KEY, readIncludes, type IncludedFile } from "./include";
+import { orgOf, readStackValues } from "./stack-values";
 
 /**
  * `npm run export -- --stack <name> [--dry-run]`: reads the live setup of the stack's org in the
@@ -22,33 +22,6 @@ export function parseArgs(argv: string[]): { stack: string; dryRun: boolean } {
   const stack = at >= 0 ? argv[at + 1] : undefined;
   if (!stack) throw new Error("usage: npm run export -- --stack <name> [--dry-run]");
   return { stack, dryRun: argv.includes("--dry-run") };
-}
-
-/** The stack's config values by key without namespace, secrets decrypted. */
-function stackConfig(stack: string): Map<string, string> {
-  const text = execFileSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const entries = JSON.parse(text) as Record<string, { value?: string }>;
-  const values = new Map<string, string>();
-  for (const [key, entry] of Object.entries(entries)) {
-    if (key.startsWith("altinn-iac:") && entry.value !== undefined) {
-      values.set(key.slice("altinn-iac:".length), entry.value);
-    }
-  }
-  return values;
-}
-
-function orgOf(values: Map<string, string>): { code: string; number: string } {
-  const raw = values.get("org");
-  const org = raw ? (JSON.parse(raw) as { code?: unknown; number?: unknown }) : {};
-  if (typeof org.code !== "string" || org.number === undefined) {
-    throw new Error(
-      'the stack has no altinn-iac:org: set it first, such as { code: digdir, number: "991825827" }',
-    );
-  }
-  return { code: org.code, number: String(org.number) };
 }
 
 /** The stack's included files, read before any call so a broken one stops the export. */
@@ -70,7 +43,7 @@ function includedFiles(values: Map<string, string>): IncludedFile[] {
 
 async function main(): Promise<number> {
   const { stack, dryRun } = parseArgs(process.argv.slice(2));
-  const values = stackConfig(stack);
+  const values = readStackValues(stack);
   const settings = settingsFromConfig((key) => values.get(key));
   const ctx = createContext(settings, { warn: (message) => console.error(message) });
   const ownClientIds = [
