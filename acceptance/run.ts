@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { TestStack, type CliResult } from "../test/support/pulumi-cli";
 import type { ProviderContext } from "../providers/lib/context";
 import { describeObjects, prefixedObjects, remoteDifferences } from "./remote";
@@ -58,11 +59,9 @@ export async function runAcceptance(options: RunOptions): Promise<boolean> {
     { name: "destroy", run: (s) => destroy(s) },
   ];
 
-  const stack = await TestStack.create(
-    values(setups.initial),
-    options.env,
-    `acceptance-${options.runId}`,
-  );
+  // The state holds the new client's private key: encrypted with a passphrase nobody else knows.
+  const env = { ...options.env, PULUMI_CONFIG_PASSPHRASE: randomBytes(24).toString("hex") };
+  const stack = await TestStack.create(values(setups.initial), env, `acceptance-${options.runId}`);
   log(`stack ${stack.name} (file backend ${stack.backendDir})`);
   let destroyed = false;
   try {
