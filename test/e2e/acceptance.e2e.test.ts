@@ -7,6 +7,7 @@ import * as events from "../../providers/api/events";
 import * as registry from "../../providers/api/resource-registry";
 import * as selfService from "../../providers/api/self-service";
 import type { ProviderContext } from "../../providers/lib/context";
+import { FaultInjector } from "../../simulator/faults";
 import { startSimulator, type Simulator } from "../../simulator/server";
 import { eventually, seedResource } from "../support/events";
 import { PROJECT_ROOT, TestStack, type CliResult } from "../support/pulumi-cli";
@@ -38,6 +39,8 @@ describe("npm run acceptance against the simulator", () => {
     source = await TestStack.create({
       values: {
         ...selfServiceStackValues(simulator),
+        // Carried over to the run's stack: a failed call fails fast.
+        http: { attempts: 2, baseDelayMs: 10, maxDelayMs: 100 },
         accessLists: [
           {
             identifier: "digdir-mottakere",
@@ -60,11 +63,7 @@ describe("npm run acceptance against the simulator", () => {
     const result = await acceptance(source, []);
     // The whole output when it fails: the failed step and the engine's words.
     expect({ code: result.code, output: result.output }).toMatchObject({ code: 0 });
-    const steps = result.stdout
-      .split("\n")
-      .filter((line) => /^(ok {3}|FAIL )/.test(line))
-      .map((line) => line.replace(/ \(\d+\.\d s\)$/, ""));
-    expect(steps).toStrictEqual([
+    expect(steps(result)).toStrictEqual([
       "ok   up",
       "ok   preview (no change)",
       "ok   refresh (no change)",
@@ -103,18 +102,37 @@ describe("npm run acceptance against the simulator", () => {
         "DELETE /events/api/v1/subscriptions/{id}",
       ].sort(),
     );
-    expect(await prefixedObjects(ctx, DEMO_ORG, prefixPattern(DEMO_ORG))).toStrictEqual({
-      resources: [],
-      accessLists: [],
-      clients: [],
-      subscriptions: [],
-    });
+    await expectNoPrefixedObjects();
     expect(readdirSync(PROJECT_ROOT).filter((f) => f.startsWith("Pulumi.acceptance-"))).toEqual([]);
     const secrets = Object.values(SELF_SERVICE_STACK_SECRETS).map((pem, i) => ({
       name: `private key ${i}`,
       fragments: pemBodyLines(pem),
     }));
     expect(scanForSecrets({ output: result.output }, secrets)).toStrictEqual([]);
+  });
+
+  it("fails on the first failed step, names it, and destroys what the run made", async () => {
+    // The registry answers 500 to everything about the run's access list; the rest gets made.
+    simulator.context.faults = new FaultInjector({
+      seed: 1,
+      rate: 1,
+      kinds: ["500"],
+      paths: ["/resourceregistry/api/v1/access-lists/digdir/digdir-iacacc-"],
+    });
+    let result: CliResult;
+    try {
+      result = await acceptance(source, []);
+    } finally {
+      simulator.context.faults = undefined;
+    }
+    expect(result.code).toBe(1);
+    expect(steps(result)).toStrictEqual(["FAIL up:"]);
+    expect(result.stdout).toMatch(/Access lists: .* access list digdir\/digdir-iacacc-.*500/);
+    expect(result.stdout.trimEnd().split("\n").slice(-2)).toStrictEqual([
+      "destroyed what the failed run had made",
+      "acceptance failed",
+    ]);
+    await expectNoPrefixedObjects();
   });
 
   it("names each way the remote side differs from a step's declared setup", async () => {
@@ -187,12 +205,7 @@ describe("npm run acceptance against the simulator", () => {
       `removed Maskinporten client ${clientId} (${leftover}-sender)`,
     ]);
     expect(result.stdout).toContain("swept: 4 removed, 0 could not be removed");
-    expect(await prefixedObjects(ctx, DEMO_ORG, prefixPattern(DEMO_ORG))).toStrictEqual({
-      resources: [],
-      accessLists: [],
-      clients: [],
-      subscriptions: [],
-    });
+    await expectNoPrefixedObjects();
     for (const id of [...keep.resources, keep.foreign]) {
       expect((await registry.getResource(ctx, id))?.identifier).toBe(id);
     }
@@ -240,6 +253,23 @@ describe("npm run acceptance against the simulator", () => {
     }
     expect(existsSync(prod.configFile)).toBe(false);
   });
+
+  /** The step lines of a run's output, without their times. */
+  function steps(result: CliResult): string[] {
+    return result.stdout
+      .split("\n")
+      .filter((line) => /^(ok {3}|FAIL )/.test(line))
+      .map((line) => line.replace(/ \(\d+\.\d s\)(:?)$/, "$1"));
+  }
+
+  async function expectNoPrefixedObjects(): Promise<void> {
+    expect(await prefixedObjects(ctx, DEMO_ORG, prefixPattern(DEMO_ORG))).toStrictEqual({
+      resources: [],
+      accessLists: [],
+      clients: [],
+      subscriptions: [],
+    });
+  }
 
   /** What a failed run 0badc0de would have left, with contents other than declared. */
   async function plantLeftovers(runId: string, endPoint: string): Promise<void> {
