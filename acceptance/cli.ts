@@ -61,8 +61,13 @@ export function parseArgs(argv: string[]): Args | "help" {
     else if (arg === "--sweep") args.sweep = true;
     else if (arg === "--stack") args.stack = value();
     else if (arg === "--endpoint") args.endpoint = value();
-    else if (arg === "--member") args.members.push(value());
-    else throw new UsageError(`unknown argument "${arg}"`);
+    else if (arg === "--member") {
+      const member = value();
+      if (!/^\d{9}$/.test(member)) {
+        throw new UsageError(`--member ${member} is not an organisation number (9 digits)`);
+      }
+      args.members.push(member);
+    } else throw new UsageError(`unknown argument "${arg}"`);
   }
   return args;
 }

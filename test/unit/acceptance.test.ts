@@ -55,11 +55,14 @@ describe("the acceptance tier's names and arguments", () => {
   it("reads its arguments and rejects unknown ones", () => {
     expect(parseArgs([])).toStrictEqual({ stack: "test", sweep: false, members: [] });
     expect(
-      parseArgs(["--stack", "t", "--member", "1", "--member", "2", "--endpoint", "https://e"]),
-    ).toStrictEqual({ stack: "t", sweep: false, members: ["1", "2"], endpoint: "https://e" });
+      parseArgs(["--stack", "t", "--member", "310654321", "--endpoint", "https://e"]),
+    ).toStrictEqual({ stack: "t", sweep: false, members: ["310654321"], endpoint: "https://e" });
     expect(parseArgs(["--sweep", "--help"])).toBe("help");
     expect(() => parseArgs(["--stack"])).toThrow("--stack needs a value");
     expect(() => parseArgs(["--stack", "--sweep"])).toThrow("--stack needs a value");
     expect(() => parseArgs(["--force"])).toThrow('unknown argument "--force"');
+    expect(() => parseArgs(["--member", "31065432"])).toThrow(
+      "--member 31065432 is not an organisation number (9 digits)",
+    );
   });
 });
