@@ -240,18 +240,20 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
       reason: `"${owner.orgcode}" is not an Altinn org code: use the service owner's lowercase code, such as "digdir"`,
     });
   }
-  if (owner.orgcode !== "ttd") {
-    if (owner.organization === undefined || owner.organization.trim() === "") {
-      failures.push({
-        property: "hasCompetentAuthority.organization",
-        reason: "the owner's 9-digit organisation number is required (only ttd may omit it)",
-      });
-    } else if (!/^\d{9}$/.test(owner.organization)) {
-      failures.push({
-        property: "hasCompetentAuthority.organization",
-        reason: `"${owner.organization}" is not a 9-digit organisation number`,
-      });
-    }
+  // The registry's validation lets ttd omit it, but its owner check then throws (500).
+  if (owner.organization === undefined || owner.organization.trim() === "") {
+    failures.push({
+      property: "hasCompetentAuthority.organization",
+      reason:
+        owner.orgcode === "ttd"
+          ? "the owner's 9-digit organisation number is required, also for ttd: without it the Resource Registry fails every write with 500 (its owner check needs the number); use Digdir's, 991825827, which Altinn gives ttd"
+          : "the owner's 9-digit organisation number is required",
+    });
+  } else if (!/^\d{9}$/.test(owner.organization)) {
+    failures.push({
+      property: "hasCompetentAuthority.organization",
+      reason: `"${owner.organization}" is not a 9-digit organisation number`,
+    });
   }
   inputs.contactPoints.forEach((point, index) => {
     if (
@@ -502,9 +504,11 @@ export const altinnResourceImplementation: ProviderImplementation = {
   },
 
   async read(ctx, id, props) {
-    const live = await registry.readResource(ctx, id);
-    if (!live) return {};
     const managed = managedInputs(props);
+    const live = await registry.readResource(ctx, id, {
+      withAuthorizationReference: managed.authorizationReference !== undefined,
+    });
+    if (!live) return {};
     const inputs = fromServiceResourceDto(live, managed);
     return { id, props: outputsOf(ctx, inputs), inputs: { ...inputs } };
   },

@@ -229,11 +229,20 @@ export function describeEndPoint(endPoint: string): string {
   }
 }
 
+/** The inputs, the endpoint and resource filter as Events stores them (events.absoluteUri). */
 function managedInputs(props: Record<string, unknown>): EventSubscriptionInputs {
   const inputs = userInputs(props);
-  return Object.fromEntries(
+  const managed = Object.fromEntries(
     MANAGED_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
   ) as EventSubscriptionInputs;
+  if (typeof managed.endPoint === "string" && !containsUnknown(managed.endPoint)) {
+    managed.endPoint = events.absoluteUri(managed.endPoint);
+  }
+  // SubscriptionRepository stores ResourceFilter.ToLower().
+  if (typeof managed.resourceFilter === "string" && !containsUnknown(managed.resourceFilter)) {
+    managed.resourceFilter = managed.resourceFilter.toLowerCase();
+  }
+  return managed;
 }
 
 /** The request body: only the filters that are set, and never the app-only ones. */
@@ -381,20 +390,21 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
       ...validateSubscription(raw, ctx.settings.environment),
     ];
     if (failures.length > 0) return { inputs: news, failures };
-    if (result.inputs === news || Object.keys(userInputs(olds)).length > 0) {
-      return { inputs: result.inputs, failures };
-    }
+    if (result.inputs === news) return { inputs: result.inputs, failures };
+    // Declared as Events will store it, so a refresh (which reads the stored form) is no change.
+    const normalized = { ...result.inputs, ...managedInputs(result.inputs) };
+    if (Object.keys(userInputs(olds)).length > 0) return { inputs: normalized, failures };
     // A new subscription: Events answers an identical request with the existing one, so say now
     // that up takes it over (by endpoint and filters) rather than making a new one.
     const live = events.identicalSubscription(
       await subscriptionsBefore(ctx),
       toSubscriptionRequest(managedInputs(result.inputs)),
     );
-    if (!live) return { inputs: result.inputs, failures };
+    if (!live) return { inputs: normalized, failures };
     const state = live.validated ? "" : ", not validated yet";
     return {
       inputs: {
-        ...result.inputs,
+        ...normalized,
         adopting: `existing subscription ${live.id}${state}, already as declared: no write`,
       },
       failures,

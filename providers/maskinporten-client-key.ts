@@ -46,7 +46,8 @@ import type { Inputs } from "./lib/types";
 
 const DAY_MS = 86_400_000;
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi"] as const;
-const MIN_MODULUS_BITS = 2048;
+/** Digdir's JWKS registration takes RS256 keys of exactly this size (felleslosninger/docs oidc_api_admin.md). */
+const MODULUS_BITS = 2048;
 
 /** A public RSA signing key as Digdir takes it. Private members are refused by `check`. */
 const publicJwkSchema = z
@@ -129,6 +130,13 @@ const INPUT_FIELDS = Object.keys(maskinportenClientKeyInputsSchema.shape) as Arr
   keyof MaskinportenClientKeyInputs
 >;
 
+/** The modulus size in bits, leading zero bits not counted. */
+function modulusBits(n: string): number {
+  const bytes = Buffer.from(n, "base64url");
+  const first = bytes.findIndex((b) => b !== 0);
+  return first < 0 ? 0 : (bytes.length - first) * 8 - Math.clz32(bytes[first]!) + 24;
+}
+
 /** Checks beyond the schema, each naming a property path that holds no secret value. */
 export function validateKeyInputs(raw: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
@@ -147,11 +155,11 @@ export function validateKeyInputs(raw: Record<string, unknown>): CheckFailure[] 
     }
     const n = (jwk as Record<string, unknown>).n;
     if (typeof n === "string" && n !== UNKNOWN) {
-      const bits = Buffer.from(n, "base64url").length * 8;
-      if (bits < MIN_MODULUS_BITS) {
+      const bits = modulusBits(n);
+      if (bits !== MODULUS_BITS) {
         failures.push({
           property: "publicJwk.n",
-          reason: `publicJwk is a ${bits}-bit RSA key: Digdir needs at least ${MIN_MODULUS_BITS} bits (make one with: openssl genrsa 2048)`,
+          reason: `publicJwk is a ${bits}-bit RSA key: Digdir takes RSA keys of exactly ${MODULUS_BITS} bits (docs.digdir.no oidc_api_admin.md: "Kun RS256 med nøkkellenge 2048 støttes"); make one with: openssl genrsa 2048`,
         });
       }
     }

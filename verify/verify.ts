@@ -148,9 +148,10 @@ export async function verify(
     return report();
   }
 
-  // The same message again with the raw Maskinporten token: Correspondence authorizes it and
-  // validates it before the idempotency check, so 409 proves that scheme works without a
-  // second message.
+  // The same message again with the raw Maskinporten token: 409 proves Correspondence took the
+  // token (authentication and scopes) without a second message. It does not prove the sender
+  // authorization: InitializeCorrespondencesHandler checks the idempotency key before it
+  // validates the resource and the sender, so the first send alone proves that.
   try {
     const again = await send({
       service: "Correspondence",
@@ -169,7 +170,7 @@ export async function verify(
       ok: again.status === 409 && code === 1034,
       detail:
         again.status === 409 && code === 1034
-          ? "accepted the token; the idempotent key was refused as already used (409, 1034), so no second message"
+          ? "the token was authenticated and has the scopes; the idempotent key was refused as already used (409, 1034), so no second message (the key is checked before the sender's authorization, which the first send proved)"
           : `expected 409 with errorCode 1034 for the reused idempotent key, got ${again.status}`,
     });
   } catch (error) {

@@ -97,15 +97,29 @@ export function identicalSubscription(
   request: SubscriptionRequest,
 ): SubscriptionDto | undefined {
   const same = (a: string | null | undefined, b: string | undefined) => (a ?? undefined) === b;
+  const endPoint = absoluteUri(request.endPoint);
   return live.find(
     (s) =>
-      s.endPoint === request.endPoint &&
-      same(s.resourceFilter, request.resourceFilter) &&
+      absoluteUri(s.endPoint) === endPoint &&
+      s.resourceFilter?.toLowerCase() === request.resourceFilter.toLowerCase() &&
       same(s.subjectFilter, request.subjectFilter) &&
       same(s.typeFilter, request.typeFilter) &&
       !s.sourceFilter &&
       !s.alternativeSubjectFilter,
   );
+}
+
+/**
+ * The endpoint as Events stores it: SubscriptionRepository writes `EndPoint.AbsoluteUri` (scheme
+ * and host lower-cased, default port dropped, "/" for an empty path; altinn-events
+ * src/Events/Repository/SubscriptionRepository.cs). WHATWG URL serialises these the same way.
+ */
+export function absoluteUri(endPoint: string): string {
+  try {
+    return new URL(endPoint).href;
+  } catch {
+    return endPoint;
+  }
 }
 
 /**

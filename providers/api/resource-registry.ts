@@ -39,18 +39,21 @@ export async function getResource(
 
 /**
  * Every resource in the registry (GET /resource/resourcelist, anonymous), of every owner: the
- * registry's own resources, without Altinn 3 apps and Altinn 2 services (both default to
- * included), which cannot hold an identifier this tool accepts.
+ * registry's own resources, without Altinn 3 apps and migrated apps, which cannot hold an
+ * identifier this tool accepts. The list writes its own authorizationReference
+ * (`urn:altinn:resource` = the id) over the stored one (ResourceRegistryService.GetResourceList),
+ * so it is left out here: only GET /resource/{id} tells what is stored.
  */
 export async function listResources(ctx: ProviderContext): Promise<ServiceResourceDto[]> {
   const response = await send({
     service: "Resource Registry",
     operation: "list the resources",
     method: "GET",
-    url: `${base(ctx)}/resourcelist?includeApps=false&includeAltinn2=false`,
+    url: `${base(ctx)}/resourcelist?includeApps=false&includeMigratedApps=false`,
     retry: ctx.settings.retry,
   });
-  return Array.isArray(response.data) ? (response.data as ServiceResourceDto[]) : [];
+  const listed = Array.isArray(response.data) ? (response.data as ServiceResourceDto[]) : [];
+  return listed.map(({ authorizationReference: _overwritten, ...dto }) => dto);
 }
 
 /**
@@ -60,12 +63,18 @@ export async function listResources(ctx: ProviderContext): Promise<ServiceResour
  */
 const resourceSnapshot = oncePerContext(listResources);
 
-/** The resource as listed at this run's first read, or read by itself when not listed. */
+/**
+ * The resource as listed at this run's first read, or read by itself when not listed or when the
+ * caller manages its authorizationReference, which the list does not show.
+ */
 export async function readResource(
   ctx: ProviderContext,
   id: string,
+  options: { withAuthorizationReference?: boolean } = {},
 ): Promise<ServiceResourceDto | undefined> {
-  const listed = (await resourceSnapshot(ctx)).find((r) => r.identifier === id);
+  const listed = options.withAuthorizationReference
+    ? undefined
+    : (await resourceSnapshot(ctx)).find((r) => r.identifier === id);
   return listed ?? (await getResource(ctx, id));
 }
 

@@ -101,16 +101,23 @@ function token(ctx: ProviderContext, scopes: readonly string[]): () => Promise<s
   return () => ctx.selfServiceTokens.maskinportenToken(scopes);
 }
 
+/** The org's scope grants; Digdir answers an org with none by an error "... does not have any ...". */
 export async function listScopeAccess(ctx: ProviderContext): Promise<ScopeAccess[]> {
-  const response = await call({
-    service: "Digdir self-service",
-    operation: "list the scopes the organisation has access to",
-    method: "GET",
-    url: `${scopesUrl(ctx)}/access/all`,
-    token: token(ctx, DCR_READ),
-    retry: ctx.settings.retry,
-  });
-  return Array.isArray(response.data) ? (response.data as ScopeAccess[]) : [];
+  try {
+    const response = await call({
+      service: "Digdir self-service",
+      operation: "list the scopes the organisation has access to",
+      method: "GET",
+      url: `${scopesUrl(ctx)}/access/all`,
+      token: token(ctx, DCR_READ),
+      retry: ctx.settings.retry,
+    });
+    return Array.isArray(response.data) ? (response.data as ScopeAccess[]) : [];
+  } catch (error) {
+    if (isApiError(error) && error.status < 500 && /does not have any/i.test(error.detail))
+      return [];
+    throw error;
+  }
 }
 
 export async function listClients(ctx: ProviderContext): Promise<ClientRegistration[]> {

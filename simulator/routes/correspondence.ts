@@ -15,11 +15,12 @@ import { bearer, consumerOrgnr, scopesOf, verifyJwt } from "../tokens";
  * - Tokens (Auth/DependencyInjection.cs): an Altinn token with `altinn:correspondence.write`, or a
  *   raw Maskinporten token with both `altinn:serviceowner` and `altinn:correspondence.write`.
  *   Anything else is 401 (no valid token) or 403 (scope policy), with empty bodies.
- * - Checks in the server's order: the resource exists with an owner (1036); the sender may write
+ * - Checks in the server's order (InitializeCorrespondencesHandler.Process): the idempotency key
+ *   (1033, 1047, 409 1034); then the resource exists with an owner (1036); the sender may write
  *   (AltinnAuthorizationService.EvaluateBypassConditions: a token with `altinn:serviceowner` whose
  *   `consumer` is the resource owner bypasses the PDP; otherwise the PDP decides `write` over the
  *   stored policy, 4001 when it does not permit); the resource type (4009); unique recipients
- *   (1006); recipients known to Register (1029); the idempotency key (1033, 1047, 409 1034).
+ *   (1006); recipients known to Register (1029).
  * - Errors are ProblemDetails as ProblemDetailsHelper builds them (`code` CORR-nnnnn, `errorCode`).
  * - A sent correspondence is published at once (the real service waits about a minute for the
  *   malware scan) and its `correspondenceinitialized` and `correspondencepublished` events go
@@ -291,6 +292,29 @@ async function initialize(ctx: SimContext, req: SimRequest): Promise<SimResponse
   const resourceId = String(c.resourceId).replace(/^urn:altinn:resource:/, "");
   const recipients = body.recipients as string[];
 
+  // InitializeCorrespondencesHandler.Process checks the idempotency key before it validates
+  // (resource, sender authorization, recipients).
+  const idempotentKey = body.idempotentKey;
+  if (idempotentKey !== undefined && idempotentKey !== null) {
+    if (
+      typeof idempotentKey !== "string" ||
+      !GUID.test(idempotentKey) ||
+      /^0{8}-/.test(idempotentKey)
+    ) {
+      return correspondenceProblem(CORRESPONDENCE_ERRORS.invalidIdempotencyKey);
+    }
+    if (recipients.length > 1) {
+      return correspondenceProblem(
+        CORRESPONDENCE_ERRORS.idempotencyKeyNotAllowedWithMultipleRecipients,
+      );
+    }
+    const used = Object.values(ctx.state.correspondences).some(
+      (existing) => existing.idempotentKey?.toLowerCase() === idempotentKey.toLowerCase(),
+    );
+    if (used)
+      return correspondenceProblem(CORRESPONDENCE_ERRORS.duplicateInitCorrespondenceRequest);
+  }
+
   const doc = currentResource(ctx.state, resourceId);
   const owner = ownerOf(doc);
   if (!doc || !owner) return correspondenceProblem(CORRESPONDENCE_ERRORS.invalidResource);
@@ -313,27 +337,6 @@ async function initialize(ctx: SimContext, req: SimRequest): Promise<SimResponse
       `Could not find partyId for the following recipients: ${unknown.join(", ")}`,
     );
   }
-  const idempotentKey = body.idempotentKey;
-  if (idempotentKey !== undefined && idempotentKey !== null) {
-    if (
-      typeof idempotentKey !== "string" ||
-      !GUID.test(idempotentKey) ||
-      /^0{8}-/.test(idempotentKey)
-    ) {
-      return correspondenceProblem(CORRESPONDENCE_ERRORS.invalidIdempotencyKey);
-    }
-    if (recipients.length > 1) {
-      return correspondenceProblem(
-        CORRESPONDENCE_ERRORS.idempotencyKeyNotAllowedWithMultipleRecipients,
-      );
-    }
-    const used = Object.values(ctx.state.correspondences).some(
-      (existing) => existing.idempotentKey?.toLowerCase() === idempotentKey.toLowerCase(),
-    );
-    if (used)
-      return correspondenceProblem(CORRESPONDENCE_ERRORS.duplicateInitCorrespondenceRequest);
-  }
-
   const now = new Date(ctx.nowMs()).toISOString();
   const created: SimCorrespondence[] = recipients.map((recipient) => ({
     correspondenceId: randomUUID(),

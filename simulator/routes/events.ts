@@ -73,6 +73,10 @@ export const eventsRoutes: RouteModule = (router, ctx) => {
       }
       const invalid = genericValidation(request);
       if (invalid) return jsonText(400, invalid);
+      // SubscriptionRepository stores EndPoint.AbsoluteUri and ResourceFilter.ToLower(), and
+      // find_subscription matches on those.
+      request.endPoint = new URL(request.endPoint).href;
+      request.resourceFilter = request.resourceFilter!.toLowerCase();
       const resourceFilter = request.resourceFilter!;
       if (!maySubscribe(ctx, entity, resourceFilter, request.subjectFilter)) {
         return jsonText(

@@ -56,12 +56,20 @@ const PARTY_TYPES = [
 
 export const resourceRegistryRoutes: RouteModule = (router, ctx) => {
   router.on("GET", `${BASE}/orgs`, () => json(200, orgList(ctx)));
-  router.on("GET", `${BASE}/resourcelist`, () =>
-    json(
+  // ResourceController.ResourceList -> ResourceRegistryService.GetResourceList (Core/Services/
+  // ResourceRegistryService.cs): `includeMigratedApps` (default false) drops MigratedApp resources,
+  // and every listed non-app resource gets authorizationReference [urn:altinn:resource = its id]
+  // in place of what is stored; GET /resource/{id} returns the stored value.
+  router.on("GET", `${BASE}/resourcelist`, (req) => {
+    const includeMigratedApps = req.query.get("includeMigratedApps")?.toLowerCase() === "true";
+    return json(
       200,
-      Object.keys(ctx.state.resources).map((id) => present(ctx, currentResource(ctx.state, id)!)),
-    ),
-  );
+      Object.keys(ctx.state.resources)
+        .map((id) => present(ctx, currentResource(ctx.state, id)!))
+        .filter((doc) => includeMigratedApps || doc.resourceType !== "MigratedApp")
+        .map((doc) => ({ ...doc, authorizationReference: listedAuthorizationReference(doc) })),
+    );
+  });
   router.on("GET", `${BASE}/{id}`, (req) => {
     const stored = findResource(ctx.state, req.params.id!);
     if (!stored) return empty(404);
@@ -95,9 +103,17 @@ export async function withWriteToken(
   return handler(token);
 }
 
-/** AuthorizationUtil.HasWriteAccess: the admin scope, or the token's consumer owns the resource. */
+/**
+ * AuthorizationUtil.HasWriteAccess (src/Altinn.ResourceRegistry/Utils/AuthorizationUtil.cs): the
+ * admin scope, or the token's consumer owns the resource. IsOwnerOfResource calls
+ * `resourceOwner.Equals(...)`, so an owner without an organisation number (validation lets `ttd`
+ * omit it) throws there: an unhandled exception, 500.
+ */
 export function hasWriteAccess(claims: JWTPayload, organization: unknown): boolean {
   if (scopesOf(claims).includes(ADMIN_SCOPE)) return true;
+  if (organization === undefined || organization === null) {
+    throw new Error("NullReferenceException in AuthorizationUtil.IsOwnerOfResource");
+  }
   const orgnr = consumerOrgnr(claims);
   return orgnr !== undefined && typeof organization === "string" && orgnr === organization;
 }
@@ -305,6 +321,20 @@ function present(ctx: SimContext, doc: ServiceResourceDoc): ServiceResourceDoc {
     },
     versionId,
   } as ServiceResourceDoc;
+}
+
+/** The list's authorizationReference: org and app for `app_{org}_{app}`, the resource id otherwise. */
+function listedAuthorizationReference(
+  doc: ServiceResourceDoc,
+): Array<{ id: string; value: string }> {
+  const parts = doc.identifier.split("_");
+  if (doc.identifier.toLowerCase().startsWith("app_") && parts.length >= 3) {
+    return [
+      { id: "urn:altinn:org", value: parts[1]! },
+      { id: "urn:altinn:app", value: parts.slice(2).join("_") },
+    ];
+  }
+  return [{ id: "urn:altinn:resource", value: doc.identifier }];
 }
 
 function orgList(ctx: SimContext): unknown {

@@ -218,7 +218,22 @@ describe("the Correspondence simulator", () => {
     expect(Object.keys(getSimulator().context.state.correspondences)).toHaveLength(1);
   });
 
-  it("rejects the checks in the server's order: resource, sender, type, recipients", async () => {
+  it("checks a reused idempotent key before the sender's authorization (InitializeCorrespondencesHandler)", async () => {
+    const key = randomUUID();
+    const bearer = await serviceOwnerMp();
+    expect((await send(bearer, message({ idempotentKey: key }))).status).toBe(200);
+    // Another owner now: a new send is refused (4001), the reused key still answers 409 1034.
+    seedResource(RESOURCE, "CorrespondenceService", "974760673");
+    expect((await send(bearer, message())).body).toStrictEqual(
+      problem(CORRESPONDENCE_ERRORS.noAccessToResource),
+    );
+    expect(await send(bearer, message({ idempotentKey: key }))).toStrictEqual({
+      status: 409,
+      body: problem(CORRESPONDENCE_ERRORS.duplicateInitCorrespondenceRequest),
+    });
+  });
+
+  it("rejects the checks in the server's order: idempotency key, resource, sender, type, recipients", async () => {
     const bearer = await serviceOwnerMp();
     const unknownResource = message();
     (unknownResource.correspondence as { resourceId: string }).resourceId = "digdir-missing";
@@ -253,12 +268,20 @@ describe("the Correspondence simulator", () => {
           "Could not find partyId for the following recipients: urn:altinn:organization:identifier-no:999999999",
       },
     });
+    expect(await send(bearer, message({ recipients: [RECIPIENT, RECIPIENT] }))).toStrictEqual({
+      status: 400,
+      body: problem(CORRESPONDENCE_ERRORS.duplicateRecipients),
+    });
+    // The idempotency key is checked first (InitializeCorrespondencesHandler.Process).
     expect(
       await send(
         bearer,
         message({ recipients: [RECIPIENT, RECIPIENT], idempotentKey: randomUUID() }),
       ),
-    ).toStrictEqual({ status: 400, body: problem(CORRESPONDENCE_ERRORS.duplicateRecipients) });
+    ).toStrictEqual({
+      status: 400,
+      body: problem(CORRESPONDENCE_ERRORS.idempotencyKeyNotAllowedWithMultipleRecipients),
+    });
   });
 
   it("rejects a raw Maskinporten token without altinn:serviceowner with an empty 403", async () => {

@@ -81,6 +81,24 @@ describe("POST /events/api/v1/subscriptions", () => {
     expect((other.body as { id: number }).id).not.toBe(id);
   });
 
+  it("stores the endpoint as EndPoint.AbsoluteUri and matches a repeat in that form", async () => {
+    const port = new URL(simulator().url).port;
+    const first = await subscribe({
+      endPoint: `HTTPS://Example.ORG:443`,
+      resourceFilter: URN,
+    });
+    expect((first.body as { endPoint: string }).endPoint).toBe("https://example.org/");
+    const again = await subscribe({ endPoint: "https://example.org/", resourceFilter: URN });
+    expect((again.body as { id: number }).id).toBe((first.body as { id: number }).id);
+    const local = await subscribe({
+      endPoint: `http://LocalHost:${port}/webhooks/normalised`,
+      resourceFilter: URN,
+    });
+    expect((local.body as { endPoint: string }).endPoint).toBe(
+      `http://localhost:${port}/webhooks/normalised`,
+    );
+  });
+
   it.each([
     [{ resourceFilter: URN }, "Missing or invalid endpoint to push events towards"],
     [

@@ -54,6 +54,38 @@ async function call(method: string, path: string, body?: unknown, bearer?: strin
 }
 
 describe("Resource Registry resources (simulator)", () => {
+  it("fails a ttd resource without an organisation number with 500: validation passes, the owner check throws", async () => {
+    const t = await token(simulator());
+    const created = await call(
+      "POST",
+      BASE,
+      doc("ttd-contract-noorg", { hasCompetentAuthority: { orgcode: "ttd" } }),
+      t,
+    );
+    expect(created.status).toBe(500);
+    expect(simulator().context.state.resources["ttd-contract-noorg"]).toBeUndefined();
+  });
+
+  it("lists every non-app resource with authorizationReference urn:altinn:resource = its id, while GET by id returns what is stored", async () => {
+    const t = await token(simulator());
+    const stored = [{ id: "urn:altinn:resource", value: "something-else" }];
+    expect(
+      (await call("POST", BASE, doc("digdir-contract-ref", { authorizationReference: stored }), t))
+        .status,
+    ).toBe(201);
+    const listed = JSON.parse((await call("GET", `${BASE}/resourcelist`)).text) as Array<
+      Record<string, unknown>
+    >;
+    expect(
+      listed.find((r) => r.identifier === "digdir-contract-ref")!.authorizationReference,
+    ).toStrictEqual([{ id: "urn:altinn:resource", value: "digdir-contract-ref" }]);
+    const one = JSON.parse((await call("GET", `${BASE}/digdir-contract-ref`)).text) as Record<
+      string,
+      unknown
+    >;
+    expect(one.authorizationReference).toStrictEqual(stored);
+  });
+
   it("creates with 201 and Location, reads anonymously, and numbers versions", async () => {
     const t = await token(simulator());
     expect(await call("POST", BASE, doc("digdir-contract-1"), t)).toMatchObject({

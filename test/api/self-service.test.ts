@@ -140,6 +140,21 @@ describe("scope access", () => {
       })),
     );
   });
+
+  it("reads an org without any grant as an empty list: Digdir answers it with an error saying 'does not have any'", async () => {
+    // The admin client's own idporten scopes are Digdir's grants, not listed as the org's access.
+    simulator().context.state.scopeGrants = simulator().context.state.scopeGrants.filter((g) =>
+      g.scope.startsWith("idporten:"),
+    );
+    const answer = await raw(context(), "GET", "/scopes/access/all", undefined, [
+      "idporten:dcr.read",
+    ]);
+    expect(answer.status).toBe(400);
+    expect((answer.body as { error_description: string }).error_description).toBe(
+      `, Consumer ${DEMO_ORGNR} does not have any scope access`,
+    );
+    expect(await selfService.listScopeAccess(context())).toStrictEqual([]);
+  });
 });
 
 describe("admin authentication", () => {
@@ -381,7 +396,17 @@ describe("client keys (JWKS)", () => {
       [
         {
           field: "keys[0]",
-          message: "keys[0] is a 1024-bit RSA key: at least 2048 bits are required",
+          message: "keys[0] is a 1024-bit RSA key: only 2048-bit keys are supported",
+        },
+      ],
+    ],
+    [
+      "a 3072-bit key",
+      async () => [(await makeKey("long", 3072)).publicJwk],
+      [
+        {
+          field: "keys[0]",
+          message: "keys[0] is a 3072-bit RSA key: only 2048-bit keys are supported",
         },
       ],
     ],

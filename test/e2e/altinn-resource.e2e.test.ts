@@ -67,6 +67,21 @@ describe("AltinnResource with the real engine", () => {
     expect(steps.filter((s) => s.op !== "same")).toStrictEqual([]);
     expect(writes(simulator, beforePreview)).toStrictEqual([]);
 
+    // The resource list answers authorizationReference [urn:altinn:resource = id] for every
+    // non-app resource (ResourceRegistryService.GetResourceList); refresh must not take it as drift.
+    const listed = (await (
+      await fetch(`${simulator.url}/resourceregistry/api/v1/resource/resourcelist`)
+    ).json()) as Array<Record<string, unknown>>;
+    expect(listed.find((r) => r.identifier === IDENTIFIER)!.authorizationReference).toStrictEqual([
+      { id: "urn:altinn:resource", value: IDENTIFIER },
+    ]);
+    const beforeCleanRefresh = lastSeq(simulator);
+    const cleanRefresh = await stack.pulumiOk(["refresh", "--yes", "--diff"]);
+    expect(cleanRefresh.output).not.toMatch(/~ \d+ updated/);
+    await stack.up();
+    expect(writes(simulator, beforeCleanRefresh)).toStrictEqual([]);
+    expect(simulator.context.state.resources[IDENTIFIER]!.versions).toHaveLength(1);
+
     // Someone edits the English title in Studio.
     const edited = { ...created, title: { ...(created.title as object), en: "Edited in Studio" } };
     await fetch(`${simulator.url}/__admin/resources/${IDENTIFIER}`, {

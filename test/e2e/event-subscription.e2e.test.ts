@@ -158,3 +158,46 @@ describe("EventSubscription with the real engine", () => {
     expect(writes(simulator, before)).toStrictEqual([]);
   });
 });
+
+describe("EventSubscription endpoint normalisation with the real engine", () => {
+  let simulator: Simulator;
+  let stack: TestStack;
+
+  afterAll(async () => {
+    await stack?.remove();
+    await simulator?.close();
+  });
+
+  it("declares the endpoint as Events stores it, so refresh and the next preview change nothing and the subscription survives", async () => {
+    simulator = await startSimulator();
+    const port = new URL(simulator.url).port;
+    stack = await TestStack.create({
+      values: {
+        ...demoStackValues(simulator),
+        resources: [RESOURCE],
+        subscriptions: [
+          {
+            name: "melding-events",
+            resource: IDENTIFIER,
+            // Events stores EndPoint.AbsoluteUri: "http://localhost:<port>/webhooks/e2e-norm".
+            endPoint: `HTTP://LocalHost:${port}/webhooks/e2e-norm`,
+          },
+        ],
+      },
+      secrets: { maskinportenPrivateKey: DEMO_PRIVATE_KEY },
+    });
+    await stack.up();
+    const [id] = Object.keys(simulator.context.state.subscriptions);
+    expect(simulator.context.state.subscriptions[id!]!.endPoint).toBe(
+      `http://localhost:${port}/webhooks/e2e-norm`,
+    );
+    const refresh = await stack.pulumiOk(["refresh", "--yes", "--diff"]);
+    expect(refresh.output).not.toMatch(/~ \d+ updated/);
+    const before = lastSeq(simulator);
+    const steps = await stack.previewSteps();
+    expect(steps.filter((s) => s.op !== "same")).toStrictEqual([]);
+    await stack.up();
+    expect(writes(simulator, before)).toStrictEqual([]);
+    expect(Object.keys(simulator.context.state.subscriptions)).toStrictEqual([id]);
+  });
+});

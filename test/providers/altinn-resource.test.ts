@@ -85,6 +85,26 @@ describe("AltinnResource provider", () => {
     ]);
   });
 
+  it("reads the stored authorizationReference by id, since the list writes its own over it", async () => {
+    const setup = demoContext(simulator());
+    const reference = [{ id: "urn:altinn:resource", value: "other-resource" }];
+    const declared = await impl.create(
+      setup,
+      inputs("digdir-prov-authref", { authorizationReference: reference }),
+    );
+    const plain = await impl.create(setup, inputs("digdir-prov-noref"));
+    const ctx = demoContext(simulator());
+    const before = lastSeq(simulator());
+    const withReference = await impl.read!(ctx, "digdir-prov-authref", declared.outs);
+    const without = await impl.read!(ctx, "digdir-prov-noref", plain.outs);
+    expect(withReference.inputs!.authorizationReference).toStrictEqual(reference);
+    expect(without.inputs!.authorizationReference).toBeUndefined();
+    expect(callsAfter(before)).toStrictEqual([
+      "GET /resourceregistry/api/v1/resource/digdir-prov-authref 200",
+      "GET /resourceregistry/api/v1/resource/resourcelist 200",
+    ]);
+  });
+
   it("uploads the policy of a resource it has just created without reading it first", async () => {
     const ctx = demoContext(simulator());
     await impl.create(ctx, inputs("digdir-prov-fresh"));

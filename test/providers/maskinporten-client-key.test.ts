@@ -380,11 +380,11 @@ describe("MaskinportenClientKey with a key the user brings", () => {
     ]);
   });
 
-  it("rejects a JWK with private members without showing them, and a short key", async () => {
+  it("rejects a JWK with private members without showing them, and a key that is not 2048-bit", async () => {
     const key = handMadeKey("leaky");
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const d = String(privateKey.export({ format: "jwk" }).d);
-    const short = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({
+    const long = generateKeyPairSync("rsa", { modulusLength: 3072 }).publicKey.export({
       format: "jwk",
     });
     const result = await impl.check(
@@ -393,7 +393,7 @@ describe("MaskinportenClientKey with a key the user brings", () => {
       {
         clientId: "some-client",
         rotation: 2,
-        publicJwk: { ...key.publicJwk, n: String(short.n), d },
+        publicJwk: { ...key.publicJwk, n: String(long.n), d },
         __provider: PROVIDER,
       },
     );
@@ -406,7 +406,7 @@ describe("MaskinportenClientKey with a key the user brings", () => {
       {
         property: "publicJwk.n",
         reason:
-          "publicJwk is a 1024-bit RSA key: Digdir needs at least 2048 bits (make one with: openssl genrsa 2048)",
+          'publicJwk is a 3072-bit RSA key: Digdir takes RSA keys of exactly 2048 bits (docs.digdir.no oidc_api_admin.md: "Kun RS256 med nøkkellenge 2048 støttes"); make one with: openssl genrsa 2048',
       },
       {
         property: "rotation",

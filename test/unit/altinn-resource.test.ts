@@ -131,13 +131,13 @@ describe("validateResource", () => {
     ).toStrictEqual([]);
   });
 
-  it("requires a 9-digit organisation number except for ttd", () => {
+  it("requires a 9-digit organisation number, also for ttd", () => {
     expect(
       validateResource(parsed({ hasCompetentAuthority: { orgcode: "digdir" } })),
     ).toStrictEqual([
       {
         property: "hasCompetentAuthority.organization",
-        reason: "the owner's 9-digit organisation number is required (only ttd may omit it)",
+        reason: "the owner's 9-digit organisation number is required",
       },
     ]);
     expect(
@@ -150,9 +150,13 @@ describe("validateResource", () => {
         reason: '"99182582" is not a 9-digit organisation number',
       },
     ]);
-    expect(validateResource(parsed({ hasCompetentAuthority: { orgcode: "ttd" } }))).toStrictEqual(
-      [],
-    );
+    expect(validateResource(parsed({ hasCompetentAuthority: { orgcode: "ttd" } }))).toStrictEqual([
+      {
+        property: "hasCompetentAuthority.organization",
+        reason:
+          "the owner's 9-digit organisation number is required, also for ttd: without it the Resource Registry fails every write with 500 (its owner check needs the number); use Digdir's, 991825827, which Altinn gives ttd",
+      },
+    ]);
   });
 
   it("rejects an empty contact point and a MaskinportenSchema without its scope reference", () => {
