@@ -15,27 +15,24 @@ export const environment = config.environment;
 export const org = config.org;
 /** Per resource identifier: its URN (as policies, lists and Events name it) and its URL. */
 export const resources = Object.fromEntries(
-  Object.entries(setup.resources).map(([id, r]) => [
-    id,
-    { urn: r.resourceUrn, url: r.resourceUrl },
-  ]),
+  [...setup.resources].map(([id, r]) => [id, { urn: r.resourceUrn, url: r.resourceUrl }]),
 );
 /** Per access list identifier: its URN. */
 export const accessLists = Object.fromEntries(
-  Object.entries(setup.accessLists).map(([id, l]) => [id, { urn: l.accessListUrn }]),
+  [...setup.accessLists].map(([id, l]) => [id, { urn: l.accessListUrn }]),
 );
 /** Per subscription name: its Events id and whether its endpoint answered the validation event. */
 export const subscriptions = Object.fromEntries(
-  Object.entries(setup.subscriptions).map(([name, s]) => [
+  [...setup.subscriptions].map(([name, s]) => [
     name,
     { id: s.subscriptionId, validated: s.validated },
   ]),
 );
 /** Per client name: its client_id, the current key's kid and expiry (private keys stay in state). */
-export const maskinportenClients = setup.clients;
+export const maskinportenClients = Object.fromEntries(setup.clients);
 /** What `npm run verify -- --stack <name>` sends with (set altinn-iac:verification). */
 export const verification =
   verificationOutput(
     config,
-    Object.entries(setup.keys).map(([name, key]) => ({ name, key })),
+    [...setup.keys].map(([name, key]) => ({ name, key })),
   ) ?? null;

@@ -239,8 +239,8 @@ export function tally(calls: ReadonlyArray<Pick<CallRecord, "method" | "path" | 
 
 const RESOURCE_WRITE = "altinn:resourceregistry/resource.write";
 const ACCESS_LIST_WRITE = "altinn:resourceregistry/accesslist.write";
-const DCR_READ = "idporten:dcr.read";
-const DCR_WRITE = "idporten:dcr.write";
+/** One token with every scope the admin client holds (providers/api/self-service.ts). */
+const DCR = "idporten:dcr.read idporten:dcr.write";
 const EVENTS = "altinn:events.subscribe altinn:serviceowner";
 
 /** A scope set of an Altinn token costs two calls (Maskinporten, then the exchange). */
@@ -279,7 +279,7 @@ export interface MinimumOptions {
  * With `checks` (the default), also the reads the tool promises with `up`, a fixed number per run
  * whatever N, each documented where it is made:
  * - the org's scope access when clients are created (MaskinportenClient check: preview fails,
- *   before any write, when the org lacks a scope), with its `idporten:dcr.read` token;
+ *   before any write, when the org lacks a scope), with the self-service token;
  * - the registry's resource list when resources are created, and the owner's access lists when
  *   lists are (AltinnResource and AccessList checks: preview says when one exists already, and
  *   fails unless it may be taken over);
@@ -312,13 +312,13 @@ export function minimumCalls(
           count: sum((l) => l.connections),
           scopes: ACCESS_LIST_WRITE,
         },
-        { kind: "POST client", count: workload.clients, scopes: DCR_WRITE },
-        { kind: "POST client keys", count: workload.keys, scopes: DCR_WRITE },
+        { kind: "POST client", count: workload.clients, scopes: DCR },
+        { kind: "POST client keys", count: workload.keys, scopes: DCR },
         { kind: "POST subscriptions", count: workload.subscriptions, scopes: EVENTS },
         {
           kind: "GET scope access",
           count: Math.min(1, workload.clients),
-          scopes: DCR_READ,
+          scopes: DCR,
           check: true,
         },
         { kind: "GET resource list", count: Math.min(1, workload.resources), check: true },
@@ -355,8 +355,8 @@ export function minimumCalls(
           count: lists.filter((l) => l.connections > 0).length,
           scopes: ACCESS_LIST_WRITE,
         },
-        { kind: "GET client", count: workload.clients, scopes: DCR_READ },
-        { kind: "GET client keys", count: workload.keys, scopes: DCR_READ },
+        { kind: "GET client", count: workload.clients, scopes: DCR },
+        { kind: "GET client keys", count: workload.keys, scopes: DCR },
         { kind: "GET subscription", count: workload.subscriptions, scopes: EVENTS },
       );
       break;

@@ -2,7 +2,8 @@
  * The policy model to XACML 3.0 XML in the shape Altinn Studio publishes and the Resource Registry
  * accepts (../shared/docs/altinn-apis.md section 3.4): the `xacml:` prefix, an empty policy
  * Target, per rule one AnyOf each for subjects, the resource and actions (in that order), every
- * value a string with MustBePresent="false", and the authentication levels as integer obligations.
+ * value a string (unless the model says integer) with MustBePresent="false", and the
+ * authentication levels as integer obligations.
  */
 import {
   actionMatch,
@@ -63,8 +64,8 @@ function anyOfXml(groups: AttributeMatch[][], category: string): string[] {
       "        <xacml:AllOf>",
       ...group.flatMap((match) => [
         `          <xacml:Match MatchId="${MATCH_FUNCTION[match.match]}">`,
-        `            <xacml:AttributeValue DataType="${DATA_TYPE.string}">${text(match.value)}</xacml:AttributeValue>`,
-        `            <xacml:AttributeDesignator AttributeId="${attr(match.attribute)}" Category="${category}" DataType="${DATA_TYPE.string}" MustBePresent="false"/>`,
+        `            <xacml:AttributeValue DataType="${DATA_TYPE[match.dataType ?? "string"]}">${text(match.value)}</xacml:AttributeValue>`,
+        `            <xacml:AttributeDesignator AttributeId="${attr(match.attribute)}" Category="${category}" DataType="${DATA_TYPE[match.dataType ?? "string"]}" MustBePresent="false"/>`,
         "          </xacml:Match>",
       ]),
       "        </xacml:AllOf>",

@@ -6,15 +6,18 @@
  *     Errors and warnings, each naming the rule and the fix; exits 1 when there is an error.
  *     Without --resource the resource is the one the rules name most, and rules naming another
  *     resource or none are errors. --type defaults to CorrespondenceService (its checks: someone
- *     may read, the owner may write and subscribe, an authentication level, confidentiality);
+ *     may read, the owner may write and subscribe, an authentication level, confidentiality), or
+ *     AltinnApp for an app policy (rules naming urn:altinn:org and urn:altinn:app);
  *     --org is the owner's org code (default: the org codes the policy names).
  *   explain <file> [--resource <id>]
- *     The obligations and one sentence per rule.
+ *     The obligations and one sentence per rule (read from the XML itself when altinn-iac's
+ *     model cannot hold the policy, which is then kept as XML).
  */
 import { readFileSync } from "node:fs";
-import { explainPolicy } from "./describe";
+import { explainPolicy, explainXacml } from "./describe";
 import { formatFinding, hasErrors } from "./findings";
 import { lintPolicyXml } from "./lint";
+import { readPolicy } from "./parse";
 
 export interface CliIo {
   out(text: string): void;
@@ -50,27 +53,23 @@ export function runPolicyCli(args: string[], io: CliIo): number {
     io.err(`cannot read ${parsed.file}: ${(error as Error).message}\n`);
     return 2;
   }
-  const resourceType = parsed.options.type ?? "CorrespondenceService";
-  const result = lintPolicyXml(xml, {
-    resourceId: parsed.options.resource,
-    resourceType,
-    owner: parsed.options.org,
-  });
+  const resourceId = parsed.options.resource;
+  const appPolicy = (resourceId ?? readPolicy(xml).resourceId)?.startsWith("app_") ?? false;
+  const resourceType = parsed.options.type ?? (appPolicy ? "AltinnApp" : "CorrespondenceService");
+  const result = lintPolicyXml(xml, { resourceId, resourceType, owner: parsed.options.org });
   const resourceLine = result.resourceId
     ? `resource ${result.resourceId}${parsed.options.resource ? "" : " (the resource its rules name)"}`
     : "no resource: no rule names urn:altinn:resource";
   if (command === "explain") {
-    if (!result.policy) {
+    const context = { resourceId: result.resourceId, resourceInferred: !resourceId };
+    if (result.policy) {
+      io.out(explainPolicy(result.policy, { ...context, ruleIds: result.ruleIds }));
+    } else if (result.document) {
+      io.out(explainXacml(result.document, context));
+    } else {
       for (const finding of result.findings) io.err(`${formatFinding(finding)}\n`);
       return 1;
     }
-    io.out(
-      explainPolicy(result.policy, {
-        resourceId: result.resourceId,
-        resourceInferred: !parsed.options.resource,
-        ruleIds: result.ruleIds,
-      }),
-    );
     return 0;
   }
   io.out(`${parsed.file}: ${resourceLine}; ${resourceType} checks\n`);

@@ -4,8 +4,12 @@
  * reviewer reads in `pulumi preview --diff` and in `npm run policy -- explain`.
  */
 import {
+  ACTION_ATTRIBUTE,
+  CATEGORY,
+  DATA_TYPE,
   DENY_OVERRIDES,
   KNOWN_SUBJECT_ATTRIBUTES,
+  MATCH_FUNCTION,
   RESOURCE_ATTRIBUTE,
   subjectMatches,
   type Action,
@@ -15,6 +19,7 @@ import {
   type Rule,
   type Subject,
 } from "./model";
+import type { XacmlMatch, XacmlPolicy, XacmlRule, XacmlTarget } from "./xacml";
 
 export function describeSubject(subject: Subject): string {
   const parts = subjectMatches(subject).map(describeSubjectMatch);
@@ -22,11 +27,30 @@ export function describeSubject(subject: Subject): string {
 }
 
 function describeSubjectMatch(match: AttributeMatch): string {
-  const label = KNOWN_SUBJECT_ATTRIBUTES[match.attribute];
-  const exact = match.match === "exact" ? " (exact case)" : "";
+  const label = Object.hasOwn(KNOWN_SUBJECT_ATTRIBUTES, match.attribute)
+    ? KNOWN_SUBJECT_ATTRIBUTES[match.attribute]
+    : undefined;
+  const how = comparisonNote(match, "ignoreCase");
   return label
-    ? `${label} ${match.value}${exact}`
-    : `${match.attribute} = ${JSON.stringify(match.value)}${exact}`;
+    ? `${label} ${match.value}${how}`
+    : `${match.attribute} = ${JSON.stringify(match.value)}${how}`;
+}
+
+/** How a value is compared, when not as `usual`. */
+function comparisonNote(
+  match: { match?: AttributeMatch["match"]; dataType?: AttributeMatch["dataType"] },
+  usual: AttributeMatch["match"],
+): string {
+  const how = match.match ?? usual;
+  const notes = [
+    ...(match.dataType ? [`typed ${match.dataType}`] : []),
+    ...(how === usual || (how === "exact" && match.dataType)
+      ? []
+      : [
+          { exact: "exact case", ignoreCase: "any case", integerEqual: "compared as numbers" }[how],
+        ]),
+  ];
+  return notes.length > 0 ? ` (${notes.join(", ")})` : "";
 }
 
 function describeAction(action: Action): string {
@@ -36,10 +60,12 @@ function describeAction(action: Action): string {
 function describeResources(resources: ResourceMatch[][]): string {
   const groups = resources.map((group) =>
     group
-      .map((m) =>
-        m.attribute === RESOURCE_ATTRIBUTE
-          ? `resource ${JSON.stringify(m.value)}`
-          : `${m.attribute} = ${JSON.stringify(m.value)}`,
+      .map(
+        (m) =>
+          (m.attribute === RESOURCE_ATTRIBUTE
+            ? `resource ${JSON.stringify(m.value)}`
+            : `${m.attribute} = ${JSON.stringify(m.value)}`) +
+          comparisonNote({ ...m, match: m.match === "integerEqual" ? m.match : "exact" }, "exact"),
       )
       .join(" and "),
   );
@@ -101,4 +127,89 @@ export function explainPolicy(
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const CATEGORY_WORDS: Record<string, string> = {
+  [CATEGORY.subject]: "subject",
+  [CATEGORY.resource]: "resource",
+  [CATEGORY.action]: "action",
+};
+
+const FUNCTION_WORDS: Record<string, string> = {
+  [MATCH_FUNCTION.exact]: "=",
+  [MATCH_FUNCTION.ignoreCase]: "= (any case)",
+  [MATCH_FUNCTION.integerEqual]: "= (as numbers)",
+};
+
+function describeXacmlMatch(m: XacmlMatch): string {
+  const own = (table: Record<string, string>, key: string | undefined) =>
+    key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+  const category = own(CATEGORY_WORDS, m.category) ?? m.category ?? "selector";
+  const how = own(FUNCTION_WORDS, m.matchId) ?? m.matchId;
+  const type = m.dataType === DATA_TYPE.string ? "" : ` (typed ${m.dataType.replace(/^.*#/, "")})`;
+  const attribute =
+    m.attributeId === ACTION_ATTRIBUTE ? "" : ` ${m.attributeId ?? "(AttributeSelector)"}`;
+  return `${category}${attribute} ${how} ${JSON.stringify(m.value)}${type}`;
+}
+
+/**
+ * A rule the model cannot hold, in words, as Altinn's PDP reads its Target: every AnyOf must
+ * hold, one AllOf of it, every Match of that.
+ */
+export function describeXacmlRule(rule: XacmlRule): string {
+  const may = rule.effect === "Permit" ? "permits" : "denies";
+  if (!rule.target || rule.target.length === 0) return `${may} every request`;
+  const extras = rule.extras.length > 0 ? `, subject to its ${rule.extras.join(" and ")}` : "";
+  return `${may} when ${describeTarget(rule.target)}${extras}`;
+}
+
+function describeTarget(target: XacmlTarget): string {
+  const anyOfs = target.map((anyOf) =>
+    list(
+      anyOf.map((allOf) => {
+        const parts = allOf.map(describeXacmlMatch);
+        return parts.length === 1 ? parts[0]! : `(${parts.join(" and ")})`;
+      }),
+      "or",
+    ),
+  );
+  return anyOfs.map((a) => `[${a}]`).join(" and ");
+}
+
+/** The obligations of policy XML the model cannot hold, one line per assignment. */
+export function describeXacmlObligations(document: XacmlPolicy): string[] {
+  return document.obligations.flatMap((o) =>
+    o.assignments.map(
+      (a) =>
+        `obligation ${a.category ?? "(no category)"} = ${a.value?.trim() ?? a.expression} on ${o.fulfillOn}`,
+    ),
+  );
+}
+
+/** The explanation of policy XML the model cannot hold, read from the XACML tree. */
+export function explainXacml(
+  document: XacmlPolicy,
+  context: { resourceId?: string; resourceInferred?: boolean } = {},
+): string {
+  const lines: string[] = [];
+  if (context.resourceId) {
+    lines.push(
+      `Policy for resource ${context.resourceId}${context.resourceInferred ? " (the resource its rules name)" : ""}, kept as XML`,
+    );
+  }
+  for (const obligation of describeXacmlObligations(document)) lines.push(`- ${obligation}`);
+  if (document.ruleCombiningAlgId !== DENY_OVERRIDES) {
+    lines.push(`- Rules combine with ${document.ruleCombiningAlgId}`);
+  }
+  if (document.target.length > 0) {
+    lines.push(`- The policy applies only when ${describeTarget(document.target)}`);
+  }
+  for (const extra of document.extras) lines.push(`- The policy has ${extra}`);
+  document.rules.forEach((rule, index) => {
+    lines.push(
+      `Rule ${index + 1} (${rule.ruleId}, line ${rule.line}): ${describeXacmlRule(rule)}.`,
+    );
+    if (rule.description?.trim()) lines.push(`  "${rule.description.trim()}"`);
+  });
+  return `${lines.join("\n")}\n`;
 }

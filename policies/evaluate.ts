@@ -5,15 +5,21 @@
  * decides between the rules that apply. The linter uses it to ask what the service owner may do.
  */
 import {
+  ACTION_ATTRIBUTE,
   actionMatch,
+  CATEGORY,
+  DATA_TYPE,
+  MATCH_FUNCTION,
   matchesValue,
   RESOURCE_ATTRIBUTE,
   ruleResources,
   subjectMatches,
   type AttributeMatch,
+  type MatchFunction,
   type Policy,
   type Rule,
 } from "./model";
+import type { XacmlMatch, XacmlPolicy, XacmlTarget } from "./xacml";
 
 export interface DecisionRequest {
   /** The asking subject's attributes; an attribute may have several values (several roles). */
@@ -28,7 +34,10 @@ export type Decision = "Permit" | "Deny" | "NotApplicable";
 export function decide(policy: Policy, request: DecisionRequest, resourceId: string): Decision {
   const resource = { [RESOURCE_ATTRIBUTE]: resourceId, ...request.resource };
   const applicable = policy.rules.filter((rule) => applies(rule, request, resource, resourceId));
-  const algorithm = policy.ruleCombiningAlgorithm ?? "deny-overrides";
+  return combine(applicable, policy.ruleCombiningAlgorithm ?? "deny-overrides");
+}
+
+function combine(applicable: Array<{ effect: "Permit" | "Deny" }>, algorithm: string): Decision {
   if (algorithm.endsWith("first-applicable")) return applicable[0]?.effect ?? "NotApplicable";
   const first = algorithm.endsWith("permit-overrides") ? "Permit" : "Deny";
   const second = first === "Permit" ? "Deny" : "Permit";
@@ -61,4 +70,52 @@ function applies(
     group.every((m) => has(m, resource[m.attribute])),
   );
   return subjectHolds && actionHolds && resourceHolds;
+}
+
+/**
+ * The decision over policy XML the model cannot hold, as Altinn's PDP makes it
+ * (altinn-authorization-tmp src/pkgs/Altinn.Authorization.ABAC/.../Xacml/XacmlRule.cs
+ * MatchAttributes, XacmlMatch.IsMatch, AttributeMatcher.cs): per category, an AllOf holds when
+ * every Match of that category in it matches, a category no Match names holds, whatever AnyOf the
+ * AllOf sits in; request values are strings (the PEP's default type). A rule with a Condition
+ * applies only when the Condition holds, which this does not evaluate: it never applies here.
+ */
+export function decideXacml(
+  document: XacmlPolicy,
+  request: DecisionRequest,
+  resourceId: string,
+): Decision {
+  const attributes: Record<string, Record<string, string | string[]>> = {
+    [CATEGORY.subject]: request.subject,
+    [CATEGORY.resource]: { [RESOURCE_ATTRIBUTE]: resourceId, ...request.resource },
+    [CATEGORY.action]: { [ACTION_ATTRIBUTE]: request.action },
+  };
+  const holds = (target: XacmlTarget) =>
+    Object.keys(attributes).every((category) => {
+      const groups = target
+        .flat()
+        .map((allOf) => allOf.filter((m) => m.category === category))
+        .filter((matches) => matches.length > 0);
+      return (
+        groups.length === 0 ||
+        groups.some((matches) => matches.every((m) => matchesXacml(m, attributes[category]!)))
+      );
+    });
+  if (!holds(document.target)) return "NotApplicable";
+  const applicable = document.rules.filter(
+    (rule) => !rule.extras.includes("Condition") && holds(rule.target ?? []),
+  );
+  return combine(applicable, document.ruleCombiningAlgId);
+}
+
+function matchesXacml(match: XacmlMatch, attributes: Record<string, string | string[]>): boolean {
+  if (match.attributeId === undefined || !Object.hasOwn(attributes, match.attributeId)) {
+    return false;
+  }
+  if (match.dataType !== DATA_TYPE.string) return false;
+  const values = [attributes[match.attributeId]!].flat();
+  const how = Object.entries(MATCH_FUNCTION).find(([, id]) => id === match.matchId)?.[0];
+  if (how === undefined) return false;
+  const typed = { attribute: match.attributeId, value: match.value, match: how as MatchFunction };
+  return values.some((value) => matchesValue(typed, value));
 }

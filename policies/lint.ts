@@ -11,15 +11,19 @@ import {
   actionId,
   actionMatch,
   CORRESPONDENCE_ACTIONS,
+  DATA_TYPE,
   KNOWN_RESOURCE_ATTRIBUTES,
   KNOWN_SUBJECT_ATTRIBUTES,
   matchesValue,
+  parseInt32,
   RESOURCE_ATTRIBUTE,
   SUBJECT_SHORTHANDS,
   subjectMatches,
+  type AttributeMatch,
   type Policy,
 } from "./model";
-import { readPolicy } from "./parse";
+import { readPolicy, registryFindings } from "./parse";
+import type { XacmlPolicy } from "./xacml";
 
 export interface LintContext {
   /** This resource's identifier: every rule must target it. */
@@ -70,6 +74,9 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
         checkValue(match.value, `the subject ${describeSubject(subject)}`, (code, message, fix) =>
           add("error", code, path, message, fix),
         );
+        checkComparison(match, `the subject ${describeSubject(subject)}`, (message, fix) =>
+          add("warning", "typed-value", path, message, fix),
+        );
         if (match.attribute === SUBJECT_SHORTHANDS.org && /^\d{9}$/.test(match.value.trim())) {
           add(
             "error",
@@ -104,7 +111,13 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
 
     if (rule.resources) {
       const resourceId = context.resourceId;
-      let referencesThis = false;
+      const app = appOf(resourceId);
+      // An app resource's rules may name its org and app instead (PolicyHelper.EnsureValidPolicy).
+      const names = (attribute: string, value: string | undefined) =>
+        rule
+          .resources!.flat()
+          .some((m) => m.attribute === attribute && m.value.toLowerCase() === value?.toLowerCase());
+      let referencesThis = app !== undefined && names(ORG, app.org) && names(APP, app.app);
       let foreign = false;
       rule.resources.forEach((group, g) => {
         for (const match of group) {
@@ -123,6 +136,13 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
             if (match.value === resourceId) referencesThis = true;
             continue;
           }
+          // The PDP supplies an app's org, app, task and end event for its instances.
+          if (app !== undefined && APP_RESOURCE_ATTRIBUTES.includes(match.attribute)) continue;
+          checkComparison(
+            { ...match, match: match.match ?? "exact" },
+            `the resource value ${JSON.stringify(match.value)}`,
+            (message, fix) => add("warning", "typed-value", path, message, fix),
+          );
           const known = KNOWN_RESOURCE_ATTRIBUTES.includes(match.attribute);
           const suggestion = known
             ? undefined
@@ -164,6 +184,16 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
   return findings;
 }
 
+const ORG = "urn:altinn:org";
+const APP = "urn:altinn:app";
+const APP_RESOURCE_ATTRIBUTES = [ORG, APP, "urn:altinn:task", "urn:altinn:end-event"];
+
+/** The org and app of an app resource (`app_<org>_<app>`, split as the registry splits it). */
+function appOf(resourceId: string | undefined): { org: string; app: string } | undefined {
+  const parts = resourceId?.startsWith("app_") ? resourceId.split("_") : [];
+  return parts.length === 3 ? { org: parts[1]!, app: parts[2]! } : undefined;
+}
+
 type Report = (severity: Finding["severity"], code: string, message: string, fix: string) => void;
 
 function checkAttribute(attribute: string, kind: string, known: readonly string[], report: Report) {
@@ -182,6 +212,31 @@ function checkAttribute(attribute: string, kind: string, known: readonly string[
       "unknown-attribute",
       `the ${kind} attribute "${attribute}" is not one altinn-iac knows Altinn to supply; if the PDP does not, the rule never matches`,
       `use one of ${known.join(", ")}`,
+    );
+  }
+}
+
+/**
+ * Typed values: Altinn's PDP compares data types before values (ABAC XacmlMatch.IsMatch), and its
+ * PEP sends every subject and resource attribute as a string (PEP DecisionHelper DefaultType), so
+ * an integer matches only a caller that sends the attribute typed integer. integer-equal reads
+ * both sides with int.TryParse (AttributeMatcher.MatchInteger).
+ */
+function checkComparison(
+  match: AttributeMatch,
+  what: string,
+  report: (message: string, fix: string) => void,
+): void {
+  if (match.dataType === "integer") {
+    report(
+      `${what} is typed integer: Altinn's PDP matches it only when the request sends the attribute as an integer too (Altinn's PEP sends strings), so other callers never match it`,
+      `keep it if the caller sends an integer (Skatteetaten's token exchange does); otherwise use DataType="${DATA_TYPE.string}"`,
+    );
+  }
+  if (match.match === "integerEqual" && parseInt32(match.value) === undefined) {
+    report(
+      `${what} is compared with integer-equal but is not a 32-bit integer, so the PDP never matches it`,
+      "write a whole number, or compare it as a string",
     );
   }
 }
@@ -303,26 +358,53 @@ function ownersOf(
   return { owners: [...new Set(named)], inferred: true };
 }
 
-/** Parses and lints XML: the parser's findings first, then the model's. */
-export function lintPolicyXml(
-  xml: string,
-  context: Omit<LintContext, "ruleIds"> = {},
-): { findings: Finding[]; resourceId?: string; policy?: Policy; ruleIds: string[] } {
+/**
+ * What stays an error in XML, which is uploaded as written: what the Resource Registry refuses
+ * (it answers 500 or 400) and a Correspondence resource nobody may read. Everything else the
+ * registry accepts is a warning, so a policy it holds can be explained, exported and adopted.
+ */
+const XML_ERRORS = new Set([
+  "syntax",
+  "no-resource",
+  "foreign-resource",
+  "no-resource-reference",
+  "no-reader",
+]);
+
+/** The model's resource checks, which registryFindings makes on the XML itself. */
+const RESOURCE_CHECKS = new Set(["no-resource", "foreign-resource", "no-resource-reference"]);
+
+export interface XmlLint {
+  findings: Finding[];
+  resourceId?: string;
+  /** The model, when it holds the policy; else the policy is kept as XML. */
+  policy?: Policy;
+  ruleIds: string[];
+  /** The XACML tree; undefined when the XML does not parse. */
+  document?: XacmlPolicy;
+}
+
+/** Parses and lints XML: the registry's checks first, then the parser's and the model's. */
+export function lintPolicyXml(xml: string, context: Omit<LintContext, "ruleLines"> = {}): XmlLint {
   const parsed = readPolicy(xml, { resourceId: context.resourceId });
-  const findings = [...parsed.findings];
-  if (parsed.policy) {
-    findings.push(
-      ...lintPolicy(parsed.policy, {
-        ...context,
-        resourceId: parsed.resourceId,
-        ruleLines: parsed.ruleLines,
-      }),
-    );
+  const { resourceId, ruleIds, document, policy } = parsed;
+  if (!document) return { findings: parsed.findings, resourceId, ruleIds };
+  const model = policy
+    ? lintPolicy(policy, { ...context, resourceId, ruleLines: parsed.ruleLines })
+    : [];
+  const findings = [
+    ...(resourceId !== undefined ? registryFindings(document, resourceId) : []),
+    ...[...parsed.findings, ...model]
+      .filter((f) => resourceId === undefined || !RESOURCE_CHECKS.has(f.code))
+      .map((f): Finding => (XML_ERRORS.has(f.code) ? f : { ...f, severity: "warning" })),
+  ];
+  if (!policy) {
+    findings.push({
+      severity: "warning",
+      code: "kept-as-xml",
+      message: `altinn-iac keeps this policy as XML: explain and diff read the XML, and the ${context.resourceType ?? "resource type"} checks of the rules are not made`,
+      fix: "nothing, unless you want the checks: then express the rules in the model",
+    });
   }
-  return {
-    findings,
-    resourceId: parsed.resourceId,
-    policy: parsed.policy,
-    ruleIds: parsed.ruleIds,
-  };
+  return { findings, resourceId, policy, ruleIds, document };
 }

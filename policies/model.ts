@@ -24,15 +24,25 @@ export const CATEGORY = {
 export const ACTION_ATTRIBUTE = "urn:oasis:names:tc:xacml:1.0:action:action-id";
 export const RESOURCE_ATTRIBUTE = "urn:altinn:resource";
 
+/**
+ * The match functions the model holds, of those Altinn's PDP implements
+ * (altinn-authorization-tmp src/pkgs/Altinn.Authorization.ABAC/.../Xacml/AttributeMatcher.cs).
+ */
 export const MATCH_FUNCTION = {
   exact: "urn:oasis:names:tc:xacml:1.0:function:string-equal",
   ignoreCase: "urn:oasis:names:tc:xacml:3.0:function:string-equal-ignore-case",
+  integerEqual: "urn:oasis:names:tc:xacml:1.0:function:integer-equal",
 } as const;
+
+export type MatchFunction = keyof typeof MATCH_FUNCTION;
 
 export const DATA_TYPE = {
   string: "http://www.w3.org/2001/XMLSchema#string",
   integer: "http://www.w3.org/2001/XMLSchema#integer",
 } as const;
+
+/** A value's data type when it is not a string; the model holds integers only. */
+export type ValueDataType = "integer";
 
 export const DENY_OVERRIDES =
   "urn:oasis:names:tc:xacml:3.0:rule-combining-algorithm:deny-overrides";
@@ -61,6 +71,7 @@ export const KNOWN_SUBJECT_ATTRIBUTES: Readonly<Record<string, string>> = {
   "urn:altinn:accesspackage": "access package",
   "urn:altinn:org": "service owner",
   "urn:altinn:organization:identifier-no": "organisation",
+  "urn:altinn:organizationnumber": "organisation",
   "urn:altinn:organization:uuid": "organisation",
   "urn:altinn:person:identifier-no": "person",
   "urn:altinn:person:uuid": "person",
@@ -112,9 +123,15 @@ const nonBlank = (what: string) =>
 export interface AttributeMatch {
   attribute: string;
   value: string;
-  /** How the value is compared: `exact` (string-equal) or `ignoreCase`. */
-  match: "exact" | "ignoreCase";
+  /** How the value is compared: `exact` (string-equal), `ignoreCase` or `integerEqual`. */
+  match: MatchFunction;
+  /** The value's data type when not a string. */
+  dataType?: ValueDataType;
 }
+
+const dataTypeSchema = z.literal("integer", {
+  error: () => 'dataType is "integer" (leave it out for a string)',
+});
 
 const subjectMatchInput = z
   .object({
@@ -123,18 +140,21 @@ const subjectMatchInput = z
     org: nonBlank("org").optional(),
     attribute: nonBlank("attribute").optional(),
     value: xmlText().optional(),
-    match: z.literal("exact").optional(),
+    match: z.enum(["exact", "integerEqual"]).optional(),
+    dataType: dataTypeSchema.optional(),
   })
   .strict();
 
 type SubjectMatchInput = z.output<typeof subjectMatchInput>;
 
+type SubjectComparison = { match?: "exact" | "integerEqual"; dataType?: ValueDataType };
+
 /** A subject in its canonical form: a shorthand for the three common attributes. */
 export type SubjectMatch =
-  | { role: string; match?: "exact" }
-  | { accessPackage: string; match?: "exact" }
-  | { org: string; match?: "exact" }
-  | { attribute: string; value: string; match?: "exact" };
+  | ({ role: string } & SubjectComparison)
+  | ({ accessPackage: string } & SubjectComparison)
+  | ({ org: string } & SubjectComparison)
+  | ({ attribute: string; value: string } & SubjectComparison);
 
 function subjectMatchIssues(subject: SubjectMatchInput): string | undefined {
   const named = (["role", "accessPackage", "org", "attribute"] as const).filter(
@@ -154,7 +174,10 @@ function subjectMatchIssues(subject: SubjectMatchInput): string | undefined {
 
 /** Known attribute ids become their shorthand, so one meaning has one form. */
 function canonicalSubjectMatch(subject: SubjectMatchInput): SubjectMatch {
-  const exact = subject.match === "exact" ? { match: "exact" as const } : {};
+  const exact = {
+    ...(subject.match !== undefined ? { match: subject.match } : {}),
+    ...(subject.dataType !== undefined ? { dataType: subject.dataType } : {}),
+  };
   if (subject.role !== undefined) return { role: subject.role, ...exact };
   if (subject.accessPackage !== undefined) {
     return { accessPackage: subject.accessPackage, ...exact };
@@ -214,18 +237,27 @@ const actionSchema = z.union(
   },
 );
 
-export type ResourceMatch = { attribute: string; value: string; match?: "ignoreCase" };
+export type ResourceMatch = {
+  attribute: string;
+  value: string;
+  match?: "ignoreCase" | "integerEqual";
+  dataType?: ValueDataType;
+};
 
 const resourceMatchSchema = z
   .object({
     attribute: nonBlank("attribute"),
     value: xmlText(),
-    match: z.literal("ignoreCase").optional(),
+    match: z.enum(["ignoreCase", "integerEqual"]).optional(),
+    dataType: dataTypeSchema.optional(),
   })
   .strict()
-  .transform(({ attribute, value, match }): ResourceMatch =>
-    match ? { attribute, value, match } : { attribute, value },
-  );
+  .transform(({ attribute, value, match, dataType }): ResourceMatch => ({
+    attribute,
+    value,
+    ...(match ? { match } : {}),
+    ...(dataType ? { dataType } : {}),
+  }));
 
 export const ruleSchema = z
   .object({
@@ -272,13 +304,22 @@ export type PolicyInput = z.input<typeof policySchema>;
 export function subjectMatches(subject: Subject): AttributeMatch[] {
   const parts: SubjectMatch[] = "allOf" in subject ? subject.allOf : [subject];
   return parts.map((part) => {
-    const match = part.match === "exact" ? "exact" : "ignoreCase";
-    if ("role" in part) return { attribute: SUBJECT_SHORTHANDS.role, value: part.role, match };
-    if ("accessPackage" in part) {
-      return { attribute: SUBJECT_SHORTHANDS.accessPackage, value: part.accessPackage, match };
+    const comparison = {
+      match: part.match ?? ("ignoreCase" as const),
+      ...(part.dataType ? { dataType: part.dataType } : {}),
+    };
+    if ("role" in part) {
+      return { attribute: SUBJECT_SHORTHANDS.role, value: part.role, ...comparison };
     }
-    if ("org" in part) return { attribute: SUBJECT_SHORTHANDS.org, value: part.org, match };
-    return { attribute: part.attribute, value: part.value, match };
+    if ("accessPackage" in part) {
+      return {
+        attribute: SUBJECT_SHORTHANDS.accessPackage,
+        value: part.accessPackage,
+        ...comparison,
+      };
+    }
+    if ("org" in part) return { attribute: SUBJECT_SHORTHANDS.org, value: part.org, ...comparison };
+    return { attribute: part.attribute, value: part.value, ...comparison };
   });
 }
 
@@ -301,7 +342,8 @@ export function ruleResources(rule: Rule, resourceId: string): AttributeMatch[][
     group.map((m) => ({
       attribute: m.attribute,
       value: m.value,
-      match: m.match === "ignoreCase" ? "ignoreCase" : "exact",
+      match: m.match ?? "exact",
+      ...(m.dataType ? { dataType: m.dataType } : {}),
     })),
   );
 }
@@ -320,11 +362,29 @@ export function foldCase(value: string): string {
   return folded;
 }
 
-/** Whether a PDP request value satisfies one match. */
+/**
+ * int.TryParse as the PDP's integer-equal reads a value: a 32-bit integer, surrounding white
+ * space and a sign allowed; undefined when it does not parse (then nothing matches).
+ */
+export function parseInt32(value: string): number | undefined {
+  if (!/^\s*[+-]?\d+\s*$/.test(value)) return undefined;
+  const number = Number(value.trim());
+  return number >= -2147483648 && number <= 2147483647 ? number : undefined;
+}
+
+/**
+ * Whether a PDP request value (a string, as Altinn's PEP sends every attribute: DecisionHelper
+ * DefaultType "string") satisfies one match. The PDP compares data types first
+ * (XacmlMatch.IsMatch), so a value typed integer never matches a string.
+ */
 export function matchesValue(match: AttributeMatch, requestValue: string): boolean {
-  return match.match === "ignoreCase"
-    ? foldCase(match.value) === foldCase(requestValue)
-    : match.value === requestValue;
+  if (match.dataType !== undefined) return false;
+  if (match.match === "ignoreCase") return foldCase(match.value) === foldCase(requestValue);
+  if (match.match === "integerEqual") {
+    const expected = parseInt32(match.value);
+    return expected !== undefined && expected === parseInt32(requestValue);
+  }
+  return match.value === requestValue;
 }
 
 /** Parses a policy written in the model, throwing one message that lists every problem. */

@@ -15,11 +15,13 @@ import {
   RESOURCE_ATTRIBUTE,
   SUBJECT_SHORTHANDS,
   type Action,
+  type MatchFunction,
   type Policy,
   type ResourceMatch,
   type Rule,
   type Subject,
   type SubjectMatch,
+  type ValueDataType,
 } from "./model";
 import { closest, formatFinding, hasErrors, type Finding } from "./findings";
 import {
@@ -47,6 +49,8 @@ export interface ParsedPolicy {
   /** The line of each rule in the XML. */
   ruleLines: number[];
   findings: Finding[];
+  /** The XACML tree; undefined when the XML is not XACML Altinn's parser reads. */
+  document?: XacmlPolicy;
 }
 
 export class PolicyParseError extends Error {
@@ -88,7 +92,7 @@ export function readPolicy(xml: string, options: ParseOptions = {}): ParsedPolic
       severity: "error",
       code: "unsupported",
       message: `the policy uses <${extra}>, which altinn-iac's policy model cannot represent (Altinn's own tools do not write it)`,
-      fix: `remove <${extra}>, or manage this policy outside altinn-iac`,
+      fix: `remove <${extra}>, or keep the policy as XML (explain and diff then read the XML)`,
     });
   }
   if (document.target.length > 0) {
@@ -103,7 +107,7 @@ export function readPolicy(xml: string, options: ParseOptions = {}): ParsedPolic
   const obligations = convertObligations(document.obligations, findings);
   const ruleIds = document.rules.map((rule) => rule.ruleId);
   const ruleLines = document.rules.map((rule) => rule.line);
-  if (hasErrors(findings)) return { resourceId, ruleIds, ruleLines, findings };
+  if (hasErrors(findings)) return { resourceId, ruleIds, ruleLines, findings, document };
   const parsed = policySchema.safeParse({
     rules,
     ...obligations,
@@ -118,14 +122,62 @@ export function readPolicy(xml: string, options: ParseOptions = {}): ParsedPolic
         severity: "error",
         code: "invalid",
         rule: ruleIndex !== undefined ? ruleIndex + 1 : undefined,
+        line: ruleIndex !== undefined ? ruleLines[ruleIndex] : undefined,
         path: issue.path.map(String).join("."),
         message: issue.message,
         fix: "correct the value in the XML",
       });
     }
-    return { resourceId, ruleIds, ruleLines, findings };
+    return { resourceId, ruleIds, ruleLines, findings, document };
   }
-  return { policy: parsed.data, resourceId, ruleIds, ruleLines, findings };
+  return { policy: parsed.data, resourceId, ruleIds, ruleLines, findings, document };
+}
+
+const APP_PREFIX = "app_";
+const ORG_ATTRIBUTE = "urn:altinn:org";
+const APP_ATTRIBUTE = "urn:altinn:app";
+
+/**
+ * What the Resource Registry refuses on upload, as altinn-resource-registry PolicyHelper
+ * EnsureValidPolicy checks it: per rule, no urn:altinn:resource but this one, and a reference to
+ * it, which for an app resource (`app_<org>_<app>`) may be urn:altinn:org and urn:altinn:app
+ * (any case) instead.
+ */
+export function registryFindings(document: XacmlPolicy, resourceId: string): Finding[] {
+  const parts = resourceId.startsWith(APP_PREFIX) ? resourceId.split("_") : [];
+  const findings: Finding[] = [];
+  document.rules.forEach((rule, index) => {
+    const matches = resourceMatchesOf(rule);
+    const add = (code: string, message: string, fix: string) =>
+      findings.push({ severity: "error", code, rule: index + 1, line: rule.line, message, fix });
+    const foreign = matches.find(
+      (m) => m.attributeId === RESOURCE_ATTRIBUTE && m.value !== resourceId,
+    );
+    if (foreign) {
+      add(
+        "foreign-resource",
+        `targets the resource ${JSON.stringify(foreign.value)}, not ${JSON.stringify(resourceId)}: the Resource Registry rejects the policy ("Policy not accepted: Contains rules for a different registry resource")`,
+        `target "${resourceId}" (each resource has its own policy)`,
+      );
+      return;
+    }
+    const has = (attribute: string, value: string | undefined) =>
+      value !== undefined &&
+      matches.some(
+        (m) => m.attributeId === attribute && m.value.toLowerCase() === value.toLowerCase(),
+      );
+    const referenced =
+      matches.some((m) => m.attributeId === RESOURCE_ATTRIBUTE && m.value === resourceId) ||
+      (parts.length === 3 && has(ORG_ATTRIBUTE, parts[1]) && has(APP_ATTRIBUTE, parts[2]));
+    if (!referenced) {
+      add(
+        "no-resource-reference",
+        `does not target ${JSON.stringify(resourceId)}: the Resource Registry rejects the policy ("Policy not accepted: Contains rule without reference to registry resource id")`,
+        `add urn:altinn:resource = "${resourceId}" to the rule`,
+      );
+    }
+  });
+  return findings;
 }
 
 /** Reads policy XML into the model, throwing PolicyParseError when it cannot be represented. */
@@ -140,8 +192,26 @@ export function parsePolicy(
   return { policy: parsed.policy, resourceId: parsed.resourceId };
 }
 
-/** The resource most rules name (the first one on a tie). */
+/**
+ * The resource most rules name (the first one on a tie); for an app policy, whose rules name
+ * urn:altinn:org and urn:altinn:app instead, the registry's app resource `app_<org>_<app>`
+ * (ResourceRegistryService.UpdateResourceSubjectsFromAppPolicy).
+ */
 export function inferResourceId(document: XacmlPolicy): string | undefined {
+  return inferRegistryResource(document) ?? inferAppResource(document);
+}
+
+function inferAppResource(document: XacmlPolicy): string | undefined {
+  for (const rule of document.rules) {
+    const matches = resourceMatchesOf(rule);
+    const org = matches.find((m) => m.attributeId === ORG_ATTRIBUTE)?.value;
+    const app = matches.find((m) => m.attributeId === APP_ATTRIBUTE)?.value;
+    if (org && app) return `${APP_PREFIX}${org}_${app}`.toLowerCase();
+  }
+  return undefined;
+}
+
+function inferRegistryResource(document: XacmlPolicy): string | undefined {
   const counts = new Map<string, number>();
   for (const rule of document.rules) {
     const values = new Set(
@@ -175,7 +245,7 @@ function convertRule(
     error(
       "unsupported",
       `uses <${extra}>, which altinn-iac's policy model cannot represent (Altinn's own tools do not write it)`,
-      `express the rule with subjects, actions and the resource only, or manage this policy outside altinn-iac`,
+      `express the rule with subjects, actions and the resource only, or keep the policy as XML`,
     );
   }
   if (!rule.target || rule.target.length === 0) {
@@ -202,14 +272,14 @@ function convertRule(
     if (categories.length > 1) {
       error(
         "mixed-categories",
-        `an AnyOf mixes the categories ${categories.map((c) => `"${c}"`).join(" and ")}; Altinn reads each AnyOf as one category ("All matches in a all must have the same category")`,
-        "put the subjects, the resource and the actions in one AnyOf each",
+        `an AnyOf mixes the categories ${categories.map((c) => `"${c}"`).join(" and ")}: the Resource Registry stores it and Altinn's PDP reads each Match by its own category (ABAC XacmlRule.MatchAttributes), but the registry's /policy/rules fails on it ("All matches in a all must have the same category") and altinn-iac's model cannot hold it`,
+        "put the subjects, the resource and the actions in one AnyOf each, or keep the policy as XML",
         matches[0]!.line,
       );
       continue;
     }
     const category = categories[0]!;
-    const kind = CATEGORY_NAMES[category];
+    const kind = Object.hasOwn(CATEGORY_NAMES, category) ? CATEGORY_NAMES[category] : undefined;
     if (!kind) {
       const suggestion = closest(category, Object.keys(CATEGORY_NAMES));
       error(
@@ -254,15 +324,18 @@ function convertRule(
 
   const all = [...groups.subject!, ...groups.action!, ...groups.resource!].flat();
   for (const match of all) {
-    if (!isStringType(match)) {
+    const action = match.category === CATEGORY.action;
+    const type = dataTypeOf(match);
+    if (type === undefined || (action && type !== "string")) {
       error(
         "unsupported",
-        `the ${CATEGORY_NAMES[match.category!]} value "${match.value}" has the data type "${match.dataType === DATA_TYPE.string ? match.designatorDataType : match.dataType}"; altinn-iac's model holds strings only`,
-        `use DataType="${DATA_TYPE.string}"`,
+        `the ${CATEGORY_NAMES[match.category!]} value "${match.value}" has the data type "${match.dataType === match.designatorDataType ? match.dataType : `${match.dataType}" against a designator of "${match.designatorDataType}`}"; altinn-iac's model holds ${action ? "strings" : "strings and integers"} only`,
+        `use DataType="${DATA_TYPE.string}" on both`,
         match.line,
       );
     }
-    if (comparison(match) === undefined) {
+    const how = comparison(match);
+    if (how === undefined || (action && how === "integerEqual")) {
       error(
         "unsupported",
         `"${match.value}" is compared with "${match.matchId}", which altinn-iac's model does not represent`,
@@ -305,17 +378,22 @@ function convertRule(
     return parts.length === 1 ? parts[0]! : { allOf: parts };
   });
   const resourceGroups: ResourceMatch[][] = groups.resource!.map((allOf) =>
-    allOf.map((m) => ({
-      attribute: m.attributeId!,
-      value: m.value,
-      ...(comparison(m) === "ignoreCase" ? { match: "ignoreCase" as const } : {}),
-    })),
+    allOf.map((m) => {
+      const how = comparison(m);
+      return {
+        attribute: m.attributeId!,
+        value: m.value,
+        ...(how === "ignoreCase" || how === "integerEqual" ? { match: how } : {}),
+        ...typed(m),
+      };
+    }),
   );
   const onlyThisResource =
     resourceGroups.length === 1 &&
     resourceGroups[0]!.length === 1 &&
     resourceGroups[0]![0]!.attribute === RESOURCE_ATTRIBUTE &&
     resourceGroups[0]![0]!.match === undefined &&
+    resourceGroups[0]![0]!.dataType === undefined &&
     resourceGroups[0]![0]!.value === resourceId;
   const description = rule.description?.trim();
   return {
@@ -327,18 +405,32 @@ function convertRule(
   };
 }
 
-function isStringType(match: XacmlMatch): boolean {
-  return match.dataType === DATA_TYPE.string && match.designatorDataType === DATA_TYPE.string;
+/**
+ * The value's type when the model holds it: string or integer, the same on the value and the
+ * designator (the PDP reads the value's; Altinn's tools write both alike).
+ */
+function dataTypeOf(match: XacmlMatch): "string" | ValueDataType | undefined {
+  if (match.dataType !== match.designatorDataType) return undefined;
+  if (match.dataType === DATA_TYPE.string) return "string";
+  return match.dataType === DATA_TYPE.integer ? "integer" : undefined;
 }
 
-function comparison(match: XacmlMatch): "exact" | "ignoreCase" | undefined {
-  if (match.matchId === MATCH_FUNCTION.exact) return "exact";
-  if (match.matchId === MATCH_FUNCTION.ignoreCase) return "ignoreCase";
-  return undefined;
+function typed(match: XacmlMatch): { dataType?: ValueDataType } {
+  const type = dataTypeOf(match);
+  return type && type !== "string" ? { dataType: type } : {};
+}
+
+function comparison(match: XacmlMatch): MatchFunction | undefined {
+  const entry = Object.entries(MATCH_FUNCTION).find(([, id]) => id === match.matchId);
+  return entry?.[0] as MatchFunction | undefined;
 }
 
 function toSubjectMatch(match: XacmlMatch): SubjectMatch {
-  const exact = comparison(match) === "exact" ? { match: "exact" as const } : {};
+  const how = comparison(match);
+  const exact = {
+    ...(how === "exact" || how === "integerEqual" ? { match: how } : {}),
+    ...typed(match),
+  };
   for (const [key, attribute] of Object.entries(SUBJECT_SHORTHANDS)) {
     if (match.attributeId === attribute) return { [key]: match.value, ...exact } as SubjectMatch;
   }
@@ -366,7 +458,10 @@ function convertObligations(
       continue;
     }
     for (const assignment of obligation.assignments) {
-      const key = assignment.category ? keyOf[assignment.category] : undefined;
+      const key =
+        assignment.category && Object.hasOwn(keyOf, assignment.category)
+          ? keyOf[assignment.category]
+          : undefined;
       if (!key) {
         const suggestion = assignment.category
           ? closest(assignment.category, Object.keys(keyOf))

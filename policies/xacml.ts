@@ -27,6 +27,8 @@ export interface XacmlMatch {
   category?: string;
   /** The designator's own DataType. */
   designatorDataType?: string;
+  /** The designator's MustBePresent (a missing attribute then makes the rule Indeterminate). */
+  mustBePresent?: boolean;
   line: number;
 }
 
@@ -41,6 +43,8 @@ export interface XacmlRule {
   target?: XacmlTarget;
   /** Elements Altinn's parser accepts in a rule that carry meaning beyond the target. */
   extras: string[];
+  /** Those elements' content, for comparing (canonicalElement). */
+  extraContent: unknown[];
   line: number;
 }
 
@@ -67,6 +71,8 @@ export interface XacmlPolicy {
   obligations: XacmlObligation[];
   /** Policy-level elements Altinn accepts that carry meaning the model does not represent. */
   extras: string[];
+  /** Those elements' content, for comparing (canonicalElement). */
+  extraContent: unknown[];
 }
 
 interface Element {
@@ -285,13 +291,17 @@ function readPolicy(root: Element): XacmlPolicy {
   const target = readTarget(cursor.take("Target"));
   const rules: XacmlRule[] = [];
   const extras: string[] = [];
+  const extraContent: unknown[] = [];
   const choices = ["Rule", "VariableDefinition", "CombinerParameters", "RuleCombinerParameters"];
   for (;;) {
     const next = choices.find((name) => cursor.at(name));
     if (!next) break;
     const element = cursor.take(next);
     if (next === "Rule") rules.push(readRule(element));
-    else extras.push(next);
+    else {
+      extras.push(next);
+      extraContent.push(canonicalElement(element));
+    }
   }
   if (rules.length === 0 && !extras.includes("VariableDefinition")) {
     throw new XacmlSyntaxError(
@@ -306,9 +316,13 @@ function readPolicy(root: Element): XacmlPolicy {
     obligations.push(...inner.some("ObligationExpression").map(readObligation));
     inner.end();
   }
-  if (cursor.optional("AdviceExpressions")) extras.push("AdviceExpressions");
+  const advice = cursor.optional("AdviceExpressions");
+  if (advice) {
+    extras.push("AdviceExpressions");
+    extraContent.push(canonicalElement(advice));
+  }
   cursor.end();
-  return { ruleCombiningAlgId, target, rules, obligations, extras };
+  return { ruleCombiningAlgId, target, rules, obligations, extras, extraContent };
 }
 
 function readTarget(element: Element): XacmlTarget {
@@ -357,6 +371,7 @@ function readMatch(element: Element): XacmlMatch {
         designator.line,
       );
     }
+    match.mustBePresent = /^\s*(true|1)\s*$/.test(mustBePresent);
     match.category = required(designator, "Category");
     new Cursor(designator).end();
   } else {
@@ -375,8 +390,13 @@ function readRule(element: Element): XacmlRule {
   const description = cursor.optional("Description")?.text;
   const targetElement = cursor.optional("Target");
   const extras: string[] = [];
+  const extraContent: unknown[] = [];
   for (const name of ["Condition", "ObligationExpressions", "AdviceExpressions"]) {
-    if (cursor.optional(name)) extras.push(name);
+    const extra = cursor.optional(name);
+    if (extra) {
+      extras.push(name);
+      extraContent.push(canonicalElement(extra));
+    }
   }
   cursor.end();
   return {
@@ -385,6 +405,7 @@ function readRule(element: Element): XacmlRule {
     description,
     target: targetElement ? readTarget(targetElement) : undefined,
     extras,
+    extraContent,
     line: element.line,
   };
 }
@@ -434,6 +455,20 @@ function readObligation(element: Element): XacmlObligation {
   }
   cursor.end();
   return { obligationId, fulfillOn, assignments, line: element.line };
+}
+
+/**
+ * An element as data that does not depend on prefixes, attribute order or indentation: its
+ * namespace and name, its attributes sorted (namespace declarations left out), trimmed text and
+ * children in order.
+ */
+function canonicalElement(element: Element): unknown {
+  return [
+    `${element.ns ?? ""}|${element.name}`,
+    Object.entries(element.attrs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    element.text.trim(),
+    element.children.map(canonicalElement),
+  ];
 }
 
 /** The resource-category matches of a rule, as the Resource Registry's upload check collects them. */

@@ -6,7 +6,16 @@ import { CONFIG_KEYS } from "../providers/lib/settings";
 import { accessListInputsSchema, validateAccessList } from "../providers/access-list";
 import { altinnResourceInputsSchema, validateResource } from "../providers/altinn-resource";
 import { oversizedValues, zodFailures } from "../providers/lib/check";
+import {
+  hostFinding,
+  hostileValues,
+  isReservedName,
+  RESERVED_NAMES,
+  simulatorAdminProblem,
+} from "../providers/lib/hostile";
+import { isSecretConfig, plainCredentials } from "./secret-config";
 import { closest } from "../policies/findings";
+import { RECIPIENT_PATTERN } from "../verify/verify";
 import {
   INCLUDABLE_KEYS,
   INCLUDE_KEY,
@@ -32,7 +41,7 @@ const POLICY_FORMS = {
   xml: z.object({ xml: z.string() }).strict(),
 } as const;
 
-const policySpec = z.record(z.string(), z.unknown()).transform((value, ctx) => {
+export const policySpec = z.record(z.string(), z.unknown()).transform((value, ctx) => {
   const form = (Object.keys(POLICY_FORMS) as Array<keyof typeof POLICY_FORMS>).find(
     (key) => key in value,
   );
@@ -64,7 +73,7 @@ const resourceSpec = z
     description: localizedText,
     rightDescription: localizedText.optional(),
     resourceType: z.string().optional(),
-    contactPoints: z.array(z.record(z.string(), z.string())),
+    contactPoints: z.array(z.record(z.string(), z.string())).optional(),
     status: z.string().optional(),
     delegable: z.boolean().optional(),
     visible: z.boolean().optional(),
@@ -169,7 +178,16 @@ const verificationSpec = z
   .object({
     client: z.string(),
     resource: z.string(),
-    recipient: z.union([z.string(), z.number().int().transform(String)]),
+    recipient: z
+      .union([z.string(), z.number().int().transform(String)])
+      .pipe(
+        z
+          .string()
+          .regex(
+            RECIPIENT_PATTERN,
+            'the recipient is an organisation number (9 digits, such as "310654321") or a party URN: urn:altinn:organization:identifier-no:<9 digits> or urn:altinn:person:identifier-no:<11 digits> (a synthetic test party from Tenor in tt02)',
+          ),
+      ),
     /**
      * Also send the test message at every `pulumi up` that changes the resource, its policy, the
      * client or its keys, failing the update when the chain is broken.
@@ -178,6 +196,11 @@ const verificationSpec = z
     runOnUp: z.boolean().default(false),
     /** Verification sends a real message: in prod only with this set. @default false */
     allowProd: z.boolean().default(false),
+    /**
+     * With runOnUp: how long to look for the message's events. Altinn Events lists an event 30 s
+     * after it happens; not seeing it in time is a warning, not a failure. @default 60
+     */
+    eventsWaitSeconds: z.number().int().min(0).max(600).default(60),
   })
   .strict();
 
@@ -278,16 +301,25 @@ export type PolicySpec = NonNullable<ResourceSpec["policy"]>;
  * Reads and validates the stack config, with the collections of the files `altinn-iac:include`
  * names (relative to `projectDir`, where Pulumi.yaml is) appended after the stack file's own
  * entries; throws one message listing every problem, each named by its place in the stack file or
- * in the included file.
+ * in the included file. A RunError ends the program with the message alone, no stack trace.
  */
 export function loadStackConfig(
   all: Record<string, string> = pulumi.runtime.allConfig(),
   projectDir: string = process.cwd(),
+  /** The keys set with `pulumi config set --secret` (the engine tells the program which). */
+  isSecret: (key: string) => boolean = isSecretConfig,
 ): StackConfig {
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
+  const providerValues: Record<string, unknown> = {};
   let include: unknown;
   const setupKeys = Object.keys(stackConfigSchema.shape);
+  const exposed = plainCredentials(all, isSecret);
+  if (exposed.length > 0) {
+    throw new pulumi.RunError(
+      `the stack config is invalid:\n${exposed.map((p) => `  ${p}`).join("\n")}`,
+    );
+  }
   for (const [fullKey, text] of Object.entries(all)) {
     if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
     const key = fullKey.slice(NAMESPACE.length + 1);
@@ -295,7 +327,10 @@ export function loadStackConfig(
       include = parseValue(text);
       continue;
     }
-    if (PROVIDER_KEYS.includes(key) && !setupKeys.includes(key)) continue;
+    if (PROVIDER_KEYS.includes(key) && !setupKeys.includes(key)) {
+      providerValues[key] = parseValue(text);
+      continue;
+    }
     if (!setupKeys.includes(key)) {
       problems.push(
         `  ${fullKey}: unknown key${suggest(key, [...setupKeys, INCLUDE_KEY, ...PROVIDER_KEYS])}`,
@@ -307,19 +342,26 @@ export function loadStackConfig(
   // Huge values are refused before the schema echoes them back in its messages.
   const oversized = oversizedValues(include === undefined ? raw : { ...raw, include });
   if (oversized.length > 0) {
-    throw new Error(
+    throw new pulumi.RunError(
       `the stack config is invalid:\n${oversized.map((f) => `  ${NAMESPACE}:${f.property}: ${f.reason}`).join("\n")}`,
     );
   }
   const included = include === undefined ? undefined : readIncludes(include, projectDir);
   // A file that cannot be read leaves nothing to validate its entries against.
   if (included && included.problems.length > 0) {
-    throw new Error(
+    throw new pulumi.RunError(
       `the stack config is invalid:\n${[...problems, ...included.problems].join("\n")}`,
     );
   }
   const origins = mergeIncluded(raw, included?.files ?? []);
   const locate = (path: ReadonlyArray<PropertyKey>) => locateIn(origins, path);
+  // Prototype keys and hidden characters are refused before the schema copies the objects.
+  const hostile = [...hostileValues(raw), ...hostileValues(providerValues)];
+  if (hostile.length > 0) {
+    throw new pulumi.RunError(
+      `the stack config is invalid:\n${hostile.map((f) => `  ${locate(f.property.split("."))}: ${f.reason}`).join("\n")}`,
+    );
+  }
   raw.environment ??= "local";
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
@@ -356,7 +398,7 @@ export function loadStackConfig(
     problems.push(...crossChecks(parsed.data, origins));
   }
   if (problems.length > 0) {
-    throw new Error(`the stack config is invalid:\n${problems.join("\n")}`);
+    throw new pulumi.RunError(`the stack config is invalid:\n${problems.join("\n")}`);
   }
   ORIGINS.set(parsed.data!, origins);
   return parsed.data!;
@@ -515,10 +557,13 @@ function entryChecks(config: StackConfig, origins: Origins): string[] {
       ...spec,
       hasCompetentAuthority: { organization: config.org.number, orgcode: config.org.code },
     });
+    // An adopted resource may stay as the registry holds it: check refuses it only if up writes.
     report(
       ["resources", i],
       parsed.success
-        ? validateResource(parsed.data)
+        ? spec.adopt === true
+          ? []
+          : validateResource(parsed.data)
         : zodFailures(parsed.error, Object.keys(altinnResourceInputsSchema.shape)),
     );
   });
@@ -534,7 +579,7 @@ function entryChecks(config: StackConfig, origins: Origins): string[] {
 
 /** What one entry alone cannot show: duplicates and references between entries. */
 function crossChecks(config: StackConfig, origins: Origins): string[] {
-  const problems: string[] = entryChecks(config, origins);
+  const problems: string[] = [...entryChecks(config, origins), ...safetyChecks(config, origins)];
   for (const id of repeatedValues(config.resources, "identifier")) {
     problems.push(
       `  ${NAMESPACE}:resources: the identifier "${String(id)}" is declared twice${declaredAt(origins, "resources", config.resources, "identifier", id)}: each resource needs its own identifier`,
@@ -558,14 +603,98 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
   return problems;
 }
 
+/** The fields whose values name objects: the program and the engine look objects up by them. */
+const NAME_FIELDS: ReadonlyArray<[IncludableKey, string]> = [
+  ["resources", "identifier"],
+  ["accessLists", "identifier"],
+  ["maskinportenClients", "name"],
+  ["maskinportenClientKeys", "name"],
+  ["subscriptions", "name"],
+  ["subscriptions", "resource"],
+];
+
+/**
+ * Names JavaScript reserves, URL hosts that mix scripts, endpoints into the simulator's admin
+ * API, and a verification that names no declared client or resource.
+ */
+function safetyChecks(config: StackConfig, origins: Origins): string[] {
+  const problems: string[] = [];
+  const reserved = (at: string, name: string) =>
+    problems.push(
+      `  ${at}: "${name}" is a name JavaScript objects reserve (${RESERVED_NAMES.join(", ")}), so it cannot name an object here: choose another, such as "${config.org.code}-${name.replace(/[^a-z0-9]+/g, "")}"`,
+    );
+  for (const [key, field] of NAME_FIELDS) {
+    (config[key] as Array<Record<string, unknown>>).forEach((entry, i) => {
+      const name = entry[field];
+      if (typeof name === "string" && isReservedName(name))
+        reserved(locateIn(origins, [key, i, field]), name);
+    });
+  }
+  config.accessLists.forEach((list, i) =>
+    list.resources.forEach((connection, j) => {
+      if (isReservedName(connection.identifier))
+        reserved(
+          locateIn(origins, ["accessLists", i, "resources", j, "identifier"]),
+          connection.identifier,
+        );
+    }),
+  );
+  for (const { path, value } of urlValues(config)) {
+    const at = locateIn(origins, path);
+    const problem = hostFinding(value).problem;
+    if (problem) problems.push(`  ${at}: ${problem}`);
+    const admin = config.environment === "local" ? simulatorAdminProblem(value) : undefined;
+    if (admin) problems.push(`  ${at}: ${admin}`);
+  }
+  const verification = config.verification;
+  if (verification) {
+    const clients = [...config.maskinportenClients, ...config.maskinportenClientKeys].map(
+      (c) => c.name,
+    );
+    if (!clients.includes(verification.client)) {
+      problems.push(
+        `  ${NAMESPACE}:verification.client: no Maskinporten client named "${verification.client}": use one of ${clients.join(", ") || "(none declared: declare it under altinn-iac:maskinportenClients)"}`,
+      );
+    }
+    const resources = config.resources.map((r) => r.identifier);
+    if (!resources.includes(verification.resource)) {
+      problems.push(
+        `  ${NAMESPACE}:verification.resource: no resource "${verification.resource}" in altinn-iac:resources: use one of ${resources.join(", ") || "(none declared)"}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Every string of the config that is an http(s) URL, with its path. */
+function urlValues(config: StackConfig): Array<{ path: Array<string | number>; value: string }> {
+  const found: Array<{ path: Array<string | number>; value: string }> = [];
+  const walk = (value: unknown, path: Array<string | number>): void => {
+    if (typeof value === "string") {
+      if (/^https?:\/\//i.test(value)) found.push({ path, value });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, [...path, i]));
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+    }
+  };
+  for (const [key, value] of Object.entries(config)) walk(value, [key]);
+  return found;
+}
+
 /** Not wrong, but worth a look in review: shown as warnings in preview. */
 export function configWarnings(config: StackConfig): string[] {
   const origins = ORIGINS.get(config) ?? {};
-  return config.resources.flatMap((resource, i) =>
+  const hosts = urlValues(config).flatMap(({ path, value }) => {
+    const warning = hostFinding(value).warning;
+    return warning ? [`${locateIn(origins, path)}: ${warning}`] : [];
+  });
+  const prefixes = config.resources.flatMap((resource, i) =>
     new RegExp(`^${config.org.code}[-_]`).test(resource.identifier)
       ? []
       : [
           `${locateIn(origins, ["resources", i, "identifier"])}: "${resource.identifier}" does not start with "${config.org.code}-" or "${config.org.code}_": Altinn Studio only shows and publishes the org's resources with that prefix, so Studio users will not see this one`,
         ],
   );
+  return [...prefixes, ...hosts];
 }

@@ -88,3 +88,67 @@ export function declaredPolicy(
       return readPolicy(spec.xml, { resourceId }).policy;
   }
 }
+
+const ORGANIZATION_URN = "urn:altinn:organization:identifier-no:";
+
+/**
+ * Warnings for owner subscriptions to a resource with `accessListMode: Enabled`. Altinn's PDP then
+ * passes `subscribe` only for a party on a connected list whose actionFilters are empty or contain
+ * `subscribe` (altinn-authorization-tmp DecisionController.IsAccessListAuthorized,
+ * AccessListAuthorization). Events asks it at creation, with the subject filter as the party (none:
+ * refused), and for every event, with the event's subject as the party.
+ */
+export function subscriptionAccessListWarnings(config: StackConfig): string[] {
+  const warnings: string[] = [];
+  for (const spec of config.subscriptions) {
+    const resource = config.resources.find((r) => r.identifier === spec.resource);
+    if (resource?.accessListMode !== "Enabled") continue;
+    const lets = config.accessLists
+      .map((list) => ({
+        list,
+        connection: list.resources.find((r) => r.identifier === spec.resource),
+      }))
+      .filter(
+        ({ connection }) =>
+          connection !== undefined &&
+          (!connection.actionFilters?.length || connection.actionFilters.includes("subscribe")),
+      )
+      .map(({ list }) => list);
+    const filters = config.accessLists
+      .flatMap((list) => {
+        const connection = list.resources.find((r) => r.identifier === spec.resource);
+        return connection
+          ? [
+              `${list.identifier} [${(connection.actionFilters ?? []).join(", ") || "every action"}]`,
+            ]
+          : [];
+      })
+      .join(", ");
+    if (lets.length === 0) {
+      warnings.push(
+        `subscription ${spec.name}: resource ${spec.resource} has accessListMode Enabled and none of its access lists (${filters || "none"}) lets a party subscribe, so Altinn Events delivers none of its events (the PDP asks "subscribe" with each event's subject as the party): add "subscribe" to the actionFilters of the list holding the recipients whose events you want, or leave actionFilters empty`,
+      );
+      continue;
+    }
+    if (spec.subjectFilter === undefined) {
+      warnings.push(
+        `subscription ${spec.name}: resource ${spec.resource} has accessListMode Enabled, and Events refuses a subscription without subjectFilter while it is (the PDP has no party to look up in the lists: 403). This stack creates the subscription before it switches the mode on; a later change of its endpoint or filters (a new subscription) is refused until the mode is Disabled, or give a subjectFilter naming an organisation on ${lets.map((l) => l.identifier).join(" or ")}`,
+      );
+      continue;
+    }
+    const orgnr = spec.subjectFilter.startsWith(ORGANIZATION_URN)
+      ? spec.subjectFilter.slice(ORGANIZATION_URN.length)
+      : undefined;
+    const member =
+      orgnr !== undefined &&
+      lets.some((list) =>
+        list.members.some((m) => m === orgnr || m === `${ORGANIZATION_URN}${orgnr}`),
+      );
+    if (!member) {
+      warnings.push(
+        `subscription ${spec.name}: resource ${spec.resource} has accessListMode Enabled and subjectFilter ${spec.subjectFilter} is not an organisation on ${lets.map((l) => l.identifier).join(" or ")} (the lists that let a party subscribe), so the PDP refuses the subscription and its events: add the organisation to such a list`,
+      );
+    }
+  }
+  return warnings;
+}

@@ -1,27 +1,75 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { createContext } from "../providers/lib/context";
 import { CONFIG_KEYS, settingsFromConfig } from "../providers/lib/settings";
-import { exportSetup, withoutIncluded, writeSetup } from "./export-setup";
+import { mergeSetup, type MergeOptions } from "./export-merge";
+import { exportSetup } from "./export-setup";
 import { INCLUDE_KEY, readIncludes, type IncludedFile } from "./include";
 import { orgOf, readStackValues } from "./stack-values";
+import { unifiedDiff } from "./text-diff";
 
-/**
- * `npm run export -- --stack <name> [--dry-run]`: reads the live setup of the stack's org in the
- * stack's environment, with the stack's own credentials, and writes it into Pulumi.<name>.yaml as
- * resources, accessLists and maskinportenClients with their adoption opt-in, keeping every other
- * key. `--dry-run` prints the setup instead. What could not be mapped is printed on stderr. The
- * stack's backend and passphrase come from the environment, as for any `pulumi` command. Objects
- * the stack's included files (`altinn-iac:include`) declare are left out of the stack file, so
- * nothing is declared twice; the included files are not written.
- */
+export const EXPORT_HELP = `usage: npm run export -- --stack <name> [--dry-run] [--overwrite-differences]
 
-export function parseArgs(argv: string[]): { stack: string; dryRun: boolean } {
-  const at = argv.indexOf("--stack");
-  const stack = at >= 0 ? argv[at + 1] : undefined;
-  if (!stack) throw new Error("usage: npm run export -- --stack <name> [--dry-run]");
-  return { stack, dryRun: argv.includes("--dry-run") };
+Reads the live setup of the stack's org in the stack's environment (resources and their policies,
+access lists with members and connections, Maskinporten clients and their keys, Events
+subscriptions) with the stack's own credentials, and merges it into Pulumi.<name>.yaml:
+  - every object the stack file or its included files declare keeps its logical name, its form
+    (a template: policy, key order) and its comments; live objects are matched to declared ones by
+    natural key (resource or access-list identifier, client_id or clientName, subscription id or
+    endpoint and filters), never by logical name
+  - what is live and not declared is added, with its adoption opt-in (adopt: true, clientId),
+    unless the stack manages it (removed from the file: the next up deletes it, as review says)
+  - what differs between a declared object and the live one is listed under "review:" and left
+    as declared: the next pulumi up makes the live object as declared
+
+Reads:  Pulumi.<name>.yaml and its included files; the stack's config (pulumi config
+        --show-secrets) and outputs (pulumi stack output); the live setup, with GET calls only.
+        The backend and passphrase come from the environment, as for any pulumi command.
+Writes: Pulumi.<name>.yaml, only when something is added or overwritten. Never an included file,
+        a remote object or the stack's state.
+Prints: the change to the stack file as a diff on stdout; what was added, kept, the review list
+        and notes on stderr.
+
+Options:
+  --stack <name>            the stack (required)
+  --dry-run                 print the diff and the review list, write nothing
+  --overwrite-differences   write the live value over each declared value that differs (entries
+                            of the stack file only; names, comments and other fields are kept)
+  --help                    print this text and exit
+
+Exit codes: 0 done (differences are reported, not errors); 2 bad arguments, an invalid stack
+config or included file, or a failed read (nothing is written).
+`;
+
+export interface ExportArgs {
+  stack: string;
+  dryRun: boolean;
+  overwriteDifferences: boolean;
+}
+
+/** The arguments, or "help"; throws a usage error naming what is wrong. */
+export function parseArgs(argv: string[]): ExportArgs | "help" {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  const usage = EXPORT_HELP.split("\n")[0]!;
+  let stack: string | undefined;
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--stack") {
+      stack = argv[++i];
+    } else if (arg === "--dry-run" || arg === "--overwrite-differences") {
+      flags.add(arg);
+    } else {
+      throw new Error(`unknown argument ${arg}\n${usage}`);
+    }
+  }
+  if (!stack || stack.startsWith("--")) throw new Error(`--stack <name> is required\n${usage}`);
+  return {
+    stack,
+    dryRun: flags.has("--dry-run"),
+    overwriteDifferences: flags.has("--overwrite-differences"),
+  };
 }
 
 /** The stack's included files, read before any call so a broken one stops the export. */
@@ -41,8 +89,46 @@ function includedFiles(values: Map<string, string>): IncludedFile[] {
   return files;
 }
 
+/** What the stack's state holds, from its outputs (index.ts): empty before the first up. */
+function managedObjects(stack: string): MergeOptions["managed"] {
+  let outputs: Record<string, unknown> = {};
+  try {
+    outputs = JSON.parse(
+      execFileSync("pulumi", ["stack", "output", "--json", "--stack", stack], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }),
+    ) as Record<string, unknown>;
+  } catch {
+    // No outputs yet: every declared object is matched by its natural key alone.
+  }
+  const byName = (value: unknown, field: string) =>
+    new Map(
+      Object.entries((value ?? {}) as Record<string, Record<string, unknown>>).flatMap(
+        ([name, o]) => (o?.[field] === undefined ? [] : [[name, String(o[field])] as const]),
+      ),
+    );
+  return {
+    clients: byName(outputs.maskinportenClients, "clientId"),
+    subscriptions: byName(outputs.subscriptions, "id"),
+    resources: new Set(Object.keys((outputs.resources ?? {}) as object)),
+    accessLists: new Set(Object.keys((outputs.accessLists ?? {}) as object)),
+  };
+}
+
 async function main(): Promise<number> {
-  const { stack, dryRun } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  if (args === "help") {
+    process.stdout.write(EXPORT_HELP);
+    return 0;
+  }
+  const { stack, dryRun, overwriteDifferences } = args;
+  const file = join(process.cwd(), `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) {
+    throw new Error(
+      `${file} does not exist: create the stack first (pulumi stack init ${stack}) and set its environment, org and credentials`,
+    );
+  }
   const values = readStackValues(stack);
   const settings = settingsFromConfig((key) => values.get(key));
   const ctx = createContext(settings, { warn: (message) => console.error(message) });
@@ -51,26 +137,31 @@ async function main(): Promise<number> {
     values.get(CONFIG_KEYS.selfServiceClientId),
   ].filter((id): id is string => id !== undefined);
   const files = includedFiles(values);
-  const exported = await exportSetup(ctx, { org: orgOf(values), ownClientIds });
-  const { setup, notes: left } = withoutIncluded(exported.setup, files);
-  const notes = [...exported.notes, ...left];
-  if (dryRun) {
-    process.stdout.write(
-      stringify({
-        config: Object.fromEntries(Object.entries(setup).map(([k, v]) => [`altinn-iac:${k}`, v])),
-      }),
-    );
-  } else {
-    const file = join(process.cwd(), `Pulumi.${stack}.yaml`);
-    writeFileSync(file, writeSetup(readFileSync(file, "utf8"), setup));
+  const org = orgOf(values);
+  const exported = await exportSetup(ctx, { org, ownClientIds });
+  const before = readFileSync(file, "utf8");
+  const merged = mergeSetup(before, exported, files, {
+    org,
+    overwriteDifferences,
+    managed: managedObjects(stack),
+  });
+  process.stdout.write(unifiedDiff(before, merged.text, `Pulumi.${stack}.yaml`));
+  if (!dryRun && merged.text !== before) writeFileSync(file, merged.text);
+  console.error(
+    `${dryRun ? "dry run, nothing written: would add" : `${file}: added`} ${merged.added.length} object(s) that are live in ${settings.environment} and not declared; kept the ${merged.kept} declared object(s) found live as they are written`,
+  );
+  for (const line of merged.added) console.error(`added: ${line}`);
+  for (const line of merged.overwritten) console.error(`overwritten with the live value: ${line}`);
+  if (merged.differences.length > 0) {
     console.error(
-      `wrote ${setup.resources.length} resource(s), ${setup.accessLists.length} access list(s), ` +
-        `${setup.subscriptions.length} subscription(s)` +
-        (setup.maskinportenClients ? ` and ${setup.maskinportenClients.length} client(s)` : "") +
-        ` of ${settings.environment} to ${file}: run pulumi preview to see what up adopts`,
+      `review: ${merged.differences.length} difference(s) between the declared and the live setup, left as declared (the next up makes the live objects as declared; --overwrite-differences writes the live values into the stack file instead):`,
     );
+    for (const line of merged.differences) console.error(`  ${line}`);
   }
-  for (const note of notes) console.error(`note: ${note}`);
+  for (const note of [...exported.notes, ...merged.notes]) console.error(`note: ${note}`);
+  if (merged.added.length > 0) {
+    console.error("run pulumi preview to see what up adopts");
+  }
   return 0;
 }
 

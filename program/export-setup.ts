@@ -1,7 +1,6 @@
-import { parseDocument } from "yaml";
 import { policySchema } from "../policies/model";
 import { readPolicy } from "../policies/parse";
-import { projectConnections, projectMembers } from "../providers/access-list";
+import { memberKeys, projectConnections, projectMembers } from "../providers/access-list";
 import { fromServiceResourceDto, validateResource } from "../providers/altinn-resource";
 import * as accessLists from "../providers/api/access-lists";
 import * as events from "../providers/api/events";
@@ -11,11 +10,11 @@ import type { ProviderContext } from "../providers/lib/context";
 import { fromClientRegistration } from "../providers/maskinporten-client";
 import { validatePolicyInputs } from "../providers/resource-policy";
 import type { ResourceSpec } from "./config";
-import type { IncludedFile } from "./include";
 
 /**
  * Export: an org's live setup in one environment, read with the providers' API clients, as the
- * stack config (program/config.ts) that adopts it. Every object carries its adoption opt-in
+ * stack config (program/config.ts) that adopts it; program/export-merge.ts merges it into a stack
+ * file. Every object carries its adoption opt-in
  * (`adopt: true`, or a client's `clientId`), so `pulumi up` takes each over instead of creating
  * it, and writes nothing where the live object already is as exported. What cannot be expressed
  * in the config, or would not come up as it is, is reported in `notes` rather than guessed.
@@ -43,6 +42,12 @@ export interface ExportResult {
   setup: ExportedSetup;
   /** What was left out or needs a person's decision, one sentence each. */
   notes: string[];
+  /** Notes about one exported entry: shown only when that entry is added to the stack file. */
+  entryNotes: Map<Record<string, unknown>, string[]>;
+  /** Per access list identifier, every form that names each live member (orgnr, party uuid). */
+  memberKeys: Map<string, string[][]>;
+  /** The Events id of each exported subscription. */
+  subscriptionIds: Map<Record<string, unknown>, string>;
 }
 
 /** Reads the org's live setup and returns it as stack config. */
@@ -50,13 +55,18 @@ export async function exportSetup(
   ctx: ProviderContext,
   options: ExportOptions,
 ): Promise<ExportResult> {
-  const notes: string[] = [];
+  const notes: Notes = {
+    general: [],
+    entries: new Map(),
+    memberKeys: new Map(),
+    subscriptionIds: new Map(),
+  };
   const resources = await exportResources(ctx, options, notes);
   const identifiers = new Set(resources.map((r) => String(r.identifier)));
   const lists = await exportAccessLists(ctx, options, identifiers, notes);
   const clients = ctx.settings.selfService
     ? await exportClients(ctx, options, notes)
-    : (notes.push(
+    : (notes.general.push(
         "Maskinporten clients were not read: the stack has no self-service admin client (altinn-iac:selfServiceClientId); altinn-iac:maskinportenClients is left as it was",
       ),
       undefined);
@@ -68,8 +78,20 @@ export async function exportSetup(
       ...(clients ? { maskinportenClients: clients } : {}),
       subscriptions,
     },
-    notes,
+    notes: notes.general,
+    entryNotes: notes.entries,
+    memberKeys: notes.memberKeys,
+    subscriptionIds: notes.subscriptionIds,
   };
+}
+
+/** What export found, general or about one entry, collected while reading. */
+interface Notes {
+  general: string[];
+  entries: Map<Record<string, unknown>, string[]>;
+  memberKeys: Map<string, string[][]>;
+  /** The Events id of each exported subscription. */
+  subscriptionIds: Map<Record<string, unknown>, string>;
 }
 
 /**
@@ -79,14 +101,14 @@ export async function exportSetup(
  */
 async function exportSubscriptions(
   ctx: ProviderContext,
-  notes: string[],
+  notes: Notes,
 ): Promise<Array<Record<string, unknown>>> {
   const taken = new Set<string>();
   const entries: Array<Record<string, unknown>> = [];
   for (const s of await events.listSubscriptions(ctx)) {
     const resource = /^urn:altinn:resource:(.+)$/.exec(s.resourceFilter ?? "")?.[1];
     if (!resource || s.sourceFilter || s.alternativeSubjectFilter) {
-      notes.push(
+      notes.general.push(
         `subscription ${s.id} (${s.resourceFilter ?? s.sourceFilter ?? "no resource"}) is left out: it is an app subscription, which altinn-iac does not manage`,
       );
       continue;
@@ -97,18 +119,23 @@ async function exportSubscriptions(
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
     taken.add(name);
-    if (!s.validated) {
-      notes.push(
-        `subscription ${s.id} is not validated: its endpoint does not answer Events' validation event`,
-      );
-    }
-    entries.push({
+    const entry = {
       name,
       resource,
       endPoint: s.endPoint,
       ...(s.typeFilter ? { typeFilter: s.typeFilter } : {}),
       ...(s.subjectFilter ? { subjectFilter: s.subjectFilter } : {}),
-    });
+    };
+    notes.entries.set(
+      entry,
+      s.validated
+        ? []
+        : [
+            `subscription ${s.id} is not validated: its endpoint does not answer Events' validation event`,
+          ],
+    );
+    notes.subscriptionIds.set(entry, String(s.id));
+    entries.push(entry);
   }
   return entries;
 }
@@ -121,7 +148,7 @@ function ownedBy(dto: registry.ServiceResourceDto, org: ExportOptions["org"]): b
 async function exportResources(
   ctx: ProviderContext,
   options: ExportOptions,
-  notes: string[],
+  notes: Notes,
 ): Promise<Array<Record<string, unknown>>> {
   const owned = (await registry.listResources(ctx))
     .filter((dto) => ownedBy(dto, options.org))
@@ -144,19 +171,22 @@ async function exportResources(
       ...fields
     } = inputs;
     const spec: Record<string, unknown> = { ...stripUndefined(fields) };
+    const own: string[] = [];
     const problems = validateResource({ ...inputs, hasCompetentAuthority: owner });
     for (const problem of problems) {
-      notes.push(
-        `resource ${dto.identifier}: ${problem.property}: ${problem.reason}; fix it in the exported config (up writes the fix to the live resource)`,
+      own.push(
+        `resource ${dto.identifier}: ${problem.property}: ${problem.reason}; up adopts it as the registry holds it, but a change to it is refused until this is fixed in the exported config`,
       );
     }
     const policy = await exportPolicy(
       ctx,
       dto.identifier,
       { resourceType: inputs.resourceType, owner: options.org.code },
-      notes,
+      own,
     );
-    result.push({ ...spec, ...(policy ? { policy } : {}), adopt: true });
+    const entry = { ...spec, ...(policy ? { policy } : {}), adopt: true };
+    notes.entries.set(entry, own);
+    result.push(entry);
   }
   return result;
 }
@@ -177,23 +207,24 @@ async function exportPolicy(
   const parsed = readPolicy(xml, { resourceId: identifier });
   const model = parsed.policy ? policySchema.safeParse(parsed.policy) : undefined;
   const errors = parsed.findings.filter((f) => f.severity === "error");
+  const asRules = { resourceId: identifier, resourceType, owner };
   if (model?.success && errors.length === 0) {
-    const lint = validatePolicyInputs({
-      resourceId: identifier,
-      policy: model.data,
-      resourceType,
-      owner,
-    });
-    for (const failure of lint.failures) {
-      notes.push(
-        `resource ${identifier}: the live policy fails the linter, so up stops at preview until it is fixed in the exported config: ${failure.property}: ${failure.reason}`,
-      );
-    }
-    return stripUndefined({ ...model.data });
+    // Rules the linter refuses would stop up; the XML as the registry holds it does not.
+    const lint = validatePolicyInputs({ ...asRules, policy: model.data });
+    if (lint.failures.length === 0) return stripUndefined({ ...model.data });
+    notes.push(
+      `resource ${identifier}: the policy is kept as XML, since as rules it fails the linter: ${lint.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    );
+  } else {
+    notes.push(
+      `resource ${identifier}: the policy is kept as XML, since the rule model cannot hold it exactly${errors.length > 0 ? ` (${errors.map((e) => e.message).join("; ")})` : ""}`,
+    );
   }
-  notes.push(
-    `resource ${identifier}: the policy is kept as XML, since the rule model cannot hold it exactly${errors.length > 0 ? ` (${errors.map((e) => e.message).join("; ")})` : ""}`,
-  );
+  for (const failure of validatePolicyInputs({ ...asRules, xml }).failures) {
+    notes.push(
+      `resource ${identifier}: the live policy fails the linter, so up stops at preview until it is fixed in the exported config: ${failure.reason}`,
+    );
+  }
   return { xml };
 }
 
@@ -201,7 +232,7 @@ async function exportAccessLists(
   ctx: ProviderContext,
   options: ExportOptions,
   resources: Set<string>,
-  notes: string[],
+  notes: Notes,
 ): Promise<Array<Record<string, unknown>>> {
   const owner = options.org.code;
   const lists = (await accessLists.listAccessLists(ctx, owner)).sort((a, b) =>
@@ -213,17 +244,20 @@ async function exportAccessLists(
     const members = await accessLists.readMembers(ctx, ref);
     const connections = await accessLists.readResourceConnections(ctx, ref);
     if (!members || !connections) {
-      notes.push(`access list ${owner}/${list.identifier} was deleted while it was read: left out`);
+      notes.general.push(
+        `access list ${owner}/${list.identifier} was deleted while it was read: left out`,
+      );
       continue;
     }
+    const own: string[] = [];
     const connected = projectConnections(connections.value).filter((c) => {
       if (resources.has(c.resourceIdentifier)) return true;
-      notes.push(
+      own.push(
         `access list ${owner}/${list.identifier}: the connection to resource ${c.resourceIdentifier} is left out, since that resource is not ${owner}'s; up will remove it from the list`,
       );
       return false;
     });
-    result.push({
+    const entry = {
       identifier: list.identifier,
       name: list.name,
       ...(list.description ? { description: list.description } : {}),
@@ -233,7 +267,10 @@ async function exportAccessLists(
         ...(c.actionFilters.length > 0 ? { actionFilters: c.actionFilters } : {}),
       })),
       adopt: true,
-    });
+    };
+    notes.entries.set(entry, own);
+    notes.memberKeys.set(list.identifier, members.value.map(memberKeys));
+    result.push(entry);
   }
   return result;
 }
@@ -241,7 +278,7 @@ async function exportAccessLists(
 async function exportClients(
   ctx: ProviderContext,
   options: ExportOptions,
-  notes: string[],
+  notes: Notes,
 ): Promise<Array<Record<string, unknown>>> {
   const clients = (await selfService.listClients(ctx)).sort((a, b) =>
     String(a.client_id).localeCompare(String(b.client_id)),
@@ -251,13 +288,13 @@ async function exportClients(
   for (const client of clients) {
     const clientId = String(client.client_id);
     if (options.ownClientIds.includes(clientId)) {
-      notes.push(
+      notes.general.push(
         `client ${clientId} ("${client.client_name}") is left out: it is this stack's own provisioning or self-service admin client`,
       );
       continue;
     }
     if (client.integration_type !== "maskinporten") {
-      notes.push(
+      notes.general.push(
         `client ${clientId} ("${client.client_name}") is left out: its integration type ${client.integration_type} is not a Maskinporten client`,
       );
       continue;
@@ -267,14 +304,15 @@ async function exportClients(
         ? { accessTokenLifetime: client.access_token_lifetime }
         : {}),
     });
+    const own: string[] = [];
     if (inputs.description.trim() === "") {
-      notes.push(
+      own.push(
         `client ${clientId}: it has no description, which the stack requires: write one in the exported config (up sets it on the client)`,
       );
     }
     const name = uniqueName(inputs.clientName, names);
-    const key = await exportKey(ctx, clientId, notes);
-    result.push({
+    const key = await exportKey(ctx, clientId, own);
+    const entry = {
       name,
       clientName: inputs.clientName,
       description: inputs.description,
@@ -284,7 +322,9 @@ async function exportClients(
         : {}),
       clientId,
       ...(key ? { key } : {}),
-    });
+    };
+    notes.entries.set(entry, own);
+    result.push(entry);
   }
   return result;
 }
@@ -331,108 +371,4 @@ export function uniqueName(clientName: string, taken: Set<string>): string {
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/**
- * The exported setup without the objects the stack's included files (`altinn-iac:include`)
- * already declare, so writing it into the stack file declares nothing twice; the included
- * declarations stay as they are (export writes only the stack file). An object is the same when
- * its natural key is: a resource's or list's identifier, a client's client_id or clientName, a
- * subscription's resource, endpoint and filters. An exported name an included entry already has
- * gets a suffix.
- */
-export function withoutIncluded(
-  setup: ExportedSetup,
-  files: IncludedFile[],
-): { setup: ExportedSetup; notes: string[] } {
-  const notes: string[] = [];
-  const declared = (key: keyof ExportedSetup) =>
-    files.flatMap((file) =>
-      (file.entries[key] ?? []).map((entry, index) => ({
-        entry: (entry ?? {}) as Record<string, unknown>,
-        at: `${file.path} (${key}.${index})`,
-      })),
-    );
-  const keep = (
-    key: keyof ExportedSetup,
-    entries: Array<Record<string, unknown>>,
-    same: (exported: Record<string, unknown>, included: Record<string, unknown>) => boolean,
-    describe: (exported: Record<string, unknown>) => string,
-    optIn: string,
-  ) => {
-    const included = declared(key);
-    const taken = new Set(included.map(({ entry }) => String(entry.name)));
-    return entries.flatMap((exported) => {
-      const match = included.find(({ entry }) => same(exported, entry));
-      if (match) {
-        notes.push(
-          `${describe(exported)} is left out of the stack file: ${match.at} declares it${optIn}`,
-        );
-        return [];
-      }
-      if (typeof exported.name !== "string" || !taken.has(exported.name)) {
-        if (typeof exported.name === "string") taken.add(exported.name);
-        return [exported];
-      }
-      const name = uniqueName(exported.name, taken);
-      notes.push(
-        `${describe(exported)} is named ${name}: an included file has another entry named ${exported.name}`,
-      );
-      return [{ ...exported, name }];
-    });
-  };
-  const sameSubscription = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-    (["resource", "endPoint", "typeFilter", "subjectFilter"] as const).every((k) => a[k] === b[k]);
-  return {
-    setup: {
-      resources: keep(
-        "resources",
-        setup.resources,
-        (a, b) => a.identifier === b.identifier,
-        (r) => `resource ${String(r.identifier)}`,
-        " (give it adopt: true there if up should take over the live one as declared)",
-      ),
-      accessLists: keep(
-        "accessLists",
-        setup.accessLists,
-        (a, b) => a.identifier === b.identifier,
-        (l) => `access list ${String(l.identifier)}`,
-        " (give it adopt: true there if up should take over the live one as declared)",
-      ),
-      ...(setup.maskinportenClients
-        ? {
-            maskinportenClients: keep(
-              "maskinportenClients",
-              setup.maskinportenClients,
-              (a, b) =>
-                b.clientId !== undefined
-                  ? a.clientId === b.clientId
-                  : a.clientName === b.clientName,
-              (c) => `client ${String(c.clientId)} ("${String(c.clientName)}")`,
-              " (set its clientId there if up should adopt this client)",
-            ),
-          }
-        : {}),
-      subscriptions: keep(
-        "subscriptions",
-        setup.subscriptions,
-        sameSubscription,
-        (s) => `the subscription of ${String(s.resource)} to ${String(s.endPoint)}`,
-        "",
-      ),
-    },
-    notes,
-  };
-}
-
-/**
- * The stack file's text with the exported setup keys replaced and everything else (credentials,
- * secrets, the encryption salt, comments) kept.
- */
-export function writeSetup(stackFile: string, setup: ExportedSetup): string {
-  const document = parseDocument(stackFile);
-  for (const [key, value] of Object.entries(setup)) {
-    document.setIn(["config", `altinn-iac:${key}`], value);
-  }
-  return document.toString({ lineWidth: 0 });
 }

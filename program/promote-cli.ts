@@ -1,40 +1,108 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promoteStack } from "./promote-stack";
+import { promoteStack, stackEnvironment } from "./promote-stack";
+import { unifiedDiff } from "./text-diff";
 
-/**
- * `npm run promote -- --from <test stack> --to <prod stack>`: writes Pulumi.<to>.yaml with the
- * setup of Pulumi.<from>.yaml for production, keeping the target's credentials and secrets, and
- * prints what it could not map. Works on the stack files only: no secret is decrypted or copied.
- */
-export function parseArgs(argv: string[]): { from: string; to: string } {
-  const value = (flag: string) => {
-    const at = argv.indexOf(flag);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const from = value("--from");
-  const to = value("--to");
-  if (!from || !to) throw new Error("usage: npm run promote -- --from <stack> --to <stack>");
-  return { from, to };
+export const PROMOTE_HELP = `usage: npm run promote -- --from <stack> --to <stack> [--dry-run] [--overwrite-target-values]
+
+Carries the setup of one stack file into another, object by object (resources and access lists by
+identifier, clients and subscriptions by name): policies, access-list modes, connections, scopes
+and event types come from the source; what belongs to the target's environment is kept as the
+target has it: titles and texts, contact points, list members, client names, client ids and keys,
+subscription endpoints, verification, protect and every credential. Objects only the target
+declares are kept. A new object gets the source's entry without client ids, keys, adoption flags
+and test organisations, each reported as "not mapped:".
+
+Reads:  Pulumi.<from>.yaml and Pulumi.<to>.yaml (no secret is decrypted or copied).
+Writes: Pulumi.<to>.yaml, keeping its comments; new entries in block style. Nothing remote, no
+        state: review the printed diff, then run pulumi preview --stack <to>.
+Prints: the change to Pulumi.<to>.yaml as a diff on stdout; "kept:" (the target's values that
+        differ from the source's) and "not mapped:" (what a person must set) on stderr.
+Refuses (exit 2, nothing written): a target with no stack file (create it first with pulumi stack
+        init), and a stack file whose altinn-iac:environment contradicts its name (a prod file
+        with environment test).
+
+Options:
+  --from <stack>              the source stack, such as test
+  --to <stack>                the target stack, such as prod
+  --dry-run                   print the diff and the reports, write nothing
+  --overwrite-target-values   take the source's titles, texts, contact points, members, client
+                              names and endpoints over the target's (never client ids, keys,
+                              credentials or test organisations; never empties a member list)
+  --help                      print this text and exit
+
+Exit codes: 0 done (or nothing to change); 2 bad arguments or a refused target.
+`;
+
+export interface PromoteArgs {
+  from: string;
+  to: string;
+  dryRun: boolean;
+  overwriteTargetValues: boolean;
 }
 
-function main(): number {
-  const { from, to } = parseArgs(process.argv.slice(2));
-  const source = join(process.cwd(), `Pulumi.${from}.yaml`);
-  const target = join(process.cwd(), `Pulumi.${to}.yaml`);
-  const result = promoteStack(
-    readFileSync(source, "utf8"),
-    existsSync(target) ? readFileSync(target, "utf8") : undefined,
+/** The arguments, or "help"; throws a usage error naming what is wrong. */
+export function parseArgs(argv: string[]): PromoteArgs | "help" {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  const usage = PROMOTE_HELP.split("\n")[0]!;
+  const values: Record<string, string | undefined> = {};
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--from" || arg === "--to") values[arg] = argv[++i];
+    else if (arg === "--dry-run" || arg === "--overwrite-target-values") flags.add(arg);
+    else throw new Error(`unknown argument ${arg}\n${usage}`);
+  }
+  const from = values["--from"];
+  const to = values["--to"];
+  if (!from || !to || from.startsWith("--") || to.startsWith("--")) {
+    throw new Error(`--from <stack> and --to <stack> are required\n${usage}`);
+  }
+  if (from === to) throw new Error(`--from and --to name the same stack (${from})\n${usage}`);
+  return {
+    from,
+    to,
+    dryRun: flags.has("--dry-run"),
+    overwriteTargetValues: flags.has("--overwrite-target-values"),
+  };
+}
+
+export function main(argv: string[], cwd: string = process.cwd()): number {
+  const args = parseArgs(argv);
+  if (args === "help") {
+    process.stdout.write(PROMOTE_HELP);
+    return 0;
+  }
+  const read = (stack: string) => {
+    const file = join(cwd, `Pulumi.${stack}.yaml`);
+    return { file, text: existsSync(file) ? readFileSync(file, "utf8") : undefined };
+  };
+  const source = read(args.from);
+  const target = read(args.to);
+  stackEnvironment(args.from, source.text);
+  const environment = stackEnvironment(args.to, target.text);
+  const result = promoteStack(source.text!, target.text!, {
+    environment,
+    overwriteTargetValues: args.overwriteTargetValues,
+  });
+  process.stdout.write(unifiedDiff(target.text!, result.text, `Pulumi.${args.to}.yaml`));
+  const changed = result.text !== target.text;
+  if (changed && !args.dryRun) writeFileSync(target.file, result.text);
+  console.error(
+    !changed
+      ? `${target.file} already holds the setup of ${source.file}: nothing to write`
+      : args.dryRun
+        ? `dry run, nothing written: the diff above is what promote would write to ${target.file}`
+        : `wrote ${target.file} from ${source.file}: review the diff above, then run pulumi preview --stack ${args.to}`,
   );
-  writeFileSync(target, result.text);
-  console.log(`wrote ${target} from ${source}`);
-  for (const line of result.unmapped) console.log(`not mapped: ${line}`);
+  for (const line of result.kept) console.error(`kept: ${line}`);
+  for (const line of result.unmapped) console.error(`not mapped: ${line}`);
   return 0;
 }
 
 if (require.main === module) {
   try {
-    process.exit(main());
+    process.exit(main(process.argv.slice(2)));
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(2);

@@ -1,32 +1,24 @@
-import { parseDocument } from "yaml";
+import { isMap, parseDocument } from "yaml";
+import { canonicalJson } from "../providers/lib/check";
+import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
+import { appendEntries, setValue, stackFileText, updateValue } from "./yaml-edit";
 
 /**
- * Promote: the prod stack config derived from the test one. The setup (resources, policies,
- * access lists, clients, subscriptions) is the same in both environments; what names an object or
- * a party of one environment is not, and is reported instead of guessed: client ids and keys
- * (another client in prod), test organisations (Tenor's synthetic numbers do not exist in prod),
- * subscription endpoints, the verification recipient, texts that say "test", and every credential.
- * Adoption flags are dropped: adopting in test says nothing about what exists in prod (run
- * `npm run export` against the prod stack for that). `altinn-iac:include` is carried over as it is:
- * the included files are the setup both stacks share, so promote reports them instead of reading
- * them.
+ * Promote: the setup of one stack (test) carried into another stack's file (prod), object by
+ * object. What describes the service (policies, access-list modes, connections, scopes, event
+ * types) comes from the source; what belongs to the target's environment is the target's and is
+ * kept: titles and texts, contact points, list members, client names, client ids and keys,
+ * subscription endpoints, the verification recipient, protection and every credential. Objects
+ * the target declares and the source does not are kept. A new object gets the source's entry
+ * without what names a party of the source environment (client ids, keys, Tenor test
+ * organisations, adoption flags), each reported. `altinn-iac:include` files are shared by both
+ * stacks: the source's are added to the target's, and promote does not look into them.
  */
 
 const NS = "altinn-iac:";
 
-/** The setup keys promote derives; every other key of the target (credentials) is kept. */
-export const SETUP_KEYS = [
-  "org",
-  "protect",
-  "preflight",
-  "include",
-  "resources",
-  "accessLists",
-  "maskinportenClients",
-  "maskinportenClientKeys",
-  "subscriptions",
-  "verification",
-] as const;
+type Entry = Record<string, unknown>;
+type Environment = (typeof ENVIRONMENT_NAMES)[number];
 
 /** Keys of one environment only: never copied, each reported when the target lacks it. */
 const ENVIRONMENT_KEYS = [
@@ -42,166 +34,357 @@ const ENVIRONMENT_KEYS = [
   "clockOffsetSeconds",
 ] as const;
 
+const COLLECTIONS = ["resources", "accessLists", "maskinportenClients", "subscriptions"] as const;
+type Collection = (typeof COLLECTIONS)[number];
+
+/** How an entry of a collection is the same object in both stacks. */
+const IDENTITY: Record<Collection, string> = {
+  resources: "identifier",
+  accessLists: "identifier",
+  maskinportenClients: "name",
+  subscriptions: "name",
+};
+
+/** Fields whose value belongs to the environment: the target's is kept when it has one. */
+const TARGET_FIELDS: Record<Collection, string[]> = {
+  resources: ["title", "description", "rightDescription", "homepage", "contactPoints"],
+  accessLists: ["name", "description", "members"],
+  maskinportenClients: ["clientName", "description"],
+  subscriptions: ["endPoint", "subjectFilter"],
+};
+
+/** Fields that name an object or a key of the source environment: never copied. */
+const SOURCE_ONLY_FIELDS: Record<Collection, string[]> = {
+  resources: ["adopt"],
+  accessLists: ["adopt"],
+  maskinportenClients: ["clientId", "key"],
+  subscriptions: [],
+};
+
 /** Norwegian organisation numbers start with 8 or 9; Tenor's synthetic test ones do not. */
 const PRODUCTION_ORGNR = /^[89]\d{8}$/;
 const TEST_WORDING = /\b(test|tt02|staging)\b/i;
+
+export interface PromoteOptions {
+  /** The target's environment (targetEnvironment), set when its file has none. */
+  environment: Environment;
+  /** Take the source's value over the target's for the environment's fields too. */
+  overwriteTargetValues: boolean;
+}
 
 export interface PromoteResult {
   /** The target stack file's text. */
   text: string;
   /** What was not mapped, or needs a person's look, one sentence each with its key path. */
   unmapped: string[];
+  /** Values of the target kept where the source has others, one sentence each with its key path. */
+  kept: string[];
 }
 
-type Entry = Record<string, unknown>;
-
 /**
- * The target stack file (`target`, or a new one) with the setup of `source` promoted to
- * `environment`; comments, secrets and credentials of the target are kept.
+ * The environment of the stack `name` whose file has `text`; throws, with the fix, when there is
+ * no such file or when its `altinn-iac:environment` contradicts the stack's name.
  */
+export function stackEnvironment(name: string, text: string | undefined): Environment {
+  const file = `Pulumi.${name}.yaml`;
+  if (text === undefined) {
+    return refuse(
+      `${file} does not exist, and promote only writes into an existing stack file: create the stack first (pulumi stack init ${name}; pulumi config set altinn-iac:environment <test or prod> --stack ${name}; then its org and credentials, as in Pulumi.prod.yaml), or name an existing stack`,
+    );
+  }
+  const config = (parseDocument(text).toJS() as { config?: Entry } | null)?.config ?? {};
+  const declared = config[`${NS}environment`];
+  const implied = environmentOfName(name);
+  if (declared === undefined) {
+    if (implied) return implied;
+    return refuse(
+      `${file} has no altinn-iac:environment and its name does not say which environment it is: set it with pulumi config set altinn-iac:environment <test or prod> --stack ${name}`,
+    );
+  }
+  if (!(ENVIRONMENT_NAMES as readonly unknown[]).includes(declared)) {
+    return refuse(
+      `${file}: altinn-iac:environment is ${JSON.stringify(declared)}, not one of ${ENVIRONMENT_NAMES.join(", ")}: fix it with pulumi config set altinn-iac:environment <${ENVIRONMENT_NAMES.join(" or ")}> --stack ${name}`,
+    );
+  }
+  if (implied && implied !== declared) {
+    return refuse(
+      `${file} says altinn-iac:environment: ${String(declared)}, but the stack's name says ${implied}: fix the value (pulumi config set altinn-iac:environment ${implied} --stack ${name}) or use the stack that is ${String(declared)}`,
+    );
+  }
+  return declared as Environment;
+}
+
+/** `prod`, `digdir-prod`, `production` are prod; `test`, `brg-test`, `tt02` are test. */
+function environmentOfName(name: string): Environment | undefined {
+  const words = name.toLowerCase().split(/[^a-z0-9]+/);
+  if (words.some((w) => w === "prod" || w === "production")) return "prod";
+  if (words.some((w) => w === "test" || w === "tt02")) return "test";
+  if (words.includes("local")) return "local";
+  return undefined;
+}
+
+function refuse(message: string): never {
+  throw new Error(message);
+}
+
+/** The target stack file with the setup of `source` promoted into it; comments are kept. */
 export function promoteStack(
   source: string,
-  target: string | undefined,
-  environment: "prod" | "test" = "prod",
+  target: string,
+  options: PromoteOptions,
 ): PromoteResult {
-  const from = (parseDocument(source).toJS() as { config?: Entry }).config ?? {};
-  const document = parseDocument(target ?? "config: {}\n");
-  const existing = (document.toJS() as { config?: Entry }).config ?? {};
+  const from = (parseDocument(source).toJS() as { config?: Entry } | null)?.config ?? {};
+  const document = parseDocument(target);
+  const existing = (document.toJS() as { config?: Entry } | null)?.config ?? {};
   const unmapped: string[] = [];
-  const set = (key: string, value: unknown) => document.setIn(["config", `${NS}${key}`], value);
+  const kept: string[] = [];
+  const sourceOf = (key: string) => from[`${NS}${key}`];
+  const targetOf = (key: string) => existing[`${NS}${key}`];
+  const set = (path: Array<string | number>, value: unknown) =>
+    setValue(document, ["config", ...path], value);
+  const config = document.get("config", true);
+  if (isMap(config)) config.flow = false;
+  else document.set("config", document.createNode({}));
 
-  set("environment", environment);
-  for (const key of SETUP_KEYS) {
-    const value = from[`${NS}${key}`];
+  if (targetOf("environment") === undefined) set([`${NS}environment`], options.environment);
+  for (const key of ["org", "preflight"]) {
+    const value = sourceOf(key);
     if (value === undefined) continue;
-    const mapped = promoteKey(key, structuredClone(value), unmapped);
-    if (mapped === undefined) {
-      document.deleteIn(["config", `${NS}${key}`]);
-    } else {
-      set(key, mapped);
-    }
-  }
-  unmapped.push(...includeNotes(from, existing));
-  for (const key of ENVIRONMENT_KEYS) {
-    if (from[`${NS}${key}`] !== undefined && existing[`${NS}${key}`] === undefined) {
-      unmapped.push(
-        `${NS}${key}: belongs to the source environment and is not copied: set the ${environment} value with pulumi config set${/PrivateKey/.test(key) ? " --secret" : ""}`,
+    if (targetOf(key) === undefined) set([`${NS}${key}`], value);
+    else if (canonicalJson(value) !== canonicalJson(targetOf(key))) {
+      kept.push(
+        `${NS}${key}: the target's ${shown(targetOf(key))} is kept; the source has ${shown(value)}`,
       );
     }
   }
-  return { text: document.toString({ lineWidth: 0 }), unmapped };
+  if (
+    sourceOf("protect") !== undefined &&
+    canonicalJson(sourceOf("protect")) !== canonicalJson(targetOf("protect"))
+  ) {
+    kept.push(
+      `${NS}protect: not copied (the source has ${shown(sourceOf("protect"))}): the target's ${targetOf("protect") === undefined ? "default (true in prod)" : shown(targetOf("protect"))} applies`,
+    );
+  }
+  promoteInclude(from, existing, set, unmapped);
+  for (const key of COLLECTIONS) {
+    const entries = sourceOf(key);
+    if (!Array.isArray(entries)) continue;
+    promoteCollection(key, entries as Entry[], targetOf(key), document, options, unmapped, kept);
+  }
+  for (const [i, entry] of asEntries(sourceOf("maskinportenClientKeys")).entries()) {
+    unmapped.push(
+      `${NS}maskinportenClientKeys.${i}: the key set of source client ${String(entry.clientId)} is not copied: add the ${options.environment} client's entry yourself`,
+    );
+  }
+  if (sourceOf("verification") !== undefined) {
+    unmapped.push(
+      `${NS}verification: not copied: it sends a real message to a recipient of the source environment; set a ${options.environment} recipient that expects it, if any`,
+    );
+  }
+  for (const key of ENVIRONMENT_KEYS) {
+    if (sourceOf(key) !== undefined && targetOf(key) === undefined) {
+      unmapped.push(
+        `${NS}${key}: belongs to the source environment and is not copied: set the ${options.environment} value with pulumi config set${/PrivateKey/.test(key) ? " --secret" : ""}`,
+      );
+    }
+  }
+  const text = stackFileText(document, target);
+  // Untouched, the file stays byte for byte as it was (the yaml package re-renders some forms).
+  const same = text === stackFileText(parseDocument(target), target);
+  return { text: same ? target : text, unmapped, kept };
 }
 
-function promoteKey(key: string, value: unknown, unmapped: string[]): unknown {
-  const list = Array.isArray(value) ? (value as Entry[]) : [];
+function promoteCollection(
+  key: Collection,
+  sourceEntries: Entry[],
+  targetValue: unknown,
+  document: ReturnType<typeof parseDocument>,
+  options: PromoteOptions,
+  unmapped: string[],
+  kept: string[],
+): void {
+  const path = ["config", `${NS}${key}`];
+  const targetEntries = asEntries(targetValue);
+  const id = IDENTITY[key];
+  const matched = new Set<number>();
+  const additions: Entry[] = [];
+  for (const source of sourceEntries) {
+    const index = targetEntries.findIndex((t, i) => !matched.has(i) && t[id] === source[id]);
+    if (index < 0) {
+      additions.push(source);
+      continue;
+    }
+    matched.add(index);
+    const target = targetEntries[index]!;
+    const at = `${NS}${key}.${index}`;
+    const mapped = mapEntry(key, structuredClone(source), at, unmapped, target);
+    const fields = new Set([...Object.keys(mapped), ...Object.keys(target)]);
+    for (const field of fields) {
+      if (SOURCE_ONLY_FIELDS[key].includes(field)) continue;
+      const from = mapped[field];
+      const own = target[field];
+      if (canonicalJson(from) === canonicalJson(own)) continue;
+      const targetOwned = TARGET_FIELDS[key].includes(field);
+      const emptiesMembers =
+        field === "members" &&
+        Array.isArray(from) &&
+        from.length === 0 &&
+        Array.isArray(own) &&
+        own.length > 0;
+      if (
+        from === undefined ||
+        (own !== undefined && targetOwned && !options.overwriteTargetValues) ||
+        emptiesMembers
+      ) {
+        kept.push(
+          `${at}.${field}: the target's ${shown(own)} is kept; the source has ${shown(from)}${canonicalJson(from) !== canonicalJson(source[field]) ? " once its test organisations are left out" : ""}${from !== undefined && !emptiesMembers ? " (--overwrite-target-values takes it)" : ""}`,
+        );
+        continue;
+      }
+      updateValue(document, [...path, index, field], own, from);
+      if (targetOwned) warnTestWording(key, `${at}.${field}`, from, unmapped);
+    }
+  }
+  targetEntries.forEach((t, i) => {
+    if (!matched.has(i)) {
+      kept.push(
+        `${NS}${key}.${i}: ${String(t[id])} is kept: the source does not declare it (remove it by hand if it should go)`,
+      );
+    }
+  });
+  if (additions.length === 0) return;
+  const base = targetEntries.length;
+  const mapped = additions.map((entry, i) =>
+    mapEntry(key, structuredClone(entry), `${NS}${key}.${base + i}`, unmapped),
+  );
+  appendEntries(document, path, mapped);
+}
+
+/**
+ * The source entry without what names the source environment. For an entry the target already
+ * has (`target`), members are not filtered here: the target's own are kept.
+ */
+function mapEntry(
+  key: Collection,
+  entry: Entry,
+  at: string,
+  unmapped: string[],
+  target?: Entry,
+): Entry {
+  if (entry.adopt !== undefined) {
+    delete entry.adopt;
+    if (!target) {
+      unmapped.push(
+        `${at}.adopt: dropped (adopting in the source says nothing about the target): run npm run export against the target stack to adopt what exists there`,
+      );
+    }
+  }
   switch (key) {
     case "resources":
-      return list.map((resource, i) => {
-        const path = `${NS}resources.${i}`;
-        dropAdopt(resource, path, unmapped);
-        for (const [field, text] of texts(resource)) {
+      if (!target) {
+        for (const [field, text] of texts(entry)) {
           if (TEST_WORDING.test(text)) {
             unmapped.push(
-              `${path}.${field}: "${text}" mentions a test environment: kept as it is, reword it for production`,
+              `${at}.${field}: "${text}" mentions a test environment: kept as it is, reword it for production`,
             );
           }
         }
-        return resource;
-      });
-    case "accessLists":
-      return list.map((accessList, i) => {
-        const path = `${NS}accessLists.${i}`;
-        dropAdopt(accessList, path, unmapped);
-        const members = (accessList.members as unknown[] | undefined) ?? [];
-        const kept = members.filter((m) => PRODUCTION_ORGNR.test(String(m)));
-        const dropped = members.filter((m) => !kept.includes(m));
-        if (dropped.length > 0) {
-          unmapped.push(
-            `${path}.members: ${dropped.join(", ")} left out: not production organisation numbers (Tenor test organisations, or party uuids of the test environment); add the production members`,
-          );
-        }
-        return { ...accessList, members: kept };
-      });
-    case "maskinportenClients":
-      return list.map((client, i) => {
-        const path = `${NS}maskinportenClients.${i}`;
-        if (client.clientId !== undefined) {
-          unmapped.push(
-            `${path}.clientId: ${String(client.clientId)} is a client of the test environment: left out, so up creates the client in production (or set the production client_id to adopt it)`,
-          );
-          delete client.clientId;
-        }
-        const key = client.key as Entry | undefined;
-        if (key?.publicJwk !== undefined) {
-          unmapped.push(
-            `${path}.key.publicJwk: the test key is not reused in production: left out, so up generates a key (or bring the production public key)`,
-          );
-          delete key.publicJwk;
-        }
-        return client;
-      });
-    case "maskinportenClientKeys":
-      for (const [i, entry] of list.entries()) {
+      }
+      return entry;
+    case "accessLists": {
+      const members = (entry.members as unknown[] | undefined) ?? [];
+      const production = members.filter((m) => PRODUCTION_ORGNR.test(String(m)));
+      const dropped = members.filter((m) => !production.includes(m));
+      if (dropped.length > 0 && (!target || target.members === undefined)) {
         unmapped.push(
-          `${NS}maskinportenClientKeys.${i}: the key set of test client ${String(entry.clientId)} cannot be mapped: add the production client's entry yourself`,
+          `${at}.members: ${dropped.join(", ")} left out: not production organisation numbers (Tenor test organisations, or party uuids of the test environment); add the production members`,
         );
       }
-      return undefined;
-    case "subscriptions":
-      return list.map((subscription, i) => {
+      return { ...entry, members: production };
+    }
+    case "maskinportenClients": {
+      if (entry.clientId !== undefined && !target) {
         unmapped.push(
-          `${NS}subscriptions.${i}.endPoint: "${String(subscription.endPoint)}" is kept as it is: check that it is the production receiver`,
+          `${at}.clientId: ${String(entry.clientId)} is a client of the source environment: left out, so up creates the client (or set the target's client_id to adopt it)`,
         );
-        return subscription;
-      });
-    case "verification":
-      unmapped.push(
-        `${NS}verification: left out: it sends a real message to a test recipient; set a production recipient that expects it, if any`,
-      );
-      return undefined;
-    default:
-      return value;
+      }
+      delete entry.clientId;
+      const clientKey = entry.key as Entry | undefined;
+      if (clientKey?.publicJwk !== undefined) {
+        if (!target) {
+          unmapped.push(
+            `${at}.key.publicJwk: the source's key is not reused: left out, so up generates a key (or bring the target's public key)`,
+          );
+        }
+        delete clientKey.publicJwk;
+      }
+      return entry;
+    }
+    case "subscriptions":
+      if (!target) {
+        unmapped.push(
+          `${at}.endPoint: "${String(entry.endPoint)}" is kept as it is: check that it is the target's receiver`,
+        );
+      }
+      return entry;
+  }
+}
+
+/** A text of the source taken over the target's (--overwrite-target-values) that says "test". */
+function warnTestWording(key: Collection, at: string, value: unknown, unmapped: string[]): void {
+  if (key !== "resources") return;
+  const values = value && typeof value === "object" ? Object.values(value as Entry) : [value];
+  for (const text of values) {
+    if (typeof text === "string" && TEST_WORDING.test(text)) {
+      unmapped.push(`${at}: "${text}" mentions a test environment: reword it for production`);
+    }
   }
 }
 
 /**
- * Collections an included file may hold (program/include.ts) that promote derives from the source;
- * key sets of clients made elsewhere are the target's own (promote never writes them).
+ * The include: the target keeps its own files and gets the source's (shared setup), which
+ * promote does not look into.
  */
-const DERIVED_COLLECTIONS = ["resources", "accessLists", "maskinportenClients", "subscriptions"];
-
-/**
- * What a person must look at when either stack includes files: the shared files apply to the
- * target unchanged, the target's own entries of a collection the source keeps in files may now be
- * declared twice, and an include only the target has is kept.
- */
-function includeNotes(from: Entry, existing: Entry): string[] {
+function promoteInclude(
+  from: Entry,
+  existing: Entry,
+  set: (path: Array<string | number>, value: unknown) => void,
+  unmapped: string[],
+): void {
   const include = from[`${NS}include`];
+  const own = existing[`${NS}include`];
   if (include === undefined) {
-    return existing[`${NS}include`] === undefined
-      ? []
-      : [
-          `${NS}include: kept in the target, though the source includes no files: remove it if the source's own entries now declare the same objects (preview fails on duplicates)`,
-        ];
+    if (own !== undefined) {
+      unmapped.push(
+        `${NS}include: kept in the target, though the source includes no files: remove it if the source's own entries now declare the same objects (preview fails on duplicates)`,
+      );
+    }
+    return;
   }
-  const files = Array.isArray(include) ? include.map(String).join(", ") : JSON.stringify(include);
-  return [
-    `${NS}include: carried over as it is: ${files} are shared with the source stack, so their entries (members, adopt flags, client ids, endpoints, texts) apply to the target unchanged: keep what differs between environments in the stack files`,
-    ...DERIVED_COLLECTIONS.filter(
-      (key) => from[`${NS}${key}`] === undefined && existing[`${NS}${key}`] !== undefined,
-    ).map(
-      (key) =>
-        `${NS}${key}: the target's own entries are kept next to those of ${files}: remove the ones the included files declare too (preview fails on duplicates)`,
-    ),
-  ];
+  const files = Array.isArray(include) ? include.map(String) : [String(include)];
+  const ownFiles = Array.isArray(own) ? own.map(String) : own === undefined ? [] : [String(own)];
+  const merged = [...ownFiles, ...files.filter((f) => !ownFiles.includes(f))];
+  if (canonicalJson(merged) !== canonicalJson(own)) set([`${NS}include`], merged);
+  unmapped.push(
+    `${NS}include: ${files.join(", ")} are shared with the source stack, so their entries (members, adopt flags, client ids, endpoints, texts) apply to the target unchanged: keep what differs between environments in the stack files`,
+  );
+  const extra = ownFiles.filter((f) => !files.includes(f));
+  if (extra.length > 0) {
+    unmapped.push(
+      `${NS}include: the target's own ${extra.join(", ")} are kept next to the source's: remove what both declare (preview fails on duplicates)`,
+    );
+  }
+  for (const key of COLLECTIONS) {
+    if (from[`${NS}${key}`] === undefined && existing[`${NS}${key}`] !== undefined) {
+      unmapped.push(
+        `${NS}${key}: the target's own entries are kept next to those of ${files.join(", ")}: remove the ones the included files declare too (preview fails on duplicates)`,
+      );
+    }
+  }
 }
 
-function dropAdopt(entry: Entry, path: string, unmapped: string[]): void {
-  if (entry.adopt === undefined) return;
-  delete entry.adopt;
-  unmapped.push(
-    `${path}.adopt: dropped (adopting in test says nothing about production): run npm run export against the production stack to adopt what exists there`,
-  );
+function asEntries(value: unknown): Entry[] {
+  return Array.isArray(value) ? (value as Array<Entry | null>).map((e) => e ?? {}) : [];
 }
 
 /** The localized texts and URLs of a resource, as [path, text]. */
@@ -215,4 +398,9 @@ function texts(resource: Entry): Array<[string, string]> {
   }
   if (typeof resource.homepage === "string") result.push(["homepage", resource.homepage]);
   return result;
+}
+
+function shown(value: unknown): string {
+  const text = value === undefined ? "nothing" : JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

@@ -13,8 +13,8 @@ export function resourcePolicies(
   /** The AltinnResource of each entry in `config.resources`, in the same order. */
   resources: pulumi.Resource[],
   opts: pulumi.CustomResourceOptions = {},
-): Record<string, ResourcePolicy> {
-  return Object.fromEntries(
+): Map<string, ResourcePolicy> {
+  return new Map(
     config.resources.flatMap((spec, i) =>
       spec.policy
         ? [

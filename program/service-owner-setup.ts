@@ -15,7 +15,7 @@ import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
 import { CorrespondenceVerification } from "../providers/correspondence-verification";
 import { canonicalJson } from "../providers/lib/check";
 import { accessListArgs, configWarnings, type StackConfig } from "./config";
-import { eventSubscriptions } from "./event-subscriptions";
+import { eventSubscriptions, subscriptionAccessListWarnings } from "./event-subscriptions";
 import { resourcePolicies } from "./resource-policies";
 import type { EventSubscription } from "../providers/event-subscription";
 
@@ -23,7 +23,7 @@ import type { EventSubscription } from "../providers/event-subscription";
  * One org's Correspondence setup in one environment, wired in the order Altinn needs:
  *
  *   preflight -> resource -> policy -> access lists and connections -> accessListMode
- *                         policy -> Events subscriptions (Events asks the policy)
+ *                         policy -> Events subscriptions (Events asks the policy) -> accessListMode
  *   preflight -> Maskinporten client -> keys
  *   everything -> verification (when `verification.runOnUp`)
  *
@@ -47,13 +47,14 @@ export interface ClientOutputs {
 }
 
 export class ServiceOwnerSetup extends pulumi.ComponentResource {
-  readonly resources: Record<string, AltinnResource> = {};
-  readonly policies: Record<string, ResourcePolicy>;
-  readonly accessLists: Record<string, AccessList> = {};
-  readonly clients: Record<string, ClientOutputs> = {};
-  readonly subscriptions: Record<string, EventSubscription> = {};
+  // Maps, not objects: a name is data, never a property (see docs/security.md, hostile input).
+  readonly resources = new Map<string, AltinnResource>();
+  readonly policies: Map<string, ResourcePolicy>;
+  readonly accessLists = new Map<string, AccessList>();
+  readonly clients = new Map<string, ClientOutputs>();
+  readonly subscriptions = new Map<string, EventSubscription>();
   /** The key set of each client, by client name. */
-  readonly keys: Record<string, MaskinportenClientKey> = {};
+  readonly keys = new Map<string, MaskinportenClientKey>();
   readonly preflight?: ServiceOwnerPreflight;
 
   constructor(name: string, args: ServiceOwnerSetupArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -93,7 +94,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         },
         { ...child, dependsOn: afterPreflight, retainOnDelete: production },
       );
-      this.resources[spec.identifier] = resource;
+      this.resources.set(spec.identifier, resource);
       return resource;
     });
 
@@ -104,23 +105,43 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         ...child,
         dependsOn: [
           ...afterPreflight,
-          ...spec.resources.flatMap((r) => this.resources[r.identifier] ?? []),
+          ...spec.resources.flatMap((r) => this.resources.get(r.identifier) ?? []),
         ],
       });
-      this.accessLists[spec.identifier] = list;
+      this.accessLists.set(spec.identifier, list);
       return list;
     });
+
+    for (const { name: subscriptionName, subscription } of eventSubscriptions(
+      config,
+      this.resources,
+      this.policies,
+      child,
+    )) {
+      this.subscriptions.set(subscriptionName, subscription);
+    }
 
     const modes = config.resources.filter(enablesAccessLists).map((spec) => {
       const connected = lists.filter((_list, i) =>
         config.accessLists[i]!.resources.some((r) => r.identifier === spec.identifier),
       );
+      // Events refuses an owner subscription without subjectFilter once the mode is on (no party
+      // for the PDP's list check), so the resource's subscriptions are made first.
+      const subscriptions = config.subscriptions
+        .filter((s) => s.resource === spec.identifier)
+        .map((s) => this.subscriptions.get(s.name)!);
       return new ResourceAccessListMode(
         `${spec.identifier}-access-list-mode`,
         { resourceIdentifier: spec.identifier, mode: "Enabled" },
-        { ...child, dependsOn: [this.resources[spec.identifier]!, ...connected] },
+        {
+          ...child,
+          dependsOn: [this.resources.get(spec.identifier)!, ...connected, ...subscriptions],
+        },
       );
     });
+    for (const warning of subscriptionAccessListWarnings(config)) {
+      void pulumi.log.warn(warning, this);
+    }
     for (const warning of accessListModeWarnings({
       resources: config.resources,
       accessLists: config.accessLists.map((list) => ({
@@ -151,8 +172,8 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         { ...(spec.key as Omit<MaskinportenClientKeyArgs, "clientId">), clientId: client.clientId },
         child,
       );
-      this.keys[spec.name] = key;
-      this.clients[spec.name] = clientOutputs(key);
+      this.keys.set(spec.name, key);
+      this.clients.set(spec.name, clientOutputs(key));
     }
     for (const { name: clientName, ...spec } of config.maskinportenClientKeys) {
       const key = new MaskinportenClientKey(
@@ -160,22 +181,13 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         spec as MaskinportenClientKeyArgs,
         { ...child, dependsOn: afterPreflight },
       );
-      this.keys[clientName] = key;
-      this.clients[clientName] = clientOutputs(key);
-    }
-
-    for (const { name: subscriptionName, subscription } of eventSubscriptions(
-      config,
-      new Map(Object.entries(this.resources)),
-      new Map(Object.entries(this.policies)),
-      child,
-    )) {
-      this.subscriptions[subscriptionName] = subscription;
+      this.keys.set(clientName, key);
+      this.clients.set(clientName, clientOutputs(key));
     }
 
     const verification = config.verification;
     if (verification?.runOnUp) {
-      const key = this.keys[verification.client];
+      const key = this.keys.get(verification.client);
       const spec = config.resources.find((r) => r.identifier === verification.resource);
       if (key && spec) {
         new CorrespondenceVerification(
@@ -195,16 +207,17 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
               ),
             ],
             allowProd: verification.allowProd,
+            eventsWaitSeconds: verification.eventsWaitSeconds,
           },
           {
             parent: this,
             dependsOn: [
-              ...Object.values(this.resources),
-              ...Object.values(this.policies),
-              ...Object.values(this.accessLists),
+              ...this.resources.values(),
+              ...this.policies.values(),
+              ...this.accessLists.values(),
               ...modes,
-              ...Object.values(this.keys),
-              ...Object.values(this.subscriptions),
+              ...this.keys.values(),
+              ...this.subscriptions.values(),
             ],
           },
         );

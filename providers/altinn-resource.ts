@@ -67,6 +67,8 @@ const REFERENCE_TYPES = [
   "ServiceEditionVersion",
 ] as const;
 
+const STATUSES = ["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"];
+
 /** The Resource Registry's identifier rule (ServiceResourceHelper.ResourceIdentifierRegex). */
 export const IDENTIFIER_PATTERN = /^[a-z0-9_-]{4,}$/;
 
@@ -99,13 +101,9 @@ export const altinnResourceInputsSchema = z
           })
           .strict(),
       )
-      .min(
-        1,
-        "at least one contact point is required (Altinn Studio's rule): add { category, email }",
-      ),
-    status: z
-      .enum(["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"])
-      .default("Completed"),
+      .optional(),
+    /** Free text in the registry (ServiceResource.Status); validateResource names Studio's four. */
+    status: z.string().default("Completed"),
     delegable: z.boolean().default(true),
     visible: z.boolean().default(true),
     accessListMode: z.enum(["Disabled", "Enabled"]).default("Disabled"),
@@ -255,7 +253,20 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
       reason: `"${owner.organization}" is not a 9-digit organisation number`,
     });
   }
-  inputs.contactPoints.forEach((point, index) => {
+  if (!STATUSES.includes(inputs.status)) {
+    failures.push({
+      property: "status",
+      reason: `"${inputs.status}" is not a status Altinn Studio sets: use one of ${STATUSES.join(", ")}`,
+    });
+  }
+  if (!inputs.contactPoints?.length) {
+    failures.push({
+      property: "contactPoints",
+      reason:
+        "at least one contact point is required (Altinn Studio's rule): add { category, email }",
+    });
+  }
+  (inputs.contactPoints ?? []).forEach((point, index) => {
     if (
       [point.category, point.email, point.telephone, point.contactPage].every(
         (v) => v.trim() === "",
@@ -325,6 +336,14 @@ export function fromServiceResourceDto(
   const inputs = parsed.success ? parsed.data : (projected as AltinnResourceInputs);
   const withAdopt = managed.adopt !== undefined ? { ...inputs, adopt: managed.adopt } : inputs;
   return managed.accessListModeManagedSeparately ? withoutAccessListMode(withAdopt) : withAdopt;
+}
+
+function warnKept(ctx: ProviderContext, id: string, invalid: CheckFailure[]): void {
+  for (const failure of invalid) {
+    ctx.warn(
+      `resource ${id} is kept as the registry holds it, but a write would be refused: ${failure.property}: ${failure.reason}`,
+    );
+  }
 }
 
 /** Whether the live document already holds every declared field (server-added fields aside). */
@@ -415,7 +434,19 @@ export const altinnResourceImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const result = checkWithSchema(altinnResourceInputsSchema, news);
     if (result.failures.length > 0 || result.inputs === news) return result;
-    const failures = validateResource(managedInputs(result.inputs));
+    const declared = managedInputs(result.inputs);
+    // What the registry already holds and up does not write is not refused, only warned about:
+    // real resources break rules the registry applies to new ones (ResourceController
+    // ServiceResourceHelper.ValidateResource checks the identifier only when it is new).
+    let invalid = validateResource(declared);
+    const recorded = Object.keys(userInputs(olds)).length > 0;
+    const keptAsIs = (live: Record<string, unknown>) =>
+      DOCUMENT_FIELDS.every((f) => jsonEqual(live[f], declared[f]));
+    if (invalid.length > 0 && recorded && keptAsIs(managedInputs(olds))) {
+      warnKept(ctx, declared.identifier, invalid);
+      invalid = [];
+    }
+    const failures = [...invalid];
     const raw = userInputs(news);
     let inputs = result.inputs;
     if (raw.accessListModeManagedSeparately === true) {
@@ -430,27 +461,30 @@ export const altinnResourceImplementation: ProviderImplementation = {
       const { accessListMode: _mode, ...rest } = inputs;
       inputs = rest;
     }
-    if (failures.length > 0 || Object.keys(userInputs(olds)).length > 0) {
+    const onlyInvalid = failures.length > 0 && failures.length === invalid.length;
+    if ((failures.length > 0 && !(onlyInvalid && declared.adopt === true)) || recorded) {
       return { inputs, failures };
     }
     // A new resource: say now, before any write, whether it exists and what create will do.
-    const declared = managedInputs(inputs);
-    const listed = (await resourcesBefore(ctx)).some((r) => r.identifier === declared.identifier);
-    const live = listed ? await registry.getResource(ctx, declared.identifier) : undefined;
+    const sent = managedInputs(inputs);
+    const listed = (await resourcesBefore(ctx)).some((r) => r.identifier === sent.identifier);
+    const live = listed ? await registry.getResource(ctx, sent.identifier) : undefined;
     if (!live) return { inputs, failures };
-    if (holdsDeclared(live, declared)) {
+    if (holdsDeclared(live, sent)) {
+      if (onlyInvalid) warnKept(ctx, sent.identifier, invalid);
       return {
         inputs: { ...inputs, adopting: `${adoptionLabel(live)}, already as declared: no write` },
-        failures,
+        failures: [],
       };
     }
+    if (onlyInvalid) return { inputs, failures };
     // The engine checks a replacement again without its old inputs: the live resource then is this
     // stack's own, differing only in what forces the replacement (type or owner).
-    if (isReplacementOf(live, declared)) return { inputs, failures };
-    if (declared.adopt !== true) {
+    if (isReplacementOf(live, sent)) return { inputs, failures };
+    if (sent.adopt !== true) {
       return {
         inputs,
-        failures: [{ property: "adopt", reason: takeoverRefusal(declared.identifier, live) }],
+        failures: [{ property: "adopt", reason: takeoverRefusal(sent.identifier, live) }],
       };
     }
     ctx.warn(

@@ -14,7 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { verify } from "../verify/verify";
+import { checkLabel, RECIPIENT_PATTERN, verify } from "../verify/verify";
 import { checkWithSchema, jsonEqual, userInputs } from "./lib/check";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
@@ -28,10 +28,17 @@ export const verificationInputsSchema = z
     keyId: z.string(),
     /** The client's private key (a secret input, so it is encrypted in state). */
     privateKeyPem: z.string(),
-    recipient: z.string(),
+    recipient: z
+      .string()
+      .regex(
+        RECIPIENT_PATTERN,
+        "an organisation number (9 digits) or urn:altinn:organization:identifier-no:<9 digits> or urn:altinn:person:identifier-no:<11 digits>",
+      ),
     /** What the verification depends on: a change to any of them runs it again. */
     triggers: z.array(z.string()),
     allowProd: z.boolean().default(false),
+    /** How long to look for the message's events (Events lists them 30 s after they happen). */
+    eventsWaitSeconds: z.number().int().min(0).max(600).default(60),
   })
   .strict();
 
@@ -44,7 +51,10 @@ export const correspondenceVerificationImplementation: ProviderImplementation = 
   },
 
   async diff(_ctx, _id, olds, news) {
-    const keys = Object.keys(verificationInputsSchema.shape);
+    // How long to wait for events is not what is verified: a change does not send again.
+    const keys = Object.keys(verificationInputsSchema.shape).filter(
+      (k) => k !== "eventsWaitSeconds",
+    );
     const changed = keys.filter((k) => !jsonEqual(olds[k], news[k]));
     return { changes: changed.length > 0, replaces: [] };
   },
@@ -84,9 +94,16 @@ async function run(
       },
       recipient: inputs.recipient,
     },
-    { allowProd: inputs.allowProd, log: (line) => ctx.warn(line) },
+    {
+      allowProd: inputs.allowProd,
+      log: (line) => ctx.warn(line),
+      eventsWaitMs: inputs.eventsWaitSeconds * 1000,
+    },
   );
-  const lines = report.checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
+  const lines = report.checks.map((c) => `${checkLabel(c)} ${c.name}: ${c.detail}`);
+  for (const check of report.checks.filter((c) => c.ok && c.warning)) {
+    ctx.warn(`verification of ${inputs.resourceId}: ${check.name}: ${check.detail}`);
+  }
   if (!report.ok)
     throw new Error(`verification of ${inputs.resourceId} failed:\n${lines.join("\n")}`);
   return {

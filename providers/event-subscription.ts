@@ -37,6 +37,7 @@ import {
 } from "./lib/check";
 import { oncePerContext, type ProviderContext } from "./lib/context";
 import { isLoopbackHost, type EnvironmentName } from "./lib/environments";
+import { hostFinding, simulatorAdminProblem } from "./lib/hostile";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -145,6 +146,10 @@ export function validateSubscription(
   if (known(inputs.endPoint)) {
     const reason = endPointProblem(inputs.endPoint, environment);
     if (reason) failures.push({ property: "endPoint", reason });
+    const hostile =
+      hostFinding(inputs.endPoint).problem ??
+      (environment === "local" ? simulatorAdminProblem(inputs.endPoint) : undefined);
+    if (hostile) failures.push({ property: "endPoint", reason: hostile });
   }
   if (known(inputs.resourceFilter)) {
     const reason = resourceFilterProblem(inputs.resourceFilter);

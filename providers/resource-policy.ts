@@ -26,11 +26,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { buildPolicyXml } from "../policies/build";
-import { describeObligations, describeRule } from "../policies/describe";
+import {
+  describeObligations,
+  describeRule,
+  describeXacmlObligations,
+  describeXacmlRule,
+} from "../policies/describe";
 import { formatFinding, type Finding } from "../policies/findings";
-import { lintPolicy } from "../policies/lint";
+import { lintPolicy, lintPolicyXml } from "../policies/lint";
 import { policySchema, type Policy } from "../policies/model";
-import { normalizePolicy, samePolicy } from "../policies/normalize";
+import { normalizePolicy, xmlMeaning } from "../policies/normalize";
 import { readPolicy } from "../policies/parse";
 import { resourceCreatedInThisProcess } from "./altinn-resource";
 import * as registry from "./api/resource-registry";
@@ -90,15 +95,8 @@ export function policyOf(inputs: ResourcePolicyInputs): {
       findings: lintPolicy(inputs.policy, lintContext(inputs)),
     };
   }
-  const parsed = readPolicy(inputs.xml ?? "", { resourceId: inputs.resourceId });
-  if (!parsed.policy) return { findings: parsed.findings };
-  return {
-    policy: parsed.policy,
-    findings: [
-      ...parsed.findings,
-      ...lintPolicy(parsed.policy, { ...lintContext(inputs), ruleLines: parsed.ruleLines }),
-    ],
-  };
+  const { policy, findings } = lintPolicyXml(inputs.xml ?? "", lintContext(inputs));
+  return { policy, findings };
 }
 
 function lintContext(inputs: ResourcePolicyInputs) {
@@ -126,19 +124,24 @@ export function validatePolicyInputs(inputs: ResourcePolicyInputs): {
     };
   }
   const { policy, findings } = policyOf(inputs);
+  // The engine prints a failing property's whole value: XML is named in the reason instead.
   const failures = findings
     .filter((finding) => finding.severity === "error")
     .map((finding) => ({
-      property:
-        inputs.policy && finding.path ? `policy.${finding.path}` : inputs.policy ? "policy" : "xml",
-      reason: formatFinding(finding).replace(/^error: /, ""),
+      property: inputs.policy ? (finding.path ? `policy.${finding.path}` : "policy") : "",
+      reason: `${inputs.policy ? "" : "xml: "}${formatFinding(finding).replace(/^error: /, "")}`,
     }));
   return { failures, warnings: findings.filter((f) => f.severity === "warning"), policy };
 }
 
 /** What a policy means, for comparison; undefined when it cannot be read. */
 function meaningOf(props: Record<string, unknown>): string | undefined {
-  const inputs = managedInputs(props);
+  return inputsMeaning(managedInputs(props));
+}
+
+/** XML is compared by meaning too, through the model or, beyond it, the XACML tree. */
+function inputsMeaning(inputs: ResourcePolicyInputs): string | undefined {
+  if (inputs.xml !== undefined) return xmlMeaning(inputs.xml, inputs.resourceId);
   const policy = modelOf(inputs);
   return policy ? canonicalJson(normalizePolicy(policy, inputs.resourceId)) : undefined;
 }
@@ -166,16 +169,25 @@ function managedInputs(props: Record<string, unknown>): ResourcePolicyInputs {
   ) as ResourcePolicyInputs;
 }
 
-function derived(policy: Policy | undefined): { rules: string[]; obligations: string[] } {
-  return policy
-    ? { rules: policy.rules.map(describeRule), obligations: describeObligations(policy) }
+/** The rules and obligations in words: from the model, or from XML the model cannot hold. */
+function derived(inputs: ResourcePolicyInputs): { rules: string[]; obligations: string[] } {
+  const policy = modelOf(inputs);
+  if (policy) {
+    return { rules: policy.rules.map(describeRule), obligations: describeObligations(policy) };
+  }
+  const document = inputs.xml === undefined ? undefined : readPolicy(inputs.xml).document;
+  return document
+    ? {
+        rules: document.rules.map(describeXacmlRule),
+        obligations: describeXacmlObligations(document),
+      }
     : { rules: [], obligations: [] };
 }
 
 function outputsOf(ctx: ProviderContext, inputs: ResourcePolicyInputs): ResourcePolicyOutputs {
   return {
     ...inputs,
-    ...derived(modelOf(inputs)),
+    ...derived(inputs),
     policyUrl: registry.policyUrl(ctx, inputs.resourceId),
   };
 }
@@ -185,12 +197,12 @@ export const resourcePolicyImplementation: ProviderImplementation = {
     const result = checkWithSchema(resourcePolicyInputsSchema, news);
     if (result.failures.length > 0 || result.inputs === news) return result;
     const inputs = managedInputs(result.inputs);
-    const { failures, warnings, policy } = validatePolicyInputs(inputs);
+    const { failures, warnings } = validatePolicyInputs(inputs);
     for (const warning of warnings) {
       ctx.warn(`policy of ${inputs.resourceId}: ${formatFinding(warning)}`);
     }
     if (failures.length > 0) return { inputs: news, failures };
-    return { inputs: { ...result.inputs, ...derived(policy) }, failures: [] };
+    return { inputs: { ...result.inputs, ...derived(inputs) }, failures: [] };
   },
 
   async diff(_ctx, _id, olds, news) {
@@ -212,9 +224,9 @@ export const resourcePolicyImplementation: ProviderImplementation = {
     const live = resourceCreatedInThisProcess(ctx, inputs.resourceId)
       ? undefined
       : await registry.getPolicy(ctx, inputs.resourceId);
-    const livePolicy = live === undefined ? undefined : readPolicy(live, inputs).policy;
-    const declared = modelOf(inputs);
-    if (!livePolicy || !declared || !samePolicy(livePolicy, declared, inputs.resourceId)) {
+    const liveMeaning = live === undefined ? undefined : xmlMeaning(live, inputs.resourceId);
+    const declared = inputsMeaning(inputs);
+    if (liveMeaning === undefined || declared === undefined || liveMeaning !== declared) {
       await registry.writePolicy(ctx, inputs.resourceId, policyXml(inputs), "POST");
     }
     return { id: inputs.resourceId, outs: outputsOf(ctx, inputs) };
@@ -230,9 +242,9 @@ export const resourcePolicyImplementation: ProviderImplementation = {
       ...(stored.owner !== undefined ? { owner: stored.owner } : {}),
     };
     const livePolicy = readPolicy(live, { resourceId: id }).policy;
-    const storedPolicy = modelOf(stored);
+    const liveMeaning = xmlMeaning(live, id);
     let inputs: ResourcePolicyInputs;
-    if (livePolicy && storedPolicy && samePolicy(livePolicy, storedPolicy, id)) {
+    if (liveMeaning !== undefined && liveMeaning === inputsMeaning({ ...stored, resourceId: id })) {
       // The same meaning (perhaps reordered or reformatted): no drift to report.
       inputs = { ...stored, ...context };
     } else if (livePolicy && stored.xml === undefined) {
@@ -244,7 +256,7 @@ export const resourcePolicyImplementation: ProviderImplementation = {
     return {
       id,
       props: outputsOf(ctx, inputs),
-      inputs: { ...inputs, ...derived(modelOf(inputs)) },
+      inputs: { ...inputs, ...derived(inputs) },
     };
   },
 

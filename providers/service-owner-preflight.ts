@@ -7,13 +7,19 @@
  * |----------------------------------------------|-----------------------------------------------------|
  * | the org is an Altinn service owner in the env | GET the service-owner list: code, number, environment |
  * | the provisioning client has its scopes        | a Maskinporten token for exactly those scopes       |
- * | Digdir's self-service admin client works      | a token with idporten:dcr.* and GET /scopes/access/all |
+ * | Digdir's self-service admin client works      | its scopes cover each operation; one token with them |
+ * |                                               | (MP-200 if it lacks one) and GET /scopes/access/all  |
  *
  * Each failure names the manual step, whom to e-mail and what to ask for. The id is the org code.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { listScopeAccess } from "./api/self-service";
+import {
+  heldScopes,
+  listScopeAccess,
+  SELF_SERVICE_OPERATIONS,
+  uncoveredOperations,
+} from "./api/self-service";
 import {
   checkWithSchema,
   containsUnknown,
@@ -140,14 +146,38 @@ export async function selfServiceFailures(
   inputs: PreflightInputs,
 ): Promise<CheckFailure[]> {
   if (!inputs.selfService) return [];
+  const held = heldScopes(ctx);
+  // Each operation managing clients and keys needs one of its scopes in the one token asked for.
+  const uncovered = uncoveredOperations(held);
+  if (uncovered.length > 0) {
+    return [
+      {
+        property: "selfService",
+        reason: `altinn-iac:selfServiceScopes (${held.join(" ")}) does not cover what managing Maskinporten clients needs: ${uncovered.join("; ")}. List every idporten:dcr.* scope the self-service admin client holds; if it lacks one, ask servicedesk@digdir.no to add it`,
+      },
+    ];
+  }
   try {
     await listScopeAccess(ctx);
     return [];
   } catch (error) {
+    const detail = isApiError(error) ? error.detail : "";
+    if (/MP-200/.test(detail)) {
+      return [
+        {
+          property: "selfService",
+          reason: `the self-service admin client does not hold every scope in altinn-iac:selfServiceScopes (${detail}): list only the scopes it holds (it needs ${Object.values(
+            SELF_SERVICE_OPERATIONS,
+          )
+            .map((any) => any.join(" or "))
+            .join(", ")}), or ask servicedesk@digdir.no to add the missing one`,
+        },
+      ];
+    }
     return [
       {
         property: "selfService",
-        reason: `Digdir's self-service API cannot be used (${(error as Error).message}): the stack manages Maskinporten clients, which needs a self-service admin client ("selvbetjeningsklient") issued by Digdir: e-mail servicedesk@digdir.no asking for one for organisation ${inputs.orgNumber} with the scopes idporten:dcr.read, idporten:dcr.write and idporten:dcr.modify, authenticated with your business certificate; then set altinn-iac:selfServiceClientId, selfServiceCertificate and selfServicePrivateKey`,
+        reason: `Digdir's self-service API cannot be used (${(error as Error).message}): the stack manages Maskinporten clients, which needs a self-service admin client ("selvbetjeningsklient") issued by Digdir: e-mail servicedesk@digdir.no asking for one for organisation ${inputs.orgNumber} with the scopes idporten:dcr.read and idporten:dcr.write, authenticated with your business certificate; then set altinn-iac:selfServiceClientId, selfServiceCertificate and selfServicePrivateKey`,
       },
     ];
   }

@@ -13,4 +13,6 @@ npm run --silent lint
 npm run --silent format:check
 # The GitHub workflows, checked with actionlint (built from Go modules, cached after the first run).
 go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+# What actionlint leaves out (zizmor-style): actions pinned by SHA, secrets per step, injection.
+npm run --silent check:workflows
 npx jest --ci "$@"

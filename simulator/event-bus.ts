@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { subscribeDecision } from "./routes/events";
 import type { SimContext } from "./server";
 import type { SimSubscription } from "./state";
 
@@ -51,11 +52,19 @@ export function newEvent(
   return { id: randomUUID(), specversion: "1.0", time: new Date(nowMs).toISOString(), ...fields };
 }
 
-/** Stores the event and pushes it to the matching subscriptions; resolves when every push ended. */
+/**
+ * Stores the event and pushes it to the matching subscriptions whose consumer the PDP lets
+ * `subscribe` with the event's subject as the party (OutboundService ->
+ * AuthorizeMultipleConsumersForGenericEvent); resolves when every push ended.
+ */
 export async function publish(ctx: SimContext, event: CloudEvent): Promise<DeliveryRecord[]> {
   ctx.state.events.push(event);
   ctx.changed();
-  const targets = Object.values(ctx.state.subscriptions).filter((s) => matches(s, event));
+  const targets = Object.values(ctx.state.subscriptions).filter(
+    (s) =>
+      matches(s, event) &&
+      subscribeDecision(ctx, s.consumer, event.resource, event.subject) === "Permit",
+  );
   const deliveries = await Promise.all(
     targets.map(async (subscription) => {
       const status = await post(subscription.endPoint, event);

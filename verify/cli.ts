@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { z } from "zod";
 import { ENVIRONMENT_NAMES, resolveEndpoints } from "../providers/lib/environments";
-import { verify } from "./verify";
+import { checkLabel, verify } from "./verify";
 
 /**
  * `npm run verify -- --stack <name> [--allow-prod]`: verifies a deployed stack end to end from its
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     { allowProd, log: (line) => console.log(line) },
   );
   for (const check of result.checks) {
-    console.log(`${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`);
+    console.log(`${checkLabel(check)} ${check.name}: ${check.detail}`);
   }
   console.log(result.ok ? "verification passed" : "verification failed");
   return result.ok ? 0 : 1;

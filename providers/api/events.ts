@@ -1,5 +1,7 @@
 import { oncePerContext, type ProviderContext } from "../lib/context";
+import { ApiError, isApiError } from "../lib/errors";
 import { send } from "../lib/http";
+import { getResource } from "./resource-registry";
 
 /**
  * Altinn Events subscriptions (../shared/docs/altinn-apis.md section 5). Every call takes an
@@ -47,34 +49,50 @@ export async function createSubscription(
   request: SubscriptionRequest,
 ): Promise<SubscriptionDto> {
   subscriptionSnapshot.forget(ctx);
-  const response = await send({
-    service: "Altinn Events",
-    operation: `subscribe to ${request.resourceFilter}`,
-    method: "POST",
-    url: base(ctx),
-    body: request,
-    token: token(ctx),
-    retry: ctx.settings.retry,
-    // Events returns the existing subscription for an identical request, so a repeat is harmless.
-    safeToRetry: async () => true,
-    fixFor: (status, detail) => createFix(request, status, detail),
-  });
-  return response.data as SubscriptionDto;
+  try {
+    const response = await send({
+      service: "Altinn Events",
+      operation: `subscribe to ${request.resourceFilter}`,
+      method: "POST",
+      url: base(ctx),
+      body: request,
+      token: token(ctx),
+      retry: ctx.settings.retry,
+      // Events returns the existing subscription for an identical request, so a repeat is harmless.
+      safeToRetry: async () => true,
+      fixFor: (status) => (status === 403 ? SCOPE_FIX : undefined),
+    });
+    return response.data as SubscriptionDto;
+  } catch (error) {
+    if (isApiError(error) && error.status === 403 && /Not authorized/i.test(error.detail)) {
+      // The PDP said no: its policy, or, in access-list mode, the lists. Which one is the fix.
+      const resourceId = request.resourceFilter.replace(/^urn:altinn:resource:/, "");
+      const live = await getResource(ctx, resourceId).catch(() => undefined);
+      throw new ApiError({
+        ...error,
+        fix: pdpRefusalFix(request, resourceId, live?.accessListMode),
+      });
+    }
+    throw error;
+  }
 }
 
-function createFix(
+const SCOPE_FIX =
+  "the Maskinporten client needs the scope altinn:events.subscribe (and altinn:serviceowner): add them to the client and request access to them for your organisation";
+
+/** What to change when the PDP refused the subscription (403 "Not authorized to create ..."). */
+export function pdpRefusalFix(
   request: SubscriptionRequest,
-  status: number,
-  detail: string,
-): string | undefined {
-  const resourceId = request.resourceFilter.replace(/^urn:altinn:resource:/, "");
-  if (status === 403 && /Not authorized to create a subscription/i.test(detail)) {
-    return `the policy of resource ${resourceId} must let the service owner subscribe: add a rule { subjects: [{ org: "<your org code>" }], actions: ["subscribe"] } (the correspondence template has it), and give the EventSubscription dependsOn the ResourcePolicy`;
-  }
-  if (status === 403) {
-    return `the Maskinporten client needs the scope altinn:events.subscribe (and altinn:serviceowner): add them to the client and request access to them for your organisation`;
-  }
-  return undefined;
+  resourceId: string,
+  accessListMode: unknown,
+): string {
+  const policy = `the policy of resource ${resourceId} must let the service owner subscribe: add a rule { subjects: [{ org: "<your org code>" }], actions: ["subscribe"] } (the correspondence template has it), and give the EventSubscription dependsOn the ResourcePolicy`;
+  if (accessListMode !== "Enabled") return policy;
+  const party =
+    request.subjectFilter === undefined
+      ? "without subjectFilter the PDP has no party to look up, so it refuses: create the subscription while accessListMode is Disabled (the stack makes it before the switch; a replacement needs the mode Disabled for that up), or give a subjectFilter naming an organisation on a list connected to the resource"
+      : `subjectFilter ${request.subjectFilter} must name an organisation on a list connected to the resource`;
+  return `resource ${resourceId} has accessListMode Enabled, so Altinn's PDP also asks its access lists: ${party}, with actionFilters empty or containing "subscribe". Otherwise ${policy}`;
 }
 
 /** The caller's subscriptions (Events lists those filed under the token's consumer). */

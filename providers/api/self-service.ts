@@ -1,6 +1,7 @@
 import { oncePerContext, type ProviderContext } from "../lib/context";
 import { ApiError, isApiError } from "../lib/errors";
 import { describeErrorBody, send, type HttpRequest, type HttpResponse } from "../lib/http";
+import { DEFAULT_SELF_SERVICE_SCOPES } from "../lib/settings";
 
 /**
  * Digdir's self-service API for Maskinporten clients ("selvbetjening", ../shared/docs/altinn-apis.md
@@ -8,14 +9,29 @@ import { describeErrorBody, send, type HttpRequest, type HttpResponse } from "..
  * `{selfService}{selfServicePathPrefix}` (`/api/v1` as digdirator and Oslo kommune call it; the docs
  * show no prefix, so it is configurable). Every call carries a raw Maskinporten token of the org's
  * self-service admin client, which Digdir binds to the org number in the token: clients are the
- * org's own. Scopes per operation: `idporten:dcr.read` to read, `idporten:dcr.write` to create
- * clients and to write key sets (what Oslo kommune's production client uses), `idporten:dcr.modify`
- * to change and delete clients.
+ * org's own. Digdir checks a scope per operation (SELF_SERVICE_OPERATIONS); every call asks for
+ * one token with all the scopes the admin client holds (settings.selfServiceScopes), as digdirator
+ * does, since asking for a scope the client lacks fails the token (MP-200).
  */
 
-export const DCR_READ = ["idporten:dcr.read"] as const;
-export const DCR_WRITE = ["idporten:dcr.write"] as const;
-export const DCR_MODIFY = ["idporten:dcr.modify"] as const;
+/**
+ * What each operation needs, any one of the scopes (felleslosninger/docs _docs/idporten/oidc/
+ * oidc_api_admin.md: dcr.read reads, dcr.write creates, dcr.modify changes; nais/digdirator,
+ * pkg/config/config.go and pkg/digdir/client.go, updates, deletes and registers keys with a
+ * token of dcr.write and dcr.read).
+ */
+export const SELF_SERVICE_OPERATIONS = {
+  "read clients, keys and scope access": ["idporten:dcr.read"],
+  "create clients": ["idporten:dcr.write"],
+  "change and delete clients, register keys": ["idporten:dcr.write", "idporten:dcr.modify"],
+} as const;
+
+/** For each operation the held scopes do not cover: the operation and the scopes that would. */
+export function uncoveredOperations(held: readonly string[]): string[] {
+  return Object.entries(SELF_SERVICE_OPERATIONS)
+    .filter(([, any]) => !any.some((scope) => held.includes(scope)))
+    .map(([operation, any]) => `${operation} needs ${any.join(" or ")}`);
+}
 
 export const JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -97,8 +113,13 @@ function normalizePrefix(prefix: string): string {
   return trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
 }
 
-function token(ctx: ProviderContext, scopes: readonly string[]): () => Promise<string> {
-  return () => ctx.selfServiceTokens.maskinportenToken(scopes);
+/** The scopes the admin client holds, asked for together. */
+export function heldScopes(ctx: ProviderContext): string[] {
+  return ctx.settings.selfServiceScopes ?? DEFAULT_SELF_SERVICE_SCOPES;
+}
+
+function token(ctx: ProviderContext): () => Promise<string> {
+  return () => ctx.selfServiceTokens.maskinportenToken(heldScopes(ctx));
 }
 
 /** The org's scope grants; Digdir answers an org with none by an error "... does not have any ...". */
@@ -109,7 +130,7 @@ export async function listScopeAccess(ctx: ProviderContext): Promise<ScopeAccess
       operation: "list the scopes the organisation has access to",
       method: "GET",
       url: `${scopesUrl(ctx)}/access/all`,
-      token: token(ctx, DCR_READ),
+      token: token(ctx),
       retry: ctx.settings.retry,
     });
     return Array.isArray(response.data) ? (response.data as ScopeAccess[]) : [];
@@ -126,7 +147,7 @@ export async function listClients(ctx: ProviderContext): Promise<ClientRegistrat
     operation: "list the organisation's clients",
     method: "GET",
     url: clientsUrl(ctx),
-    token: token(ctx, DCR_READ),
+    token: token(ctx),
     retry: ctx.settings.retry,
   });
   return Array.isArray(response.data) ? (response.data as ClientRegistration[]) : [];
@@ -141,7 +162,7 @@ export async function getClient(
     operation: `read client ${clientId}`,
     method: "GET",
     url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}`,
-    token: token(ctx, DCR_READ),
+    token: token(ctx),
     accept: [404],
     retry: ctx.settings.retry,
   });
@@ -242,7 +263,7 @@ export async function createClient(
       method: "POST",
       url: clientsUrl(ctx),
       body: registration,
-      token: token(ctx, DCR_WRITE),
+      token: token(ctx),
       retry: ctx.settings.retry,
       safeToRetry: async () => {
         if ((await lookUp()).length > 0) return false;
@@ -310,7 +331,7 @@ export async function updateClient(
     method: "PUT",
     url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}`,
     body: registration,
-    token: token(ctx, DCR_MODIFY),
+    token: token(ctx),
     retry: ctx.settings.retry,
   });
   return response.data as ClientRegistration;
@@ -326,7 +347,7 @@ export async function deleteClient(
     operation: `delete client ${clientId}`,
     method: "DELETE",
     url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}`,
-    token: token(ctx, DCR_MODIFY),
+    token: token(ctx),
     accept: [404],
     retry: ctx.settings.retry,
   });
@@ -343,7 +364,7 @@ export async function getJwks(
     operation: `read the keys of client ${clientId}`,
     method: "GET",
     url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}/jwks`,
-    token: token(ctx, DCR_READ),
+    token: token(ctx),
     accept: [404],
     retry: ctx.settings.retry,
   });
@@ -367,7 +388,7 @@ export async function registerJwks(
     method: "POST",
     url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}/jwks`,
     body: { keys: keys.map(publicPart) },
-    token: token(ctx, DCR_WRITE),
+    token: token(ctx),
     retry: ctx.settings.retry,
     safeToRetry: async () => true,
   });
@@ -385,7 +406,7 @@ export async function deleteJwks(
     operation: `remove every key of client ${clientId}`,
     method: "DELETE",
     url: `${clientsUrl(ctx)}/${encodeURIComponent(clientId)}/jwks`,
-    token: token(ctx, DCR_WRITE),
+    token: token(ctx),
     accept: [404],
     retry: ctx.settings.retry,
   });
@@ -455,7 +476,13 @@ function selfServiceFix(status: number): string | undefined {
     return "the self-service API refused the admin token: check altinn-iac:selfServiceClientId and its business certificate and key, and that the environment matches (test certificates are refused in production)";
   }
   if (status === 403) {
-    return "the self-service admin client lacks the scope for this operation (idporten:dcr.read to read, idporten:dcr.write to create clients and register keys, idporten:dcr.modify to change or delete clients): ask servicedesk@digdir.no to add it";
+    return `the self-service admin client's token lacks the scope for this operation (${Object.entries(
+      SELF_SERVICE_OPERATIONS,
+    )
+      .map(([operation, any]) => `${operation}: ${any.join(" or ")}`)
+      .join(
+        "; ",
+      )}): ask servicedesk@digdir.no to add it to the admin client, and list it in altinn-iac:selfServiceScopes`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { canonicalJson } from "../../policies/canonical-json";
 import { closest } from "../../policies/findings";
+import { hostileValues } from "./hostile";
 
 /** During preview the engine sends this string for any value not known yet, whatever its type. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -53,6 +54,8 @@ export function checkWithSchema(
   const raw = userInputs(news);
   const oversized = oversizedValues(raw);
   if (oversized.length > 0) return { inputs: news, failures: oversized };
+  const hostile = hostileValues(raw);
+  if (hostile.length > 0) return { inputs: news, failures: hostile };
   const unknownKeys = Object.keys(raw).filter((key) => containsUnknown(raw[key]));
   if (unknownKeys.length > 0) {
     // Validate what is known now; the unknown properties are validated at `up`, when known.

@@ -5,6 +5,8 @@
  * the same paths, with Maskinporten and self-service under their own prefixes so the issuer and the
  * `/api/v1` prefix keep their real shape.
  */
+import { hostFinding, simulatorAdminProblem } from "./hostile";
+
 export type EnvironmentName = "local" | "test" | "prod";
 
 export const ENVIRONMENT_NAMES = ["local", "test", "prod"] as const;
@@ -68,6 +70,10 @@ export function resolveEndpoints(
   for (const [key, value] of Object.entries(endpoints)) {
     if (key === "selfServicePathPrefix") continue;
     assertSafeUrl(`endpoints.${key}`, value);
+    const hostile =
+      hostFinding(value).problem ??
+      (environment === "local" ? simulatorAdminProblem(value) : undefined);
+    if (hostile) throw new Error(`endpoints.${key}: ${hostile}`);
   }
   if (!endpoints.maskinportenIssuer.endsWith("/")) {
     throw new Error(

@@ -27,6 +27,12 @@ export interface ProviderSettings {
    */
   selfService?: SelfServiceCredentialSettings;
   /**
+   * The scopes the self-service admin client holds, asked for together in one token; Digdir
+   * checks per operation which it needs (altinn-iac:selfServiceScopes, space-separated;
+   * DEFAULT_SELF_SERVICE_SCOPES when unset).
+   */
+  selfServiceScopes?: string[];
+  /**
    * Added to the provider's clock (`local` only): tests and the demo move time forward together
    * with the simulator's clock to exercise key renewal without waiting a year.
    */
@@ -58,6 +64,7 @@ export const CONFIG_KEYS = {
   selfServiceKeyId: "selfServiceKeyId",
   selfServiceCertificate: "selfServiceCertificate",
   selfServicePrivateKey: "selfServicePrivateKey",
+  selfServiceScopes: "selfServiceScopes",
   clockOffsetSeconds: "clockOffsetSeconds",
   http: "http",
 } as const;
@@ -110,10 +117,26 @@ export function settingsFromConfig(
     environment,
     endpoints,
     credentials,
+    selfServiceScopes: parseSelfServiceScopes(read(CONFIG_KEYS.selfServiceScopes)),
     ...(Object.keys(selfService).length > 0 ? { selfService } : {}),
     ...(clockOffsetMs !== undefined ? { clockOffsetMs } : {}),
     ...(retry !== undefined ? { retry } : {}),
   };
+}
+
+/** What digdirator asks for (nais/digdirator pkg/config/config.go), without its scopes.write. */
+export const DEFAULT_SELF_SERVICE_SCOPES = ["idporten:dcr.read", "idporten:dcr.write"];
+
+function parseSelfServiceScopes(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_SELF_SERVICE_SCOPES;
+  const scopes = raw.trim().split(/\s+/);
+  const foreign = scopes.filter((s) => !s.startsWith("idporten:"));
+  if (foreign.length > 0) {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.selfServiceScopes} lists the self-service admin client's idporten:dcr.* scopes, space-separated (such as "idporten:dcr.read idporten:dcr.write"); ${foreign.map((s) => `"${s}"`).join(", ")} is not one`,
+    );
+  }
+  return [...new Set(scopes)];
 }
 
 const httpSettingsSchema = z

@@ -88,6 +88,12 @@ export function partyOfOrganization(orgnr: string): SimParty {
   };
 }
 
+/** The organisation number of one of the simulator's organisation party ids, if it is one. */
+export function organizationOfPartyId(partyId: number): string | undefined {
+  const orgnr = String(partyId - PARTY_ID_OFFSET);
+  return /^\d{9}$/.test(orgnr) ? orgnr : undefined;
+}
+
 type PartyLookup = { party: SimParty } | { unknown: true } | { invalid: true };
 
 function lookupParty(urn: string): PartyLookup {

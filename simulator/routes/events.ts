@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { JWTPayload } from "jose";
-import { isPermitted } from "../../policies/evaluate";
 import { SUBJECT_SHORTHANDS } from "../../policies/model";
-import { readPolicy } from "../../policies/parse";
 import { post } from "../event-bus";
+import { authorize, type PdpDecision } from "../pdp";
 import {
   empty,
   json,
   readJsonBody,
+  traceId,
   validationProblem,
   type Router,
   type SimRequest,
@@ -39,6 +39,9 @@ import { consumerOrgnr, scopesOf } from "../tokens";
 const BASE = "/events/api/v1/subscriptions";
 export const SUBSCRIBE_SCOPE = "altinn:events.subscribe";
 export const VALIDATION_EVENT_TYPE = "platform.events.validatesubscription";
+
+/** getevents.sql: `registeredtime <= now() - interval '30 second'`. */
+export const EVENT_VISIBILITY_DELAY_MS = 30_000;
 
 /** When the validation event is sent after a create: at once, then with back-off. */
 export const VALIDATION_DELAYS_MS = [0, 500, 1_000, 2_000, 4_000, 8_000];
@@ -102,34 +105,54 @@ export const eventsRoutes: RouteModule = (router, ctx) => {
     }),
   );
 
-  // The events themselves (EventsController, generic events): what Correspondence published for a
-  // resource, for a caller with the subscribe scope whom the policy lets subscribe.
+  // The events themselves, as EventsController.Get and events.getevents_v2 (altinn-events
+  // src/Events/Controllers/EventsController.cs, src/Events/Migration/FunctionsAndProcedures/
+  // getevents.sql) answer them: only events registered at least 30 s ago, oldest first, after the
+  // event `after` names (from the start when it names none), `size` (default 50, at most 1000) to
+  // a page, `type` matched with SQL LIKE; then AuthorizeEvents leaves out what the PDP does not
+  // permit (so a page may be short), and a `next` header links the following page.
   router.on("GET", "/events/api/v1/events", async (req) => {
     const claims = await ctx.authenticateAltinn(req);
     if (!("iss" in claims) && "status" in claims) return claims as SimResponse;
     const token = claims as JWTPayload;
     if (!scopesOf(token).includes(SUBSCRIBE_SCOPE)) return empty(403);
     const resource = req.query.get("resource");
-    const after = req.query.get("after");
-    if (!resource) return jsonText(400, "Resource is required.");
-    if (!after) return jsonText(400, "The 'After' parameter must be defined.");
-    const entity = entityOf(token);
-    if (!entity || !maySubscribe(ctx, entity, resource, undefined)) {
-      return empty(403);
-    }
-    const type = req.query.get("type");
+    if (!resource) return validationProblem({ resource: ["The resource field is required."] });
     const subject = req.query.get("subject");
-    const size = Math.min(Number(req.query.get("size") ?? "50") || 50, 1000);
-    const matching = ctx.state.events.filter(
-      (e) =>
-        e.resource === resource &&
-        (!type || e.type === type) &&
-        (!subject || e.subject === subject),
+    const after = req.query.get("after");
+    if (!resource.startsWith("urn:altinn:resource:")) {
+      return problem("The 'resource' parameter must begin with `urn:altinn:resource:`");
+    }
+    if (!after) return problem("The 'after' parameter must be defined.");
+    const entity = entityOf(token);
+    if (!entity) return empty(403);
+    const types = req.query.getAll("type").map(likePattern);
+    const requested = Number(req.query.get("size") ?? "0") || 0;
+    const size = requested < 1 ? 50 : Math.min(requested, 1000);
+    const visibleBefore = ctx.nowMs() - EVENT_VISIBILITY_DELAY_MS;
+    const start = ctx.state.events.findIndex((e) => e.id === after) + 1;
+    const page = ctx.state.events
+      .slice(start)
+      .filter(
+        (e) =>
+          e.resource === resource &&
+          (!subject || e.subject === subject) &&
+          (types.length === 0 || types.some((t) => t.test(e.type))) &&
+          Date.parse(e.time) <= visibleBefore,
+      )
+      .slice(0, size);
+    const permitted = page.filter(
+      (e) => subscribeDecision(ctx, entity, resource, e.subject) === "Permit",
     );
-    const start = matching.findIndex((e) => e.id === after) + 1;
-    return json(200, matching.slice(start, start + size), {
+    const headers: Record<string, string> = {
       "content-type": "application/cloudevents+json; charset=utf-8",
-    });
+    };
+    const last = permitted[permitted.length - 1];
+    if (last) {
+      const rest = [...req.query.entries()].filter(([key]) => key !== "after");
+      headers.next = `${req.origin}/events/api/v1/events?after=${last.id}${rest.map(([k, v]) => `&${k}=${v}`).join("")}`;
+    }
+    return json(200, permitted, headers);
   });
 
   router.on("GET", `${BASE}/{id}`, (req) =>
@@ -235,28 +258,36 @@ function genericValidation(request: SubscriptionRequest): string | undefined {
   return undefined;
 }
 
-/** The PDP's answer to "may this consumer subscribe to this resource", from the stored policy. */
+/**
+ * The PDP's answer to "may this consumer subscribe to this resource" (SubscriptionXacmlMapper:
+ * the consumer as subject, the subject filter as the resource party): simulator/pdp.ts, so a
+ * resource in access-list mode also asks its lists, and without a subject filter there is no
+ * party (Indeterminate, refused).
+ */
+export function subscribeDecision(
+  ctx: SimContext,
+  entity: string,
+  resourceFilter: string,
+  subjectFilter: string | undefined,
+): PdpDecision {
+  const subject: Record<string, string> = entity.startsWith("/org/")
+    ? { [SUBJECT_SHORTHANDS.org]: entity.slice("/org/".length) }
+    : { "urn:altinn:organization:identifier-no": entity.slice("/organisation/".length) };
+  return authorize(ctx, {
+    resourceId: resourceFilter.slice(resourceFilter.lastIndexOf(":") + 1),
+    subject,
+    action: "subscribe",
+    resource: subjectAttributes(subjectFilter),
+  });
+}
+
 function maySubscribe(
   ctx: SimContext,
   entity: string,
   resourceFilter: string,
   subjectFilter: string | undefined,
 ): boolean {
-  const resourceId = resourceFilter.slice(resourceFilter.lastIndexOf(":") + 1);
-  const key = Object.keys(ctx.state.policies).find(
-    (k) => k.toLowerCase() === resourceId.toLowerCase(),
-  );
-  if (key === undefined) return false;
-  const policy = readPolicy(ctx.state.policies[key]!, { resourceId: key }).policy;
-  if (!policy) return false;
-  const subject: Record<string, string> = entity.startsWith("/org/")
-    ? { [SUBJECT_SHORTHANDS.org]: entity.slice("/org/".length) }
-    : { "urn:altinn:organization:identifier-no": entity.slice("/organisation/".length) };
-  return isPermitted(
-    policy,
-    { subject, action: "subscribe", resource: subjectAttributes(subjectFilter) },
-    key,
-  );
+  return subscribeDecision(ctx, entity, resourceFilter, subjectFilter) === "Permit";
 }
 
 /** The subject filter as the resource attributes Events adds to its decision request. */
@@ -386,6 +417,29 @@ function isAbsoluteUri(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `Problem(detail, null, 400)`: an RFC 9457 ProblemDetails. */
+function problem(detail: string): SimResponse {
+  return json(
+    400,
+    {
+      type: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+      title: "Bad Request",
+      status: 400,
+      detail,
+      traceId: traceId(),
+    },
+    { "content-type": "application/problem+json; charset=utf-8" },
+  );
+}
+
+/** PostgreSQL LIKE: `%` any run, `_` one character, the rest literal. */
+function likePattern(pattern: string): RegExp {
+  const body = [...pattern]
+    .map((c) => (c === "%" ? ".*" : c === "_" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${body}$`, "s");
 }
 
 /** ASP.NET's StatusCode(status, "text") under [Produces("application/json")]: a JSON string. */

@@ -27,7 +27,9 @@ import { bearer, consumerOrgnr, scopesOf, verifyJwt } from "../tokens";
  * the token's org, and the error body (Oslo kommune's fixture: `errors[]` plus `error` and
  * `error_description` joined as ", m1, m2"). Chosen where the sources are silent, and written down
  * here: 200 on create and delete (Digdir's diagram, digdirator's fake); 404 for a client of another
- * org; dcr.write accepted for deletes and key writes (Oslo kommune's production client uses it);
+ * org; dcr.write accepted for changes, deletes and key writes (nais/digdirator does all of them
+ * with a dcr.write + dcr.read token: pkg/config/config.go, pkg/digdir/client.go), dcr.modify for
+ * them as the docs' "endre" (change) reads (oidc_api_admin.md; not confirmable for DELETE/JWKS);
  * the exact message texts; RSA keys of exactly 2048 bits (felleslosninger/docs
  * _docs/idporten/oidc/oidc_api_admin.md: "Kun RS256 med nøkkellenge 2048 støttes");
  * a kid re-posted with the same key keeps its `exp` (a re-post is not documented to renew a key, so

@@ -8,6 +8,9 @@ import {
   webhook,
 } from "../support/events";
 import { demoContext, useSimulator } from "../support/simulator";
+import { newEvent, publish } from "../../simulator/event-bus";
+import { partyOfOrganization } from "../../simulator/routes/access-lists";
+import { currentResource } from "../../simulator/state";
 
 /**
  * The simulator's Events subscriptions speak Events' contract (SubscriptionController,
@@ -310,5 +313,154 @@ describe("the validation handshake", () => {
     expect(statuses.slice(0, 2)).toStrictEqual([503, 503]);
     expect(statuses.at(-1)).toBe(200);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+  });
+});
+
+describe("access-list mode in the PDP (DecisionController.IsAccessListAuthorized)", () => {
+  const ALM = "digdir-events-alm";
+  const MEMBER = "310654321";
+  const OUTSIDER = "311987654";
+
+  async function enableWithList(actionFilters: string[]): Promise<void> {
+    await seedResource(simulator(), ALM, SUBSCRIBABLE_POLICY);
+    currentResource(simulator().context.state, ALM)!.accessListMode = "Enabled";
+    const now = new Date().toISOString();
+    simulator().context.state.accessLists[`digdir/${ALM}-list`] = {
+      owner: "digdir",
+      identifier: `${ALM}-list`,
+      name: "Mottakere",
+      description: "",
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      members: { [partyOfOrganization(MEMBER).uuid]: { since: now } },
+      connections: { [ALM]: { actionFilters, createdAt: now, updatedAt: now } },
+    };
+  }
+
+  function subscribeTo(subjectFilter?: string) {
+    return subscribe({
+      endPoint: "https://example.org/hook",
+      resourceFilter: `urn:altinn:resource:${ALM}`,
+      ...(subjectFilter ? { subjectFilter } : {}),
+    });
+  }
+
+  it("refuses the owner's subscription without a subject filter (no party: Indeterminate) and with a party the lists do not let subscribe", async () => {
+    await enableWithList(["read"]);
+    const refused = `Not authorized to create a subscription for resource urn:altinn:resource:${ALM}.`;
+    for (const subject of [
+      undefined,
+      `urn:altinn:organization:identifier-no:${MEMBER}`,
+      `urn:altinn:organization:identifier-no:${OUTSIDER}`,
+      "urn:altinn:person:identifier-no:01017012345",
+    ]) {
+      const response = await subscribeTo(subject);
+      expect([subject, response.status, response.body]).toStrictEqual([subject, 403, refused]);
+    }
+    await enableWithList(["read", "subscribe"]);
+    expect((await subscribeTo(`urn:altinn:organization:identifier-no:${MEMBER}`)).status).toBe(201);
+    expect((await subscribeTo()).status).toBe(403);
+  });
+
+  it("delivers an event only when the lists let its subject's organisation subscribe", async () => {
+    await seedResource(simulator(), ALM, SUBSCRIBABLE_POLICY);
+    const created = await subscribe({
+      endPoint: `${simulator().url}/webhooks/alm`,
+      resourceFilter: `urn:altinn:resource:${ALM}`,
+    });
+    expect(created.status).toBe(201);
+    const id = String((created.body as { id: number }).id);
+    simulator().context.state.subscriptions[id]!.validated = true;
+    const event = (subject: string) =>
+      newEvent(
+        {
+          source: "https://platform/correspondence/api/v1/correspondence",
+          type: "no.altinn.correspondence.correspondencepublished",
+          resource: `urn:altinn:resource:${ALM}`,
+          subject: `urn:altinn:organization:identifier-no:${subject}`,
+        },
+        simulator().context.nowMs(),
+      );
+    await enableWithList(["read"]);
+    expect(await publish(simulator().context, event(MEMBER))).toStrictEqual([]);
+    await enableWithList([]);
+    expect(
+      (await publish(simulator().context, event(MEMBER))).map((d) => d.subscriptionId),
+    ).toStrictEqual([Number(id)]);
+    expect(await publish(simulator().context, event(OUTSIDER))).toStrictEqual([]);
+  });
+});
+
+describe("GET /events/api/v1/events (EventsController.Get, getevents.sql)", () => {
+  const LISTED = "digdir-events-listed";
+  const LISTED_URN = `urn:altinn:resource:${LISTED}`;
+
+  async function read(query: string) {
+    return rawCall(simulator(), "GET", `/events/api/v1/events?${query}`, {
+      token: await serviceOwnerToken(),
+    });
+  }
+
+  it("lists events registered 30 s ago or more, oldest first, 50 to a page with a next link", async () => {
+    await seedResource(simulator(), LISTED, SUBSCRIBABLE_POLICY);
+    const old = simulator().context.nowMs() - 60_000;
+    const events = Array.from({ length: 55 }, (_, i) =>
+      newEvent(
+        {
+          source: "https://platform/correspondence/api/v1/correspondence",
+          type: `no.altinn.correspondence.${i % 2 === 0 ? "correspondencepublished" : "correspondenceinitialized"}`,
+          resource: LISTED_URN,
+          subject: "urn:altinn:organization:identifier-no:310654321",
+        },
+        old,
+      ),
+    );
+    simulator().context.state.events.push(...events);
+    const first = await read(`resource=${LISTED_URN}&after=0`);
+    expect((first.body as Array<{ id: string }>).map((e) => e.id)).toStrictEqual(
+      events.slice(0, 50).map((e) => e.id),
+    );
+    const next = first.headers.get("next")!;
+    expect(next).toBe(
+      `${simulator().url}/events/api/v1/events?after=${events[49]!.id}&resource=${LISTED_URN}`,
+    );
+    const second = await read(new URL(next).search.slice(1));
+    expect((second.body as Array<{ id: string }>).map((e) => e.id)).toStrictEqual(
+      events.slice(50).map((e) => e.id),
+    );
+    const published = await read(
+      `resource=${LISTED_URN}&after=0&size=1000&type=no.altinn.correspondence.%25published`,
+    );
+    expect((published.body as unknown[]).length).toBe(28);
+
+    const fresh = newEvent(
+      {
+        source: "https://platform/correspondence/api/v1/correspondence",
+        type: "no.altinn.correspondence.correspondencepublished",
+        resource: LISTED_URN,
+      },
+      simulator().context.nowMs(),
+    );
+    simulator().context.state.events.push(fresh);
+    const after = `resource=${LISTED_URN}&after=${events[54]!.id}`;
+    const early = await read(after);
+    expect([early.body, early.headers.get("next")]).toStrictEqual([[], null]);
+    simulator().context.state.clockOffsetMs += 30_000;
+    expect(((await read(after)).body as Array<{ id: string }>).map((e) => e.id)).toStrictEqual([
+      fresh.id,
+    ]);
+  });
+
+  it("answers a missing after and a resource that is not a resource URN with ProblemDetails", async () => {
+    const missing = await read(`resource=${LISTED_URN}`);
+    expect([missing.status, (missing.body as { detail: string }).detail]).toStrictEqual([
+      400,
+      "The 'after' parameter must be defined.",
+    ]);
+    const wrong = await read("resource=urn:altinn:app:x&after=0");
+    expect((wrong.body as { detail: string }).detail).toBe(
+      "The 'resource' parameter must begin with `urn:altinn:resource:`",
+    );
   });
 });

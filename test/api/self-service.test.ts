@@ -167,7 +167,8 @@ describe("admin authentication", () => {
     ].map((m) => m[1]!.replace(/\s+/g, ""));
     expect(decodeProtectedHeader(assertion)).toStrictEqual({ alg: "RS256", x5c: chain });
     expect(decodeJwt(assertion).iss).toBe(DEMO_SELF_SERVICE_CLIENT_ID);
-    expect(decodeJwt(assertion).scope).toBe("idporten:dcr.read");
+    // One token with every scope the admin client holds (the default: dcr.read and dcr.write).
+    expect(decodeJwt(assertion).scope).toBe("idporten:dcr.read idporten:dcr.write");
   });
 
   it("rejects a call without a token (401) and a token without the scope (403)", async () => {
@@ -182,6 +183,23 @@ describe("admin authentication", () => {
       'Bearer error="insufficient_scope", scope="idporten:dcr.write"',
     );
     expect(readOnly.body).toBeUndefined();
+  });
+
+  it("checks the scope per operation: dcr.modify changes but does not create, dcr.write does both", async () => {
+    const made = await createdClient(context(), registration());
+    const modifyOnly = ["idporten:dcr.modify"];
+    expect(
+      (await raw(context(), "PUT", `/clients/${made.client_id}`, registration(), modifyOnly))
+        .status,
+    ).toBe(200);
+    expect((await raw(context(), "POST", "/clients", registration(), modifyOnly)).status).toBe(403);
+    const writeOnly = ["idporten:dcr.write"];
+    expect(
+      (await raw(context(), "GET", `/clients/${made.client_id}`, undefined, writeOnly)).status,
+    ).toBe(403);
+    expect(
+      (await raw(context(), "DELETE", `/clients/${made.client_id}`, undefined, writeOnly)).status,
+    ).toBe(200);
   });
 
   it("fails with the fix when the admin client lacks a scope", async () => {

@@ -30,8 +30,9 @@ describe("export and adoption of an org's live setup", () => {
 
   beforeAll(async () => {
     simulator = await startSimulator();
-    // A resource and its policy as Altinn Studio leaves them.
-    await admin(simulator, "PUT", `/__admin/resources/${RESOURCE}`, {
+    // A resource and its policy as Altinn Studio leaves them. Access-list mode goes on last: with
+    // it on, Events refuses the owner's subscription (no party to ask the lists about).
+    const studioResource = {
       identifier: RESOURCE,
       title: { nb: "Melding", nn: "Melding", en: "Message" },
       description: { nb: "Meldinger", nn: "Meldingar", en: "Messages" },
@@ -50,6 +51,10 @@ describe("export and adoption of an org's live setup", () => {
       availableForType: ["Company"],
       keywords: [],
       resourceReferences: [],
+    };
+    await admin(simulator, "PUT", `/__admin/resources/${RESOURCE}`, {
+      ...studioResource,
+      accessListMode: "Disabled",
     });
     const policy = correspondencePolicy("digdir", {
       recipients: { roles: ["DAGL"] },
@@ -106,6 +111,7 @@ describe("export and adoption of an org's live setup", () => {
         })
       ).status,
     ).toBe(201);
+    await admin(simulator, "PUT", `/__admin/resources/${RESOURCE}`, studioResource);
     stack = await TestStack.create({
       values: selfServiceStackValues(simulator),
       secrets: SELF_SERVICE_STACK_SECRETS,
@@ -122,9 +128,14 @@ describe("export and adoption of an org's live setup", () => {
     const exported = await stack.exportSetup();
     expect(exported.code).toBe(0);
     expect(exported.stderr.split("\n")).toStrictEqual([
-      `wrote 1 resource(s), 1 access list(s), 1 subscription(s) and 1 client(s) of local to ${stack.configFile}: run pulumi preview to see what up adopts`,
+      `${stack.configFile}: added 4 object(s) that are live in local and not declared; kept the 0 declared object(s) found live as they are written`,
+      `added: resource ${RESOURCE} as altinn-iac:resources.0`,
+      `added: access list ${LIST} as altinn-iac:accessLists.0`,
+      `added: client ${CLIENT} ("Melding sender") as altinn-iac:maskinportenClients.0`,
+      `added: the subscription of ${RESOURCE} to ${simulator.url}/webhooks/studio as altinn-iac:subscriptions.0`,
       'note: client altinn-iac-local-provisioner ("altinn-iac local provisioner") is left out: it is this stack\'s own provisioning or self-service admin client',
       'note: client altinn-iac-local-selfservice ("altinn-iac local self-service admin") is left out: it is this stack\'s own provisioning or self-service admin client',
+      "run pulumi preview to see what up adopts",
       "",
     ]);
     const config = (
@@ -171,14 +182,14 @@ describe("export and adoption of an org's live setup", () => {
     expect(adopting.sort()).toStrictEqual([
       `existing access list digdir/${LIST} (name "Mottakere", 2 member(s), 1 resource connection(s)), already as declared: no write`,
       `existing client ${CLIENT} ("Melding sender"), already as declared: no write`,
-      `existing resource ${RESOURCE} (version 1), already as declared: no write`,
+      `existing resource ${RESOURCE} (version 2), already as declared: no write`,
       "existing subscription 1, already as declared: no write",
     ]);
 
     const before = lastSeq(simulator);
     await stack.up();
     expect(writes(simulator, before)).toStrictEqual([]);
-    expect(findResource(simulator.context.state, RESOURCE)!.versions).toHaveLength(1);
+    expect(findResource(simulator.context.state, RESOURCE)!.versions).toHaveLength(2);
     expect(simulator.context.state.accessLists[`digdir/${LIST}`]!.version).toBe(listEtag);
     expect(simulator.context.state.clients[CLIENT]!.jwks.map((k) => k.kid)).toStrictEqual([KID]);
     expect(Object.keys(simulator.context.state.subscriptions)).toStrictEqual(["1"]);

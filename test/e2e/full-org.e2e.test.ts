@@ -67,6 +67,10 @@ describe("the local stack's full org setup", () => {
       order.lastIndexOf("PUT /resourceregistry/api/v1/resource/digdir-iac-demo-melding"),
     ).toBeGreaterThan(first("/resource-connections/"));
     expect(first("POST /selfservice/api/v1/clients")).toBeLessThan(first("/jwks"));
+    // Events refuses an owner subscription without subjectFilter once the mode is on.
+    expect(first("POST /events/api/v1/subscriptions")).toBeLessThan(
+      order.lastIndexOf("PUT /resourceregistry/api/v1/resource/digdir-iac-demo-melding"),
+    );
 
     const outputs = await stack.outputs();
     expect(Object.keys(outputs).sort()).toStrictEqual(

@@ -197,3 +197,124 @@ export const cases: Array<[string, Record<string, string>, string]> = [
     'the stack config is invalid:\n  altinn-iac:protect: Invalid input: expected boolean, received string (got "yes")',
   ],
 ];
+
+const client = { name: "sender", clientName: "x", description: "y" };
+const verifying = (verification: Record<string, unknown>) => ({
+  ...base,
+  "altinn-iac:resources": JSON.stringify([resource]),
+  "altinn-iac:maskinportenClients": JSON.stringify([client]),
+  "altinn-iac:verification": JSON.stringify(verification),
+});
+const subscribing = (environment: string, endPoint: string) => ({
+  ...base,
+  "altinn-iac:environment": environment,
+  "altinn-iac:resources": JSON.stringify([resource]),
+  "altinn-iac:subscriptions": JSON.stringify([
+    { name: "melding-events", resource: "digdir-melding", endPoint },
+  ]),
+});
+const HIDDEN_FIX = "remove it (type the text again, or paste it through a plain-text editor)";
+
+/**
+ * Hostile values (issue 21): each once got through preview. Named by the case the real-engine test
+ * (test/e2e/security.e2e.test.ts) picks.
+ */
+export const hostileCases: Array<[string, Record<string, string>, string]> = [
+  [
+    "a verification recipient with a query and a path",
+    verifying({ client: "sender", resource: "digdir-melding", recipient: "310654321&x=1/../" }),
+    'the stack config is invalid:\n  altinn-iac:verification.recipient: the recipient is an organisation number (9 digits, such as "310654321") or a party URN: urn:altinn:organization:identifier-no:<9 digits> or urn:altinn:person:identifier-no:<11 digits> (a synthetic test party from Tenor in tt02) (got "310654321&x=1/../")',
+  ],
+  [
+    "a verification client named constructor",
+    verifying({ client: "constructor", resource: "digdir-melding", recipient: "310654321" }),
+    'the stack config is invalid:\n  altinn-iac:verification.client: no Maskinporten client named "constructor": use one of sender',
+  ],
+  [
+    "a verification of an undeclared resource",
+    verifying({ client: "sender", resource: "digdir-annen", recipient: "310654321" }),
+    'the stack config is invalid:\n  altinn-iac:verification.resource: no resource "digdir-annen" in altinn-iac:resources: use one of digdir-melding',
+  ],
+  [
+    "a resource identifier __proto__",
+    { ...base, "altinn-iac:resources": JSON.stringify([{ ...resource, identifier: "__proto__" }]) },
+    'the stack config is invalid:\n  altinn-iac:resources.0.identifier: "__proto__" is a name JavaScript objects reserve (__proto__, constructor, prototype), so it cannot name an object here: choose another, such as "digdir-proto"',
+  ],
+  [
+    "a Maskinporten client named constructor",
+    {
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify([{ ...client, name: "constructor" }]),
+    },
+    'the stack config is invalid:\n  altinn-iac:maskinportenClients.0.name: "constructor" is a name JavaScript objects reserve (__proto__, constructor, prototype), so it cannot name an object here: choose another, such as "digdir-constructor"',
+  ],
+  [
+    "an access list named prototype",
+    { ...base, "altinn-iac:accessLists": JSON.stringify([{ identifier: "prototype", name: "M" }]) },
+    'the stack config is invalid:\n  altinn-iac:accessLists.0.identifier: "prototype" is a name JavaScript objects reserve (__proto__, constructor, prototype), so it cannot name an object here: choose another, such as "digdir-prototype"',
+  ],
+  [
+    "a policy subject under __proto__",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        {
+          ...resource,
+          policy: {
+            rules: [{ subjects: [{ ["__proto__"]: { role: "DAGL" } }], actions: ["read"] }],
+          },
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.rules.0.subjects.0.__proto__: "__proto__" is not a property: JavaScript gives it a meaning of its own (it would make the object inherit its content), so no object of this setup has it: remove it',
+  ],
+  [
+    "a subscription endpoint on a host with a Cyrillic letter",
+    subscribing("test", "https://p\u0430ypal.com/events"),
+    'the stack config is invalid:\n  altinn-iac:subscriptions.0.endPoint: the host "p\u0430ypal.com" (xn--pypal-4ve.com) mixes Latin and Cyrillic letters in "p\u0430ypal", the mark of a look-alike name: write the host in one script, as its owner registered it',
+  ],
+  [
+    "a NUL in a title",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, title: { nb: "Melding\u0000", nn: "T", en: "T" } },
+      ]),
+    },
+    `the stack config is invalid:\n  altinn-iac:resources.0.title.nb: contains U+0000 at position 7, a control character, which is invisible or cuts the text short: ${HIDDEN_FIX}`,
+  ],
+  [
+    "a right-to-left override in a description",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, description: { nb: "D", nn: "D", en: "invoice\u202efdp.exe" } },
+      ]),
+    },
+    `the stack config is invalid:\n  altinn-iac:resources.0.description.en: contains U+202E at position 7, a bidirectional control character, which reorders how the text is shown: ${HIDDEN_FIX}`,
+  ],
+  [
+    "a local subscription into the simulator's admin API",
+    subscribing("local", "http://127.0.0.1:5055/webhooks/../__admin/reset"),
+    "the stack config is invalid:\n  altinn-iac:subscriptions.0.endPoint: http://127.0.0.1:5055/__admin/reset is the simulator's admin API (reset, faults, clock), which a stack never calls: use the demo receiver http://127.0.0.1:5055/webhooks/<name> or your own endpoint",
+  ],
+  [
+    "a private key in plain config",
+    {
+      ...base,
+      "altinn-iac:maskinportenPrivateKey":
+        "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+    },
+    "the stack config is invalid:\n  altinn-iac:maskinportenPrivateKey: holds a private key in plain config, which the stack file and the state keep readable: store it encrypted with `pulumi config set --secret altinn-iac:maskinportenPrivateKey < provisioner-key.pem` or pass it in the environment variable ALTINN_IAC_MASKINPORTEN_PRIVATE_KEY, and replace the key if this stack file was ever shared",
+  ],
+  [
+    "a private JWK brought as a client's public key",
+    {
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify([
+        { ...client, key: { publicJwk: { kty: "RSA", n: "x", e: "AQAB", d: "y" } } },
+      ]),
+    },
+    "the stack config is invalid:\n  altinn-iac:maskinportenClients.0.key.publicJwk: holds a private key in plain config, which the stack file and the state keep readable: register only the public key (a JWK without d, p, q, dp, dq, qi), and keep private keys in secret config (pulumi config set --secret)",
+  ],
+];

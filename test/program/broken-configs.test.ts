@@ -1,21 +1,25 @@
 import { loadStackConfig } from "../../program/config";
 import { registeredResources } from "../support/program";
-import { base, cases } from "./broken-config-corpus";
+import { base, cases, hostileCases } from "./broken-config-corpus";
 
 describe("loadStackConfig with broken stack files", () => {
   it("has a corpus of at least 20 distinct cases", () => {
     expect(cases.length).toBeGreaterThanOrEqual(20);
-    expect(new Set(cases.map(([, , message]) => message)).size).toBe(cases.length);
+    const all = [...cases, ...hostileCases];
+    expect(new Set(all.map(([, , message]) => message)).size).toBe(all.length);
   });
 
-  it.each(cases)("rejects %s with its own message", (_name, config, message) => {
-    expect(() => loadStackConfig(config)).toThrow(message);
-    try {
-      loadStackConfig(config);
-    } catch (error) {
-      expect((error as Error).message).toBe(message);
-    }
-  });
+  it.each([...cases, ...hostileCases])(
+    "rejects %s with its own message",
+    (_name, config, message) => {
+      expect(() => loadStackConfig(config)).toThrow(message);
+      try {
+        loadStackConfig(config);
+      } catch (error) {
+        expect((error as Error).message).toBe(message);
+      }
+    },
+  );
 
   it("stops the program before any resource is registered", async () => {
     const [, config, message] = cases[7]!;

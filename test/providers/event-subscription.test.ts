@@ -151,6 +151,20 @@ describe("EventSubscription create", () => {
         '  fix: the policy of resource digdir-provider-nosub must let the service owner subscribe: add a rule { subjects: [{ org: "<your org code>" }], actions: ["subscribe"] } (the correspondence template has it), and give the EventSubscription dependsOn the ResourcePolicy',
     );
   });
+
+  it("names the access lists, not only the policy, when the resource is in access-list mode", async () => {
+    await seedResource(simulator(), "digdir-provider-alm", SUBSCRIBABLE_POLICY);
+    const state = simulator().context.state;
+    state.resources["digdir-provider-alm"]!.versions.at(-1)!.accessListMode = "Enabled";
+    await expect(
+      impl.create(context(), {
+        ...inputs("https://example.org/hook"),
+        resourceFilter: "urn:altinn:resource:digdir-provider-alm",
+      }),
+    ).rejects.toThrow(
+      '  fix: resource digdir-provider-alm has accessListMode Enabled, so Altinn\'s PDP also asks its access lists: without subjectFilter the PDP has no party to look up, so it refuses: create the subscription while accessListMode is Disabled (the stack makes it before the switch; a replacement needs the mode Disabled for that up), or give a subjectFilter naming an organisation on a list connected to the resource, with actionFilters empty or containing "subscribe". Otherwise the policy of resource digdir-provider-alm must let the service owner subscribe',
+    );
+  });
 });
 
 describe("EventSubscription read and delete", () => {

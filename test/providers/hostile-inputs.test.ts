@@ -91,9 +91,9 @@ const cases: Array<[string, ProviderImplementation, Record<string, unknown>, unk
     },
     [
       {
-        property: "xml",
+        property: "",
         reason:
-          "a DOCTYPE is not allowed (the Resource Registry prohibits DTDs): the Resource Registry answers 500 to a policy it cannot parse; fix: correct the XML (the builder in policies/build.ts writes it the way Altinn reads it)",
+          "xml: a DOCTYPE is not allowed (the Resource Registry prohibits DTDs): the Resource Registry answers 500 to a policy it cannot parse; fix: correct the XML (the builder in policies/build.ts writes it the way Altinn reads it)",
       },
     ],
   ],

@@ -109,17 +109,17 @@ describe("ResourcePolicy check", () => {
     const result = await impl.check(context(), {}, { resourceId: ID, xml: other, ...CONTEXT });
     expect(result.failures).toStrictEqual([
       {
-        property: "xml",
-        reason: `rule 1 (line 4): targets the resource "digdir-annen", not "${ID}": the Resource Registry rejects the policy ("Policy not accepted: Contains rules for a different registry resource"); fix: target "${ID}" (each resource has its own policy)`,
+        property: "",
+        reason: `xml: rule 1 (line 4): targets the resource "digdir-annen", not "${ID}": the Resource Registry rejects the policy ("Policy not accepted: Contains rules for a different registry resource"); fix: target "${ID}" (each resource has its own policy)`,
       },
       {
-        property: "xml",
-        reason: `rule 2 (line 39): targets the resource "digdir-annen", not "${ID}": the Resource Registry rejects the policy ("Policy not accepted: Contains rules for a different registry resource"); fix: target "${ID}" (each resource has its own policy)`,
+        property: "",
+        reason: `xml: rule 2 (line 39): targets the resource "digdir-annen", not "${ID}": the Resource Registry rejects the policy ("Policy not accepted: Contains rules for a different registry resource"); fix: target "${ID}" (each resource has its own policy)`,
       },
       {
-        property: "xml",
+        property: "",
         reason:
-          'no subject may read this resource, so no recipient can open a message sent with it; fix: add a rule that lets the recipients read, for example { subjects: [{ role: "DAGL" }, { accessPackage: "ordinaer-post-til-virksomheten" }], actions: ["read"] }',
+          'xml: no subject may read this resource, so no recipient can open a message sent with it; fix: add a rule that lets the recipients read, for example { subjects: [{ role: "DAGL" }, { accessPackage: "ordinaer-post-til-virksomheten" }], actions: ["read"] }',
       },
     ]);
   });
@@ -316,8 +316,11 @@ describe("ResourcePolicy life cycle", () => {
       resourceId: ID,
       ...CONTEXT,
       xml: live,
-      rules: [],
-      obligations: [],
+      rules: [
+        'permits when [subject urn:altinn:rolecode = (any case) "DAGL" or subject urn:altinn:accesspackage = (any case) "ordinaer-post-til-virksomheten"] and [resource urn:altinn:resource = "digdir-provider-policy"] and [action = "read"], subject to its Condition',
+        'permits when [subject urn:altinn:org = (any case) "digdir"] and [resource urn:altinn:resource = "digdir-provider-policy"] and [action = "write" or action = "subscribe"]',
+      ],
+      obligations: ["obligation urn:altinn:minimum-authenticationlevel = 3 on Permit"],
     });
     expect(await impl.diff(context(), ID, result.props!, checked(POLICY))).toStrictEqual({
       changes: true,

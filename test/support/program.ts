@@ -6,6 +6,9 @@ import { loadStackConfig } from "../../program/config";
 import { ServiceOwnerSetup } from "../../program/service-owner-setup";
 import { PROJECT_ROOT } from "./pulumi-cli";
 
+/** How stackFileConfig shows a `secure:` value (its text is known only to the engine). */
+const SECRET_VALUE = "[secret]";
+
 /** A stack file's config as the engine hands it to the program: every value a string. */
 export function stackFileConfig(stack: string): Record<string, string> {
   const file = parse(readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
@@ -13,7 +16,7 @@ export function stackFileConfig(stack: string): Record<string, string> {
   };
   return Object.fromEntries(
     Object.entries(file.config).map(([key, value]) => {
-      if (value && typeof value === "object" && "secure" in value) return [key, "[secret]"];
+      if (value && typeof value === "object" && "secure" in value) return [key, SECRET_VALUE];
       return [key, typeof value === "string" ? value : JSON.stringify(value)];
     }),
   );
@@ -51,7 +54,7 @@ export async function registeredResources(
   const nameOf = (r: unknown) => (r as { __name?: string }).__name ?? "?";
   const setup = new ServiceOwnerSetup(
     "mock-org",
-    { config: loadStackConfig(config, projectDir) },
+    { config: loadStackConfig(config, projectDir, (key) => config[key] === SECRET_VALUE) },
     {
       transformations: [
         (args) => {

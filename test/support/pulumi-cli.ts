@@ -83,6 +83,23 @@ export class TestStack {
     return stack;
   }
 
+  /**
+   * A new stack made as the README says: its stack file written first (a committed one, say), then
+   * `pulumi stack init --secrets-provider <provider>`, which adds the provider's salt to that file.
+   */
+  static async init(
+    stackFileText: string,
+    secretsProvider: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<TestStack> {
+    const name = `e2e-${randomBytes(4).toString("hex")}`;
+    const backendDir = mkdtempSync(join(tmpdir(), "altinn-iac-e2e-"));
+    const stack = new TestStack(name, backendDir, extraEnv);
+    writeFileSync(stack.configFile, stackFileText);
+    await stack.pulumiOk(["stack", "init", "--secrets-provider", secretsProvider]);
+    return stack;
+  }
+
   get configFile(): string {
     return join(PROJECT_ROOT, `Pulumi.${this.name}.yaml`);
   }
@@ -158,14 +175,15 @@ export class TestStack {
     return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
-  /** `npm run export -- --stack <this stack>`, as a user runs it: writes the live setup into the stack file. */
-  exportSetup(): Promise<CliResult> {
+  /** `npm run export -- --stack <this stack>`, as a user runs it: merges the live setup into the stack file. */
+  exportSetup(extra: string[] = []): Promise<CliResult> {
     return this.run("node", [
       "-r",
       "ts-node/register/transpile-only",
       "program/export-cli.ts",
       "--stack",
       this.name,
+      ...extra,
     ]);
   }
 

@@ -211,7 +211,7 @@ describe("minimumCalls", () => {
       "token altinn:events.subscribe altinn:serviceowner": 1,
       "token altinn:resourceregistry/accesslist.write": 1,
       "token altinn:resourceregistry/resource.write": 1,
-      "token idporten:dcr.write": 1,
+      "token idporten:dcr.read idporten:dcr.write": 1,
     });
   });
 
@@ -223,10 +223,9 @@ describe("minimumCalls", () => {
       "GET resource list": 1,
       "GET scope access": 1,
       "GET subscriptions": 2,
-      "token idporten:dcr.read": 1,
     });
     expect(total(minimumCalls("up", workloadOf(benchStackConfig(600))))).toBe(
-      total(minimumCalls("up", workloadOf(benchStackConfig(600)), { checks: false })) + 6,
+      total(minimumCalls("up", workloadOf(benchStackConfig(600)), { checks: false })) + 5,
     );
     const nothingCreated = {
       ...workload,
@@ -260,7 +259,7 @@ describe("minimumCalls", () => {
       "GET subscription": 2,
       "token altinn:events.subscribe altinn:serviceowner": 1,
       "token altinn:resourceregistry/accesslist.write": 1,
-      "token idporten:dcr.read": 1,
+      "token idporten:dcr.read idporten:dcr.write": 1,
     });
   });
 

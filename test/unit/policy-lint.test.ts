@@ -414,7 +414,7 @@ describe("lintPolicyXml", () => {
       resourceType: "CorrespondenceService",
     });
     expect(result.findings.map((f) => [f.severity, f.code, f.rule, f.line])).toStrictEqual([
-      ["error", "placeholder", 2, 48],
+      ["warning", "placeholder", 2, 48],
       ["warning", "owner-subscribe", undefined, undefined],
       ["warning", "owner-write", undefined, undefined],
     ]);

@@ -2,12 +2,13 @@ import { parse } from "yaml";
 import { promoteStack } from "../../program/promote-stack";
 
 /**
- * Promote with `altinn-iac:include`: the include is carried over unchanged (test and prod share the
- * setup files), and what that means for the target is reported rather than guessed.
+ * Promote with `altinn-iac:include`: the source's files are added to the target's (test and prod
+ * share the setup files), and what that means for the target is reported rather than guessed.
  */
 
 const SHARED =
-  "altinn-iac:include: carried over as it is: setup/resources.yaml, setup/access-lists are shared with the source stack, so their entries (members, adopt flags, client ids, endpoints, texts) apply to the target unchanged: keep what differs between environments in the stack files";
+  "altinn-iac:include: setup/resources.yaml, setup/access-lists are shared with the source stack, so their entries (members, adopt flags, client ids, endpoints, texts) apply to the target unchanged: keep what differs between environments in the stack files";
+const PROD = { environment: "prod" as const, overwriteTargetValues: false };
 
 function configOf(text: string): Record<string, unknown> {
   return (parse(text) as { config: Record<string, unknown> }).config;
@@ -24,7 +25,7 @@ describe("promoteStack with included files", () => {
       "    - { name: read, resource: digdir-x, endPoint: 'https://test.example.org/e' }",
       "",
     ].join("\n");
-    const result = promoteStack(source, undefined);
+    const result = promoteStack(source, "config:\n  altinn-iac:environment: prod\n", PROD);
     expect(configOf(result.text)).toStrictEqual({
       "altinn-iac:environment": "prod",
       "altinn-iac:org": { code: "digdir", number: "991825827" },
@@ -34,12 +35,12 @@ describe("promoteStack with included files", () => {
       ],
     });
     expect(result.unmapped).toStrictEqual([
-      'altinn-iac:subscriptions.0.endPoint: "https://test.example.org/e" is kept as it is: check that it is the production receiver',
       SHARED,
+      'altinn-iac:subscriptions.0.endPoint: "https://test.example.org/e" is kept as it is: check that it is the target\'s receiver',
     ]);
   });
 
-  it("replaces the target's include and keeps its own entries of a collection the source keeps in files, naming them (key sets of clients are always its own)", () => {
+  it("adds the source's files to the target's include and keeps its own entries of a collection the source keeps in files, naming them (key sets of clients are always its own)", () => {
     const source = [
       "config:",
       "  altinn-iac:environment: test",
@@ -55,16 +56,17 @@ describe("promoteStack with included files", () => {
       "  altinn-iac:maskinportenClientKeys: [{ name: prod-key, clientId: abc }]",
       "",
     ].join("\n");
-    const result = promoteStack(source, target);
+    const result = promoteStack(source, target, PROD);
     expect(result.text.startsWith("# prod\n")).toBe(true);
     expect(configOf(result.text)).toStrictEqual({
       "altinn-iac:environment": "prod",
-      "altinn-iac:include": ["setup/resources.yaml", "setup/access-lists"],
+      "altinn-iac:include": ["old.yaml", "setup/resources.yaml", "setup/access-lists"],
       "altinn-iac:resources": [{ identifier: "digdir-x" }],
       "altinn-iac:maskinportenClientKeys": [{ name: "prod-key", clientId: "abc" }],
     });
     expect(result.unmapped).toStrictEqual([
       SHARED,
+      "altinn-iac:include: the target's own old.yaml are kept next to the source's: remove what both declare (preview fails on duplicates)",
       "altinn-iac:resources: the target's own entries are kept next to those of setup/resources.yaml, setup/access-lists: remove the ones the included files declare too (preview fails on duplicates)",
     ]);
   });
@@ -77,7 +79,7 @@ describe("promoteStack with included files", () => {
       "",
     ].join("\n");
     const target = "config:\n  altinn-iac:include: [setup/prod.yaml]\n";
-    const result = promoteStack(source, target);
+    const result = promoteStack(source, target, PROD);
     expect(configOf(result.text)).toStrictEqual({
       "altinn-iac:environment": "prod",
       "altinn-iac:include": ["setup/prod.yaml"],

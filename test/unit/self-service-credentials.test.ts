@@ -26,6 +26,21 @@ function failure(run: () => unknown): string {
 }
 
 describe("settingsFromConfig", () => {
+  it("reads the admin client's scopes, space-separated, defaulting to dcr.read and dcr.write", () => {
+    expect(settingsFromConfig(() => undefined, {}).selfServiceScopes).toStrictEqual([
+      "idporten:dcr.read",
+      "idporten:dcr.write",
+    ]);
+    const read = (value: string) => (key: string) =>
+      key === "selfServiceScopes" ? value : undefined;
+    expect(
+      settingsFromConfig(read(" idporten:dcr.read  idporten:dcr.modify "), {}).selfServiceScopes,
+    ).toStrictEqual(["idporten:dcr.read", "idporten:dcr.modify"]);
+    expect(() => settingsFromConfig(read("idporten:dcr.read altinn:serviceowner"), {})).toThrow(
+      'altinn-iac:selfServiceScopes lists the self-service admin client\'s idporten:dcr.* scopes, space-separated (such as "idporten:dcr.read idporten:dcr.write"); "altinn:serviceowner" is not one',
+    );
+  });
+
   it("reads the self-service admin client from the stack config, else from the environment", () => {
     const config: Record<string, string> = {
       selfServiceClientId: "admin-from-config",
