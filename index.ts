@@ -5,10 +5,13 @@
  */
 import "./program/redacted-debug-log";
 import { loadStackConfig } from "./program/config";
+import { declaredObjects } from "./program/declared-objects";
+import { guardPlan } from "./program/plan-guards";
 import { ServiceOwnerSetup } from "./program/service-owner-setup";
 import { verificationOutput } from "./program/verification";
 
 const config = loadStackConfig();
+guardPlan(config, declaredObjects(config));
 const setup = new ServiceOwnerSetup(config.org.code, { config });
 
 export const environment = config.environment;

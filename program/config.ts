@@ -128,6 +128,11 @@ const maskinportenClientSpec = z
     accessTokenLifetime: z.number().optional(),
     /** Adopt the existing client with this client_id (made in Samarbeidsportalen). */
     clientId: z.string().optional(),
+    /**
+     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
+     * deleting it and making a new one. Keep them until every stack has run `up` once.
+     */
+    aliases: z.array(z.string()).optional(),
     key: z
       .object({
         rotation: z.number().optional(),
@@ -144,6 +149,11 @@ const maskinportenClientKeySpec = z
   .object({
     name: maskinportenClientSpec.shape.name,
     clientId: z.string(),
+    /**
+     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
+     * deleting it and making a new one. Keep them until every stack has run `up` once.
+     */
+    aliases: z.array(z.string()).optional(),
     rotation: z.number().optional(),
     renewBeforeDays: z.number().optional(),
     publicJwk: z.record(z.string(), z.unknown()).optional(),
@@ -170,6 +180,11 @@ const subscriptionSpec = z
     validationWaitSeconds: z.number().optional(),
     /** Delete the old subscription before creating its replacement (default: create first). */
     deleteBeforeReplace: z.boolean().optional(),
+    /**
+     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
+     * deleting it and making a new one. Keep them until every stack has run `up` once.
+     */
+    aliases: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -201,6 +216,23 @@ const verificationSpec = z
      * after it happens; not seeing it in time is a warning, not a failure. @default 60
      */
     eventsWaitSeconds: z.number().int().min(0).max(600).default(60),
+  })
+  .strict();
+
+/**
+ * A change the production guards (program/plan-guards.ts) stop unless the stack file accepts it:
+ * `object` is the name the preview shows (the resource identifier, a client's or subscription's
+ * name, `<name>-key`, ...). Remove the entry once the change is deployed.
+ */
+export const ACCEPTABLE_CHANGES = ["delete", "replace", "empty-members", "unprotect"] as const;
+const acceptedChangeSpec = z
+  .object({
+    object: z.string().min(1),
+    change: z.enum(ACCEPTABLE_CHANGES),
+    reason: z
+      .string()
+      .trim()
+      .min(1, "say why the change is wanted, for whoever reviews the deploy"),
   })
   .strict();
 
@@ -249,6 +281,7 @@ export const stackConfigSchema = z
       message: "each subscription needs its own name",
     }),
     verification: verificationSpec.optional(),
+    acceptChanges: z.array(acceptedChangeSpec).default([]),
   })
   .strict();
 
@@ -523,6 +556,7 @@ function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
     maskinportenClients: maskinportenClientSpec,
     maskinportenClientKeys: maskinportenClientKeySpec,
     subscriptions: subscriptionSpec,
+    acceptChanges: acceptedChangeSpec,
   };
   const shape = shapes[String(path[0])];
   return shape ? Object.keys(shape.shape) : Object.keys(stackConfigSchema.shape);
@@ -590,6 +624,19 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
       `  ${NAMESPACE}:accessLists: the identifier "${String(id)}" is declared twice${declaredAt(origins, "accessLists", config.accessLists, "identifier", id)}: each access list needs its own identifier`,
     );
   }
+  for (const key of ["maskinportenClients", "maskinportenClientKeys", "subscriptions"] as const) {
+    const names = new Set<string>(config[key].map((entry) => entry.name));
+    config[key].forEach((entry, i) =>
+      (entry.aliases ?? []).forEach((alias, j) => {
+        if (names.has(alias)) {
+          problems.push(
+            `  ${locateIn(origins, [key, i, "aliases", j])}: "${alias}" is the name of another entry of ${NAMESPACE}:${key}: an alias names what this entry was called before, so remove it`,
+          );
+        }
+      }),
+    );
+  }
+  problems.push(...sharedRemoteObjects(config, origins));
   const declared = new Set(config.resources.map((r) => r.identifier));
   config.accessLists.forEach((list, i) =>
     list.resources.forEach((connection, j) => {
@@ -601,6 +648,35 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
     }),
   );
   return problems;
+}
+
+/**
+ * Two entries that would hold one remote object: a change or delete of one would take it from
+ * the other (Events answers identical subscriptions with one; a client_id is one client).
+ */
+function sharedRemoteObjects(config: StackConfig, origins: Origins): string[] {
+  const holders = new Map<string, string[]>();
+  const hold = (key: string, at: string) => holders.set(key, [...(holders.get(key) ?? []), at]);
+  config.maskinportenClients.forEach((c, i) => {
+    if (c.clientId === undefined) return;
+    hold(`client_id ${c.clientId}`, locateIn(origins, ["maskinportenClients", i, "clientId"]));
+  });
+  config.maskinportenClientKeys.forEach((k, i) =>
+    hold(`client_id ${k.clientId}`, locateIn(origins, ["maskinportenClientKeys", i, "clientId"])),
+  );
+  config.subscriptions.forEach((s, i) =>
+    hold(
+      `the Events subscription to ${s.resource} at ${s.endPoint}${s.subjectFilter ? ` for ${s.subjectFilter}` : ""}${s.typeFilter ? ` of ${s.typeFilter}` : ""}`,
+      locateIn(origins, ["subscriptions", i]),
+    ),
+  );
+  return [...holders].flatMap(([key, places]) =>
+    places.length < 2
+      ? []
+      : [
+          `  ${places[1]}: ${joinAnd(places)} declare ${key}, which is one remote object: a change or delete of one would take it from the other, so keep one of them`,
+        ],
+  );
 }
 
 /** The fields whose values name objects: the program and the engine look objects up by them. */
@@ -697,4 +773,9 @@ export function configWarnings(config: StackConfig): string[] {
         ],
   );
   return [...prefixes, ...hosts];
+}
+
+/** Where an entry of a loaded config was declared: `altinn-iac:accessLists.2` or `file: accessLists.0`. */
+export function locateEntry(config: StackConfig, path: ReadonlyArray<PropertyKey>): string {
+  return locateIn(ORIGINS.get(config) ?? {}, path);
 }

@@ -18,7 +18,8 @@ export function eventSubscriptions(
   resources: ReadonlyMap<string, pulumi.Resource & { resourceUrn: pulumi.Output<string> }>,
   /** The ResourcePolicy of each resource entry that declares a policy, by identifier. */
   policies: ReadonlyMap<string, pulumi.Resource>,
-  opts: pulumi.CustomResourceOptions = {},
+  /** The options of the subscription named `name` with these aliases (protection, aliases). */
+  optionsOf: (name: string, aliases?: string[]) => pulumi.CustomResourceOptions = () => ({}),
 ): Array<{ name: string; subscription: EventSubscription }> {
   const failures = subscriptionPreflight(config);
   if (failures.length > 0) {
@@ -44,7 +45,7 @@ export function eventSubscriptions(
           : {}),
       },
       {
-        ...opts,
+        ...optionsOf(spec.name, spec.aliases),
         dependsOn: [resource, policy].filter((r): r is NonNullable<typeof r> => r !== undefined),
         ...(spec.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
       },

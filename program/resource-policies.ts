@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { correspondencePolicy } from "../policies/templates";
 import { ResourcePolicy, type ResourcePolicyArgs } from "../providers/resource-policy";
 import type { PolicySpec, StackConfig } from "./config";
+import { objectName } from "./declared-objects";
 
 /**
  * The ResourcePolicy of every resource whose stack entry carries `policy`, each depending on its
@@ -12,7 +13,8 @@ export function resourcePolicies(
   config: StackConfig,
   /** The AltinnResource of each entry in `config.resources`, in the same order. */
   resources: pulumi.Resource[],
-  opts: pulumi.CustomResourceOptions = {},
+  /** The options of the object named `name` (protection, aliases). */
+  optionsOf: (name: string) => pulumi.CustomResourceOptions = () => ({}),
 ): Map<string, ResourcePolicy> {
   return new Map(
     config.resources.flatMap((spec, i) =>
@@ -21,14 +23,14 @@ export function resourcePolicies(
             [
               spec.identifier,
               new ResourcePolicy(
-                `${spec.identifier}-policy`,
+                objectName.policy(spec.identifier),
                 {
                   resourceId: spec.identifier,
                   ...policyArgs(spec.policy, config.org.code),
                   resourceType: spec.resourceType ?? "CorrespondenceService",
                   owner: config.org.code,
                 },
-                { ...opts, dependsOn: [resources[i]!] },
+                { ...optionsOf(objectName.policy(spec.identifier)), dependsOn: [resources[i]!] },
               ),
             ],
           ]

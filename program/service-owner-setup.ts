@@ -15,6 +15,7 @@ import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
 import { CorrespondenceVerification } from "../providers/correspondence-verification";
 import { canonicalJson } from "../providers/lib/check";
 import { accessListArgs, configWarnings, type StackConfig } from "./config";
+import { objectName } from "./declared-objects";
 import { eventSubscriptions, subscriptionAccessListWarnings } from "./event-subscriptions";
 import { resourcePolicies } from "./resource-policies";
 import type { EventSubscription } from "../providers/event-subscription";
@@ -63,12 +64,19 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
     const production = config.environment === "prod";
     const protect = config.protect ?? production;
     const child: pulumi.CustomResourceOptions = { parent: this, protect };
+    // An accepted replace (altinn-iac:acceptChanges) needs the object unprotected for that up.
+    const childNamed = (name: string, aliases: string[] = []): pulumi.CustomResourceOptions => ({
+      ...child,
+      protect:
+        protect && !config.acceptChanges.some((a) => a.object === name && a.change === "replace"),
+      ...(aliases.length > 0 ? { aliases: aliases.map((alias) => ({ name: alias })) } : {}),
+    });
 
     for (const warning of configWarnings(config)) void pulumi.log.warn(warning, this);
 
     if (config.preflight) {
       this.preflight = new ServiceOwnerPreflight(
-        `${config.org.code}-preflight`,
+        objectName.preflight(config.org.code),
         {
           orgCode: config.org.code,
           orgNumber: config.org.number,
@@ -92,17 +100,17 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
             ? { accessListMode: undefined, accessListModeManagedSeparately: true }
             : {}),
         },
-        { ...child, dependsOn: afterPreflight, retainOnDelete: production },
+        { ...childNamed(spec.identifier), dependsOn: afterPreflight, retainOnDelete: production },
       );
       this.resources.set(spec.identifier, resource);
       return resource;
     });
 
-    this.policies = resourcePolicies(config, resources, child);
+    this.policies = resourcePolicies(config, resources, childNamed);
 
     const lists = config.accessLists.map((spec) => {
       const list = new AccessList(spec.identifier, accessListArgs(spec, config.org.code), {
-        ...child,
+        ...childNamed(spec.identifier),
         dependsOn: [
           ...afterPreflight,
           ...spec.resources.flatMap((r) => this.resources.get(r.identifier) ?? []),
@@ -116,7 +124,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       config,
       this.resources,
       this.policies,
-      child,
+      childNamed,
     )) {
       this.subscriptions.set(subscriptionName, subscription);
     }
@@ -131,10 +139,10 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         .filter((s) => s.resource === spec.identifier)
         .map((s) => this.subscriptions.get(s.name)!);
       return new ResourceAccessListMode(
-        `${spec.identifier}-access-list-mode`,
+        objectName.accessListMode(spec.identifier),
         { resourceIdentifier: spec.identifier, mode: "Enabled" },
         {
-          ...child,
+          ...childNamed(objectName.accessListMode(spec.identifier)),
           dependsOn: [this.resources.get(spec.identifier)!, ...connected, ...subscriptions],
         },
       );
@@ -165,22 +173,23 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
             : {}),
           ...(spec.clientId !== undefined ? { clientId: spec.clientId } : {}),
         },
-        { ...child, dependsOn: afterPreflight },
+        { ...childNamed(spec.name, spec.aliases), dependsOn: afterPreflight },
       );
+      const keyName = objectName.clientKey(spec.name);
       const key = new MaskinportenClientKey(
-        `${spec.name}-key`,
+        keyName,
         { ...(spec.key as Omit<MaskinportenClientKeyArgs, "clientId">), clientId: client.clientId },
-        child,
+        childNamed(keyName, (spec.aliases ?? []).map(objectName.clientKey)),
       );
       this.keys.set(spec.name, key);
       this.clients.set(spec.name, clientOutputs(key));
     }
-    for (const { name: clientName, ...spec } of config.maskinportenClientKeys) {
-      const key = new MaskinportenClientKey(
-        `${clientName}-key`,
-        spec as MaskinportenClientKeyArgs,
-        { ...child, dependsOn: afterPreflight },
-      );
+    for (const { name: clientName, aliases, ...spec } of config.maskinportenClientKeys) {
+      const keyName = objectName.clientKey(clientName);
+      const key = new MaskinportenClientKey(keyName, spec as MaskinportenClientKeyArgs, {
+        ...childNamed(keyName, (aliases ?? []).map(objectName.clientKey)),
+        dependsOn: afterPreflight,
+      });
       this.keys.set(clientName, key);
       this.clients.set(clientName, clientOutputs(key));
     }
@@ -191,7 +200,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
       const spec = config.resources.find((r) => r.identifier === verification.resource);
       if (key && spec) {
         new CorrespondenceVerification(
-          `${verification.resource}-verification`,
+          objectName.verification(verification.resource),
           {
             orgCode: config.org.code,
             resourceId: verification.resource,

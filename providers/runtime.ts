@@ -59,7 +59,7 @@ export function provider(kind: string): pulumi.dynamic.ResourceProvider {
   if (!result) {
     const impl = implementations[kind as ProviderKind];
     if (!impl) throw new Error(`altinn-iac: no provider implementation for "${kind}"`);
-    result = bindProvider(impl, currentContext);
+    result = bindProvider(impl, currentContext, kind);
     bound.set(kind, result);
   }
   return result;

@@ -21,6 +21,8 @@ export interface PlannedChange {
 
 export interface PreviewModel {
   environment?: string;
+  /** The stack file's `altinn-iac:acceptChanges` (program/config.ts). */
+  accepted?: Array<{ object: string; change: string }>;
   changes: PlannedChange[];
   warnings: string[];
   errors: string[];
@@ -97,7 +99,7 @@ export function parsePreview(text: string): PreviewModel {
       steps?: StepLike[];
       diagnostics?: Array<{ severity?: string; message?: string }>;
     };
-    model.environment = document.config?.["altinn-iac:environment"];
+    readConfig(model, document.config);
     model.changes = (document.steps ?? []).map(changeOf);
     for (const d of document.diagnostics ?? []) addDiagnostic(model, d.severity, d.message);
     return withoutReplacementHalves(model);
@@ -110,8 +112,7 @@ export function parsePreview(text: string): PreviewModel {
       resourcePreEvent?: { metadata: StepLike };
       diagnosticEvent?: { severity?: string; message?: string };
     };
-    if (event.preludeEvent)
-      model.environment = event.preludeEvent.config?.["altinn-iac:environment"];
+    if (event.preludeEvent) readConfig(model, event.preludeEvent.config);
     if (event.resourcePreEvent) {
       const step = event.resourcePreEvent.metadata;
       const key = `${step.op} ${step.urn}`;
@@ -124,6 +125,37 @@ export function parsePreview(text: string): PreviewModel {
       addDiagnostic(model, event.diagnosticEvent.severity, event.diagnosticEvent.message);
   }
   return withoutReplacementHalves(model);
+}
+
+function readConfig(model: PreviewModel, config: Record<string, string> | undefined): void {
+  model.environment = config?.["altinn-iac:environment"];
+  const accepted = config?.["altinn-iac:acceptChanges"];
+  if (accepted === undefined) return;
+  try {
+    const parsed: unknown = JSON.parse(accepted);
+    model.accepted = Array.isArray(parsed)
+      ? parsed.filter(
+          (a): a is { object: string; change: string } =>
+            typeof a?.object === "string" && typeof a?.change === "string",
+        )
+      : [];
+  } catch {
+    model.accepted = [];
+  }
+}
+
+/**
+ * The deletes and replaces of a production plan that the stack file does not accept: the review
+ * fails on them, and so does the prod deploy workflow before its `up`.
+ */
+export function unacceptedDestructiveChanges(model: PreviewModel): PlannedChange[] {
+  if (model.environment !== "prod") return [];
+  return model.changes.filter(
+    (c) =>
+      (c.op === "delete" || c.op === "replace") &&
+      c.type !== "Stack" &&
+      !(model.accepted ?? []).some((a) => a.object === c.name && a.change === c.op),
+  );
 }
 
 function addDiagnostic(
@@ -242,8 +274,15 @@ export function renderSummary(model: PreviewModel, options: SummaryOptions = {})
     out.push(
       `> [!CAUTION]`,
       `> **Production: ${counts("replace")} to replace and ${counts("delete")} to delete.** A replace deletes the live object and creates a new one (new ids, a gap in service); deleted objects are gone for every user. Review each line below before approving.`,
-      "",
     );
+    const unaccepted = unacceptedDestructiveChanges(model);
+    if (unaccepted.length > 0) {
+      out.push(
+        `>`,
+        `> **The deploy stops:** the stack file does not accept ${unaccepted.map((c) => `the ${c.op} of \`${c.name}\``).join(", ")}. If intended, list each under \`altinn-iac:acceptChanges\` (\`{ object: <name>, change: delete|replace, reason: ... }\`).`,
+      );
+    }
+    out.push("");
   }
   if (model.errors.length > 0) {
     out.push("**The preview failed:**", "", ...model.errors.map((e) => `- ${oneLine(e)}`), "");

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderContext } from "./context";
+import { CreatedInThisProcess, type ProviderContext } from "./context";
 
 type Dyn = pulumi.dynamic.ResourceProvider;
 type Props = Record<string, unknown>;
@@ -28,15 +28,30 @@ export interface ProviderImplementation {
   delete(ctx: ProviderContext, id: string, props: Props): Promise<void>;
 }
 
+/**
+ * The remote objects (kind and id) a create of this run made or took over. A delete of one of
+ * them in the same run is an old record of an object another declared object now holds (a rename
+ * without an alias, an adoption): the safety net under the plan guards (program/plan-guards.ts).
+ */
+const heldThisRun = new CreatedInThisProcess();
+
 /** Binds an implementation to a context, giving the dynamic provider's own method shapes. */
-export function bindProvider(impl: ProviderImplementation, context: () => ProviderContext): Dyn {
+export function bindProvider(
+  impl: ProviderImplementation,
+  context: () => ProviderContext,
+  kind = "",
+): Dyn {
+  const held = (id: string) => `${kind}\n${id}`;
   return {
     check: (olds, news) => impl.check(context(), olds as Props, news as Props),
     diff: (id, olds, news) => impl.diff(context(), id, olds as Props, news as Props),
     create: async (inputs) => {
       try {
-        return await impl.create(context(), inputs as Props);
+        const result = await impl.create(context(), inputs as Props);
+        heldThisRun.add(context(), held(result.id));
+        return result;
       } catch (error) {
+        if (error instanceof PartialCreateError) heldThisRun.add(context(), held(error.id));
         // The engine stores a partial create's properties as the resource's state, and the
         // dynamic provider host finds the provider for a later read or delete under __provider
         // there: without it `pulumi destroy` after a failed up could not delete the object.
@@ -48,7 +63,16 @@ export function bindProvider(impl: ProviderImplementation, context: () => Provid
     },
     read: (id, props) => impl.read(context(), id, (props ?? {}) as Props),
     update: (id, olds, news) => impl.update(context(), id, olds as Props, news as Props),
-    delete: (id, props) => impl.delete(context(), id, props as Props),
+    delete: async (id, props) => {
+      const ctx = context();
+      if (heldThisRun.has(ctx, held(id))) {
+        ctx.warn(
+          `${kind} ${id} is not deleted: this up created or took it over under another name, which now holds it`,
+        );
+        return;
+      }
+      await impl.delete(ctx, id, props as Props);
+    },
   };
 }
 

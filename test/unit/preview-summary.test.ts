@@ -5,6 +5,7 @@ import {
   orgNumberOf,
   parsePreview,
   renderSummary,
+  unacceptedDestructiveChanges,
   type PreviewModel,
 } from "../../review/preview-summary";
 
@@ -65,6 +66,40 @@ describe("renderSummary for production", () => {
       "",
       "> [!CAUTION]",
       "> **Production: 1 to replace and 1 to delete.** A replace deletes the live object and creates a new one (new ids, a gap in service); deleted objects are gone for every user. Review each line below before approving.",
+    ]);
+  });
+
+  it("says the deploy stops on a delete or replace the stack file does not accept", () => {
+    const plan = model(["replace", "delete"]);
+    plan.changes[1]!.name = "digdir-gammel";
+    plan.accepted = [{ object: "digdir-gammel", change: "delete" }];
+    expect(unacceptedDestructiveChanges(plan).map((c) => `${c.op} ${c.name}`)).toStrictEqual([
+      "replace digdir-melding",
+    ]);
+    expect(renderSummary(plan).split("\n").slice(4, 6)).toStrictEqual([
+      ">",
+      "> **The deploy stops:** the stack file does not accept the replace of `digdir-melding`. If intended, list each under `altinn-iac:acceptChanges` (`{ object: <name>, change: delete|replace, reason: ... }`).",
+    ]);
+    plan.accepted.push({ object: "digdir-melding", change: "replace" });
+    expect(unacceptedDestructiveChanges(plan)).toStrictEqual([]);
+    expect(renderSummary(plan)).not.toContain("The deploy stops");
+    expect(unacceptedDestructiveChanges(model(["replace"], "test"))).toStrictEqual([]);
+  });
+
+  it("reads the accepted changes from the preview's config", () => {
+    const prelude = {
+      preludeEvent: {
+        config: {
+          "altinn-iac:environment": "prod",
+          "altinn-iac:acceptChanges": JSON.stringify([
+            { object: "digdir-gammel", change: "delete", reason: "closed" },
+          ]),
+        },
+      },
+    };
+    const stream = `${JSON.stringify(prelude)}\n${JSON.stringify({ summaryEvent: {} })}`;
+    expect(parsePreview(stream).accepted).toStrictEqual([
+      { object: "digdir-gammel", change: "delete", reason: "closed" },
     ]);
   });
 

@@ -22,3 +22,47 @@ describe("bindProvider", () => {
     });
   });
 });
+
+describe("bindProvider's delete", () => {
+  function recordingImplementation(deleted: string[]) {
+    return {
+      create: async (_ctx: unknown, inputs: { id: string }) => ({ id: inputs.id, outs: {} }),
+      delete: async (_ctx: unknown, id: string) => void deleted.push(id),
+    } as unknown as ProviderImplementation;
+  }
+
+  it("sends no delete for an object a create of the same run made or took over", async () => {
+    const deleted: string[] = [];
+    const warnings: string[] = [];
+    const ctx = { warn: (m: string) => warnings.push(m) } as unknown as ProviderContext;
+    const provider = bindProvider(
+      recordingImplementation(deleted),
+      () => ctx,
+      "MaskinportenClient",
+    );
+    await provider.create({ id: "client-1" });
+    await provider.delete!("client-1", {});
+    await provider.delete!("client-2", {});
+    expect(deleted).toStrictEqual(["client-2"]);
+    expect(warnings).toStrictEqual([
+      "MaskinportenClient client-1 is not deleted: this up created or took it over under another name, which now holds it",
+    ]);
+  });
+
+  it("deletes an object of another kind or another run with the same id", async () => {
+    const deleted: string[] = [];
+    const ctx = { warn: () => undefined } as unknown as ProviderContext;
+    const client = bindProvider(recordingImplementation(deleted), () => ctx, "MaskinportenClient");
+    const key = bindProvider(recordingImplementation(deleted), () => ctx, "MaskinportenClientKey");
+    const nextRun = { warn: () => undefined } as unknown as ProviderContext;
+    const clientNextRun = bindProvider(
+      recordingImplementation(deleted),
+      () => nextRun,
+      "MaskinportenClient",
+    );
+    await client.create({ id: "client-1" });
+    await key.delete!("client-1", {});
+    await clientNextRun.delete!("client-1", {});
+    expect(deleted).toStrictEqual(["client-1", "client-1"]);
+  });
+});
