@@ -78,12 +78,12 @@ export class TestStack {
     };
   }
 
-  /** A new stack `e2e-<random>` in a new file backend, with its stack file written. */
+  /** A new stack (`e2e-<random>` unless named) in a new file backend, with its stack file written. */
   static async create(
     config: StackConfigValues,
     extraEnv: NodeJS.ProcessEnv = {},
+    name = `e2e-${randomBytes(4).toString("hex")}`,
   ): Promise<TestStack> {
-    const name = `e2e-${randomBytes(4).toString("hex")}`;
     const backendDir = mkdtempSync(join(tmpdir(), "altinn-iac-e2e-"));
     const stack = new TestStack(name, backendDir, extraEnv);
     await stack.pulumiOk(["stack", "init"]);
