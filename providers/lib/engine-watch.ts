@@ -43,10 +43,14 @@ export async function checkEngine(): Promise<void> {
   if (current && !(await listening(current.address))) current.onGone();
 }
 
-/** The engine address of Pulumi's dynamic-provider process (its first argument), else undefined. */
+/**
+ * The engine address of Pulumi's dynamic-provider process, else undefined: its first argument that
+ * is not a flag (with `--logflow` the engine passes `-v=<n>` and `--logtostderr` before it).
+ */
 export function dynamicProviderEngineAddress(): string | undefined {
   const main = require.main?.filename ?? "";
-  return /[\\/]cmd[\\/]dynamic-provider[\\/]/.test(main) ? process.argv[2] : undefined;
+  if (!/[\\/]cmd[\\/]dynamic-provider[\\/]/.test(main)) return undefined;
+  return process.argv.slice(2).find((arg) => !arg.startsWith("-") && /:\d+$/.test(arg));
 }
 
 /** Whether process `pid` runs the program `name` (by /proc/<pid>/cmdline; false elsewhere). */
