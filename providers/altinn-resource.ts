@@ -84,7 +84,7 @@ const localized = z
   .catchall(z.string());
 
 /** Altinn Studio's choice for a new resource; the registry itself sets none. */
-const DEFAULT_AVAILABLE_FOR_TYPE: Array<(typeof PARTY_TYPES)[number]> = ["Company"];
+export const DEFAULT_AVAILABLE_FOR_TYPE: Array<(typeof PARTY_TYPES)[number]> = ["Company"];
 
 export const altinnResourceInputsSchema = z
   .object({
