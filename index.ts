@@ -3,6 +3,7 @@
  * (Pulumi.<stack>.yaml). No HTTP and no XML here: the providers do the work, and
  * program/service-owner-setup.ts wires them in the order Altinn needs.
  */
+import "./program/stop-with-engine";
 import "./program/redacted-debug-log";
 import { loadStackConfig } from "./program/config";
 import { declaredObjects } from "./program/declared-objects";

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
-import { engineBinDir } from "../test/support/pulumi-cli";
+import { engineBinDir, fileBackendUrl } from "../test/support/pulumi-cli";
 
 export { engineBinDir };
 
@@ -41,7 +41,7 @@ export class BenchStack {
   private constructor(private readonly projectDir: string) {
     this.env = {
       ...process.env,
-      PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+      PULUMI_BACKEND_URL: fileBackendUrl(this.backendDir),
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

@@ -273,11 +273,7 @@ export const stackConfigSchema = z
     maskinportenClients: z
       .array(maskinportenClientSpec)
       .default([])
-      .refine(uniqueNames, { message: "each Maskinporten client needs its own name" })
-      .refine(distinctNewClients, {
-        message:
-          "two Maskinporten clients the stack creates have the same clientName and description: a client whose create answer was lost is found again by them, so give each its own clientName or description",
-      }),
+      .refine(uniqueNames, { message: "each Maskinporten client needs its own name" }),
     maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
       message: "each entry needs its own name",
     }),
@@ -303,16 +299,6 @@ function uniqueNames(entries: Array<{ name: string }>): boolean {
  * The clients the stack creates (no `clientId`) differ in name or description: that is how the
  * client a create made is told apart when its answer is lost (providers/maskinporten-client.ts).
  */
-function distinctNewClients(
-  entries: Array<{ clientName: string; description: string; clientId?: string }>,
-): boolean {
-  const created = entries.filter((e) => e.clientId === undefined);
-  return (
-    new Set(created.map((e) => JSON.stringify([e.clientName.trim(), e.description.trim()])))
-      .size === created.length
-  );
-}
-
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ResourceSpec = z.output<typeof resourceSpec>;
 export type AccessListSpec = z.output<typeof accessListSpec>;
@@ -628,6 +614,18 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
       `  ${NAMESPACE}:accessLists: the identifier "${String(id)}" is declared twice${declaredAt(origins, "accessLists", config.accessLists, "identifier", id)}: each access list needs its own identifier`,
     );
   }
+  // Natural keys: a create finds what an interrupted one made by them (docs/decisions.md).
+  problems.push(
+    ...sameNaturalKey(
+      origins,
+      "maskinportenClients",
+      config.maskinportenClients.map((c) =>
+        c.clientId === undefined ? [c.clientName.trim(), c.description.trim()] : undefined,
+      ),
+      (first) =>
+        `has the clientName and description of ${first}: a create finds the client an interrupted create made by them, so give each client its own clientName or description`,
+    ),
+  );
   for (const key of ["maskinportenClients", "maskinportenClientKeys", "subscriptions"] as const) {
     const names = new Set<string>(config[key].map((entry) => entry.name));
     config[key].forEach((entry, i) =>
@@ -652,6 +650,26 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
     }),
   );
   return problems;
+}
+
+/** Entries whose natural key (undefined: none) repeats an earlier entry's, each named with the first. */
+function sameNaturalKey(
+  origins: Origins,
+  key: "maskinportenClients",
+  keys: ReadonlyArray<unknown[] | undefined>,
+  reason: (first: string) => string,
+): string[] {
+  const firstAt = new Map<string, number>();
+  return keys.flatMap((natural, i) => {
+    if (natural === undefined) return [];
+    const text = JSON.stringify(natural);
+    const first = firstAt.get(text);
+    if (first === undefined) {
+      firstAt.set(text, i);
+      return [];
+    }
+    return [`  ${locateIn(origins, [key, i])}: ${reason(locateIn(origins, [key, first]))}`];
+  });
 }
 
 /**

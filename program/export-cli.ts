@@ -6,6 +6,7 @@ import { CONFIG_KEYS, settingsFromConfig } from "../providers/lib/settings";
 import { mergeSetup, type MergeOptions } from "./export-merge";
 import { exportSetup } from "./export-setup";
 import { INCLUDE_KEY, readIncludes, type IncludedFile } from "./include";
+import { orgOf, readStackValues } from "./stack-values";
 import { unifiedDiff } from "./text-diff";
 
 export const EXPORT_HELP = `usage: npm run export -- --stack <name> [--dry-run] [--overwrite-differences]
@@ -71,33 +72,6 @@ export function parseArgs(argv: string[]): ExportArgs | "help" {
   };
 }
 
-/** The stack's config values by key without namespace, secrets decrypted. */
-function stackConfig(stack: string): Map<string, string> {
-  const text = execFileSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const entries = JSON.parse(text) as Record<string, { value?: string }>;
-  const values = new Map<string, string>();
-  for (const [key, entry] of Object.entries(entries)) {
-    if (key.startsWith("altinn-iac:") && entry.value !== undefined) {
-      values.set(key.slice("altinn-iac:".length), entry.value);
-    }
-  }
-  return values;
-}
-
-function orgOf(values: Map<string, string>): { code: string; number: string } {
-  const raw = values.get("org");
-  const org = raw ? (JSON.parse(raw) as { code?: unknown; number?: unknown }) : {};
-  if (typeof org.code !== "string" || org.number === undefined) {
-    throw new Error(
-      'the stack has no altinn-iac:org: set it first, such as { code: digdir, number: "991825827" }',
-    );
-  }
-  return { code: org.code, number: String(org.number) };
-}
-
 /** The stack's included files, read before any call so a broken one stops the export. */
 function includedFiles(values: Map<string, string>): IncludedFile[] {
   const raw = values.get(INCLUDE_KEY);
@@ -155,7 +129,7 @@ async function main(): Promise<number> {
       `${file} does not exist: create the stack first (pulumi stack init ${stack}) and set its environment, org and credentials`,
     );
   }
-  const values = stackConfig(stack);
+  const values = readStackValues(stack);
   const settings = settingsFromConfig((key) => values.get(key));
   const ctx = createContext(settings, { warn: (message) => console.error(message) });
   const ownClientIds = [

@@ -25,12 +25,13 @@
  * version; a second 412 fails, naming the list, with nothing half-applied that the next `up` does
  * not finish. A page token invalidated by a concurrent change makes the read start over at page 1.
  *
- * A list that already exists when it is created is an error unless `adopt` is set (then the
- * declared name, description, members and connections replace the live ones), or unless it is empty
- * with the declared name and description (the answer to this provider's own create was lost).
- * `check` of a new list reads it, so preview says `adopting` (with what the list holds), or fails
- * naming the list and the fix, before any write. Adopting a list that already holds the declared
- * content writes nothing.
+ * A list that already exists when it is created is an error unless it holds the declared content
+ * (taken over with no write), `adopt` is set (then the declared name, description, members and
+ * connections replace the live ones), or it has the declared name and description and only
+ * declared members and connections (what this provider's own interrupted create left; create
+ * finishes it). `check` of a new list reads it and makes the same decision as create
+ * (`existingListDecision`), so preview says `adopting` (with what the list holds), or fails naming
+ * the list and the fix, before any write.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -537,25 +538,51 @@ async function liveInputs(
 }
 
 /**
- * The list exists although this stack is creating it. Adopt it when asked to; accept it when it is
- * empty with the declared name and description (this provider's own create, whose answer was lost);
- * otherwise refuse, since its members and connections are someone else's.
+ * What create does with a list that exists although this stack is creating it; check previews the
+ * same decision. It holds the declared content: take it over, no write. Adopt it when asked to.
+ * It has the declared name and description and only declared members and connections: what this
+ * provider's own interrupted create left (a crash, a lost answer), so finish it. Else refuse:
+ * its members and connections are someone else's.
  */
+type ExistingList = "as-declared" | "adopt" | "interrupted-create" | "refuse";
+
+function existingListDecision(live: AccessListInputs, inputs: AccessListInputs): ExistingList {
+  const sameFields = live.name === inputs.name && live.description === inputs.description;
+  if (
+    sameFields &&
+    jsonEqual(live.members, inputs.members) &&
+    jsonEqual(live.resourceConnections, inputs.resourceConnections)
+  )
+    return "as-declared";
+  if (inputs.adopt) return "adopt";
+  const declared = new Set(inputs.members);
+  const interrupted =
+    sameFields &&
+    live.members.every((m) => declared.has(m)) &&
+    live.resourceConnections.every((c) => inputs.resourceConnections.some((d) => jsonEqual(c, d)));
+  return interrupted ? "interrupted-create" : "refuse";
+}
+
+function refusal(ref: api.AccessListRef, live: AccessListInputs | undefined): string {
+  return (
+    `access list ${api.listLabel(ref)} already exists and is not managed by this stack` +
+    (live
+      ? ` (name "${live.name}", ${live.members.length} member(s), ${live.resourceConnections.length} resource connection(s))`
+      : "") +
+    `: set adopt: true to take it over (its name, description, members and connections are then replaced by the declared ones), or choose another identifier`
+  );
+}
+
 async function existingListPlan(
   ctx: ProviderContext,
   inputs: AccessListInputs,
 ): Promise<Removable> {
-  if (inputs.adopt) return "every-undeclared";
   const ref = refOf(inputs);
   const live = await liveInputs(ctx, ref, inputs);
-  if (live && isEmptyTwin(live, inputs)) return { known: [] };
-  throw new Error(
-    `access list ${api.listLabel(ref)} already exists and is not managed by this stack` +
-      (live
-        ? ` (name "${live.name}", ${live.members.length} member(s), ${live.resourceConnections.length} resource connection(s))`
-        : "") +
-      `: set adopt: true to take it over (its name, description, members and connections are then replaced by the declared ones), or choose another identifier`,
-  );
+  const decision = live ? existingListDecision(live, inputs) : "refuse";
+  if (decision === "adopt") return "every-undeclared";
+  if (decision === "refuse") throw new Error(refusal(ref, live));
+  return { known: [] };
 }
 
 /** How the preview names a list it takes over, with what it holds. */
@@ -582,38 +609,18 @@ async function adoptionPreview(
   const live = listed ? await liveInputs(ctx, ref, inputs, listed) : undefined;
   if (!live) return undefined;
   const label = adoptionLabel(ref, live);
-  const same =
-    live.name === inputs.name &&
-    live.description === inputs.description &&
-    jsonEqual(live.members, inputs.members) &&
-    jsonEqual(live.resourceConnections, inputs.resourceConnections);
-  if (same) return { adopting: `${label}, already as declared: no write` };
-  if (inputs.adopt) {
+  const decision = existingListDecision(live, inputs);
+  if (decision === "as-declared") return { adopting: `${label}, already as declared: no write` };
+  if (decision === "adopt") {
     ctx.warn(
       `adopting ${label}: up replaces its name, description, members and connections with the declared ones`,
     );
     return { adopting: label };
   }
-  if (isEmptyTwin(live, inputs)) return { adopting: label };
-  return {
-    failure: {
-      property: "adopt",
-      reason: `access list ${api.listLabel(ref)} already exists and is not managed by this stack (name "${live.name}", ${live.members.length} member(s), ${live.resourceConnections.length} resource connection(s)): set adopt: true to take it over (its name, description, members and connections are then replaced by the declared ones), or choose another identifier`,
-    },
-  };
+  if (decision === "interrupted-create") return { adopting: label };
+  return { failure: { property: "adopt", reason: refusal(ref, live) } };
 }
 
-/** An empty list with the declared name and description: what a lost answer to our create left. */
-function isEmptyTwin(live: AccessListInputs, inputs: AccessListInputs): boolean {
-  return (
-    live.name === inputs.name &&
-    live.description === inputs.description &&
-    live.members.length === 0 &&
-    live.resourceConnections.length === 0
-  );
-}
-
-/** Creates the list unless it exists (`If-None-Match: *`); false when it already existed. */
 /** Creates the list when absent: the new list's ETag, or undefined when it already existed (412). */
 async function createIfAbsent(
   ctx: ProviderContext,
@@ -669,8 +676,10 @@ export const accessListImplementation: ProviderImplementation = {
     let removable: Removable = { known: [] };
     let listFields = false;
     let createdEtag: string | undefined;
-    // Adopting reads first, so a list that exists is taken over without a refused create.
-    const exists = inputs.adopt && (await api.getAccessList(ctx, ref)) !== undefined;
+    // Adopting reads first, so a list that exists is taken over without a refused create; check
+    // found it when it says "adopting", and create acts on the same decision.
+    const knownToExist = inputs.adopt || userInputs(props).adopting !== undefined;
+    const exists = knownToExist && (await api.getAccessList(ctx, ref)) !== undefined;
     if (!exists) createdEtag = await createIfAbsent(ctx, inputs);
     if (exists || createdEtag === undefined) {
       removable = await existingListPlan(ctx, inputs);

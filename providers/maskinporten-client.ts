@@ -6,8 +6,9 @@
  * |---------|--------------------------------------------------------------------------|
  * | check   | GET /scopes/access/all when scopes are added: each must be APPROVED      |
  * |         | with `clientId` (adoption) on a new resource: GET /clients/{client_id}   |
+ * |         | without: GET /clients (once per run), to find the natural key (below)    |
  * | create  | `clientId`: GET /clients/{client_id}, PUT only when it differs;          |
- * |         | else POST /clients (the server picks the id); a lost answer: see below   |
+ * |         | else the natural key, then POST /clients (the server picks the id)       |
  * | read    | GET /clients/{client_id}; 404 -> gone                                    |
  * | update  | PUT /clients/{client_id} (the full model)                                |
  * | delete  | DELETE /clients/{client_id}; 404 -> done                                 |
@@ -16,6 +17,12 @@
  * existing client. Keys are not part of the client: MaskinportenClientKey manages the client's JWKS.
  * The client belongs to the org of the self-service admin client (Digdir binds it to the org number
  * in the admin token), so the org is not an input.
+ *
+ * Crash-safe create: the natural key is the client's name, description and type (the stack file
+ * makes it unique among the clients it creates). Before a POST, the org's clients are listed
+ * (once per run, shared with check): a client with the key that holds the declared fields is what
+ * an interrupted create made (the process died after its POST) and is taken over with no write,
+ * as check previews; one with the key and other fields is refused with the fix (clientId).
  *
  * A lost answer: the server picks the client_id, so a POST whose answer does not come cannot just
  * be sent again. Create lists the org's clients (GET /clients) before a retry, and once more when
@@ -307,7 +314,14 @@ async function adoptionPreview(
   olds: Record<string, unknown>,
   declared: MaskinportenClientInputs,
 ): Promise<{ adopting: string } | { failure: CheckFailure } | undefined> {
-  if (declared.clientId === undefined || Object.keys(userInputs(olds)).length > 0) return undefined;
+  if (Object.keys(userInputs(olds)).length > 0) return undefined;
+  if (declared.clientId === undefined) {
+    const existing = await existingClient(ctx, declared);
+    if (existing.kind === "none") return undefined;
+    if (existing.kind === "refuse")
+      return { failure: { property: "clientName", reason: existing.reason } };
+    return { adopting: `${adoptionLabel(existing.client)}, already as declared: no write` };
+  }
   const live = await selfService.getClient(ctx, declared.clientId);
   if (!live)
     return { failure: { property: "clientId", reason: missingClientError(declared.clientId) } };
@@ -318,6 +332,45 @@ async function adoptionPreview(
     `adopting ${adoptionLabel(live)}: up replaces its name, description and scopes with the declared ones`,
   );
   return { adopting: adoptionLabel(live) };
+}
+
+/**
+ * The org's clients as this process listed them before its first create: a client with the
+ * declared name, description and type (the natural key, unique among the stack's new clients) is
+ * what an interrupted create made (a POST whose process died). One list per run; a delete in this
+ * process forgets it, so a create after deleting the client the list showed does not find it.
+ */
+const clientsBeforeCreate = oncePerContext(selfService.listClients);
+
+/** What check previews and create does for a new client without `clientId`. */
+type ExistingClient =
+  | { kind: "none" }
+  | { kind: "as-declared"; client: selfService.ClientRegistration }
+  | { kind: "refuse"; reason: string };
+
+async function existingClient(
+  ctx: ProviderContext,
+  inputs: MaskinportenClientInputs,
+): Promise<ExistingClient> {
+  const same = (await clientsBeforeCreate(ctx)).filter(
+    (c) =>
+      c.client_name === inputs.clientName &&
+      c.description === inputs.description &&
+      c.integration_type === inputs.integrationType,
+  );
+  const [only, ...more] = same;
+  if (only === undefined) return { kind: "none" };
+  if (more.length === 0 && holdsDeclared(only, inputs))
+    return { kind: "as-declared", client: only };
+  const ids = same.map((c) => String(c.client_id));
+  const found =
+    more.length === 0
+      ? `client ${ids[0]} has the name "${inputs.clientName}" and the description of this one, but other fields (scopes, token lifetime)`
+      : `${same.length} clients (${ids.join(", ")}) have the name "${inputs.clientName}" and the description of this one`;
+  return {
+    kind: "refuse",
+    reason: `${found}, and this stack does not manage ${more.length === 0 ? "it" : "them"}: a create finds what an interrupted create made by name and description, so set clientId: ${ids[0]} to adopt ${more.length === 0 ? "it" : "one"} (its fields are then replaced by the declared ones), or give this client another clientName or description`,
+  };
 }
 
 /**
@@ -390,6 +443,12 @@ export const maskinportenClientImplementation: ProviderImplementation = {
         outs: outputsOf(inputs, { ...updated, client_id: inputs.clientId }),
       };
     }
+    // The client an interrupted create made is found by its natural key, never made twice.
+    const existing = await existingClient(ctx, inputs);
+    if (existing.kind === "refuse") throw new Error(existing.reason);
+    if (existing.kind === "as-declared") {
+      return { id: String(existing.client.client_id), outs: outputsOf(inputs, existing.client) };
+    }
     const outcome = await selfService.createClient(ctx, registration);
     if (outcome.kind === "created") {
       createdHere.add(ctx, String(outcome.client.client_id));
@@ -427,6 +486,7 @@ export const maskinportenClientImplementation: ProviderImplementation = {
   },
 
   async delete(ctx, id, props) {
+    clientsBeforeCreate.forget(ctx);
     if (isUnconfirmed(id)) {
       const made = await madeByUnconfirmed(ctx, id, props);
       if (made.length > 1) throw new Error(severalMadeError(id, props, made));

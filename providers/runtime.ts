@@ -9,6 +9,7 @@ import { correspondenceVerificationImplementation } from "./correspondence-verif
 import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
 import { eventSubscriptionImplementation } from "./event-subscription";
 import { createContext, type ProviderContext } from "./lib/context";
+import { dynamicProviderEngineAddress, watchEngine, watchLanguageHosts } from "./lib/engine-watch";
 import { bindProvider, type ProviderImplementation } from "./lib/provider";
 import { maskinportenClientImplementation } from "./maskinporten-client";
 import { maskinportenClientKeyImplementation } from "./maskinporten-client-key";
@@ -28,6 +29,13 @@ const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
   CorrespondenceVerification: correspondenceVerificationImplementation,
   EventSubscription: eventSubscriptionImplementation,
 };
+
+// A killed engine stops nothing: the provider process ends itself (lib/engine-watch.ts).
+const engineAddress = dynamicProviderEngineAddress();
+if (engineAddress) {
+  watchEngine(engineAddress, () => process.exit(1));
+  watchLanguageHosts(engineAddress);
+}
 
 let context: ProviderContext | undefined;
 let contextSettings: string | undefined;

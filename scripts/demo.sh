@@ -26,12 +26,17 @@ else
   echo "simulator started at $url (log: .altinn-iac/simulator.log)"
 fi
 
-export PULUMI_BACKEND_URL="file://$root/.altinn-iac/state"
+# metadata=skip: no .attrs sidecar files, whose non-atomic write a crash can leave empty, after which
+# every command fails "failed to load checkpoint: EOF" (docs/decisions.md). Sidecars an older run
+# left are not needed (a missing one reads as default) and are removed.
+export PULUMI_BACKEND_URL="file://$root/.altinn-iac/state?metadata=skip"
+find "$root/.altinn-iac/state" -name '*.attrs' -type f -delete
 # The local stack's secrets (a fake demo key) are encrypted with this documented passphrase.
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-altinn-iac-local}"
 pulumi stack select local --create --non-interactive >/dev/null
 # --refresh: the simulator's state file may have been removed while Pulumi's state was kept.
-pulumi up --stack local --yes --refresh --non-interactive --skip-preview
+# program/up-cli.ts (npm run up) first settles what an interrupted run left (lock, pending operations).
+node -r ts-node/register/transpile-only program/up-cli.ts --stack local --yes --refresh --skip-preview
 echo
 echo "stack outputs:"
 pulumi stack output --stack local --json

@@ -42,11 +42,18 @@ export interface FaultPlan {
    * Digdir and Altinn fail differently. The longest matching prefix wins; other calls use `rate`
    * and `kinds`.
    */
-  perApi?: Record<string, { rate: number; kinds?: readonly FaultKind[] }>;
+  perApi?: Record<string, ApiFaultPlan>;
   retryAfterSeconds?: number;
   slowMs?: number;
   hangMs?: number;
   hideNewForReads?: number;
+}
+
+export interface ApiFaultPlan {
+  rate: number;
+  kinds?: readonly FaultKind[];
+  /** The first `after` calls to this API get no fault (a run's first reads, such as a check's). */
+  after?: number;
 }
 
 export type FaultDecision =
@@ -72,6 +79,7 @@ function seededRandom(seed: number): () => number {
 export class FaultInjector {
   private readonly random: () => number;
   private readonly hidden = new Map<string, number>();
+  private readonly callsPerApi = new Map<ApiFaultPlan, number>();
   /** How many faults of each kind were injected, for test reports. */
   readonly injected: Partial<Record<FaultKind, number>> = {};
 
@@ -87,6 +95,11 @@ export class FaultInjector {
       return { kind: "none" };
     }
     const api = this.apiPlan(path);
+    if (api?.after !== undefined) {
+      const seen = this.callsPerApi.get(api) ?? 0;
+      this.callsPerApi.set(api, seen + 1);
+      if (seen < api.after) return { kind: "none" };
+    }
     if (this.random() >= (api?.rate ?? this.plan.rate)) return { kind: "none" };
     const kinds = api?.kinds ?? this.plan.kinds ?? ALL_FAULT_KINDS;
     const kind = kinds[Math.floor(this.random() * kinds.length)]!;
@@ -111,7 +124,7 @@ export class FaultInjector {
     }
   }
 
-  private apiPlan(path: string): { rate: number; kinds?: readonly FaultKind[] } | undefined {
+  private apiPlan(path: string): ApiFaultPlan | undefined {
     const lower = path.toLowerCase();
     const prefix = Object.keys(this.plan.perApi ?? {})
       .filter((p) => lower.startsWith(p.toLowerCase()))

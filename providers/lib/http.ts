@@ -1,4 +1,5 @@
 import type { AxiosResponse } from "axios";
+import { checkEngine } from "./engine-watch";
 import { ApiError, type ServiceName } from "./errors";
 
 /**
@@ -120,6 +121,8 @@ type Outcome =
 async function attemptOnce(request: HttpRequest): Promise<Outcome> {
   const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
   if (request.token) headers.Authorization = `Bearer ${await request.token()}`;
+  // No write starts once the engine is gone: the process ends here instead.
+  if (request.method !== "GET") await checkEngine();
   const body = request.bodyPerAttempt ? await request.bodyPerAttempt() : request.body;
   let data: unknown = body;
   if (body !== undefined && typeof body !== "string" && !Buffer.isBuffer(body)) {

@@ -246,11 +246,19 @@ const PRIVATE_KEY_BLOCK =
  * (Digdir's admin clients sign with the virksomhetssertifikat), or a `kid` for kid-signed admin
  * clients. Throws what to set when something is missing or unreadable, never echoing a key.
  */
+/** Whether a self-service admin client is configured at all (not whether its values are valid). */
+export function hasSelfServiceCredentials(settings: ProviderSettings): boolean {
+  const given = settings.selfService ?? {};
+  const certificateText = given.certificate?.trim();
+  const privateKey = given.privateKey ?? PRIVATE_KEY_BLOCK.exec(certificateText ?? "")?.[0];
+  return Boolean(given.clientId && privateKey && (certificateText || given.keyId));
+}
+
 export function requireSelfServiceCredentials(settings: ProviderSettings): MaskinportenCredentials {
   const given = settings.selfService ?? {};
   const certificateText = given.certificate?.trim();
   const privateKey = given.privateKey ?? PRIVATE_KEY_BLOCK.exec(certificateText ?? "")?.[0];
-  if (!given.clientId || !privateKey || (!certificateText && !given.keyId)) {
+  if (!given.clientId || !privateKey || !hasSelfServiceCredentials(settings)) {
     throw new Error(
       `no Digdir self-service admin client for the ${settings.environment} environment (needed for Maskinporten clients and keys): set ${SELF_SERVICE_KEYS}; ` +
         `an admin client with a registered key may set altinn-iac:${CONFIG_KEYS.selfServiceKeyId} instead of the certificate`,

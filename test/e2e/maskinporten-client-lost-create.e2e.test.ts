@@ -72,7 +72,8 @@ describe("a Maskinporten client whose create answer is lost, with the real engin
       body: JSON.stringify({
         seed: 1,
         rate: 0,
-        perApi: { [CLIENTS]: { rate: 1, kinds: ["lost-response"] } },
+        // The check's list of the org's clients (the natural key) passes; every call after fails.
+        perApi: { [CLIENTS]: { rate: 1, kinds: ["lost-response"], after: 1 } },
       }),
     });
     const up = await stack!.pulumi(["up", "--yes", "--skip-preview"]);
@@ -112,6 +113,7 @@ describe("a Maskinporten client whose create answer is lost, with the real engin
     expect(
       selfServiceCalls(0, {}).filter((c) => c.includes(" /selfservice/api/v1/clients")),
     ).toStrictEqual([
+      `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 0`,
       `GET ${CLIENTS} 0`,
       `GET ${CLIENTS} 0`,
@@ -133,12 +135,15 @@ describe("a Maskinporten client whose create answer is lost, with the real engin
     const [kept] = namedClients();
     expect(namedClients()).toStrictEqual([kept]);
     expect(kept).not.toBe(lostId);
-    // The replacement's re-check reads scope access (the engine checks it as a new resource).
+    // The replacement's re-check reads scope access and the clients (the engine checks it as a
+    // new resource); the delete forgets that list, so the create lists again and finds nothing.
     expect(selfServiceCalls(seq, { lost: lostId, kept: kept! })).toStrictEqual([
       "GET /selfservice/api/v1/scopes/access/all 200",
+      `GET ${CLIENTS} 200`,
       "GET /selfservice/api/v1/scopes/access/all 200",
       `GET ${CLIENTS} 200`,
       `DELETE ${CLIENTS}/{lost} 200`,
+      `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 200`,
       `POST ${CLIENTS}/{kept}/jwks 200`,
     ]);

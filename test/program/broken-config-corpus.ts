@@ -189,7 +189,7 @@ export const cases: Array<[string, Record<string, string>, string]> = [
         { name: "adopted", clientName: "x", description: "y", clientId: "made-in-the-portal" },
       ]),
     },
-    "the stack config is invalid:\n  altinn-iac:maskinportenClients: two Maskinporten clients the stack creates have the same clientName and description: a client whose create answer was lost is found again by them, so give each its own clientName or description",
+    "the stack config is invalid:\n  altinn-iac:maskinportenClients.1: has the clientName and description of altinn-iac:maskinportenClients.0: a create finds the client an interrupted create made by them, so give each client its own clientName or description",
   ],
   [
     "protect that is not a boolean",

@@ -44,8 +44,9 @@ function context(nowMs = Date.now()) {
   return selfServiceContext(simulator(), { now: () => nowMs, warn: (m) => warnings.push(m) });
 }
 
+/** `script` from the create's POST on: the list before it (the natural key) gets no fault. */
 function faults(...script: ScriptedFault[]): void {
-  simulator().context.faults = new ScriptedFaults(CLIENTS, script);
+  simulator().context.faults = new ScriptedFaults(CLIENTS, ["none", ...script]);
 }
 
 /** The self-service calls since `seq`, with `ids` written as their names. */
@@ -74,7 +75,10 @@ function madeClientIds(): string[] {
     .map((c) => c.client_id);
 }
 
-/** A same-named client made in Samarbeidsportalen ten minutes before any attempt here. */
+/**
+ * A same-named client made in Samarbeidsportalen ten minutes before any attempt here, with another
+ * description: not the declared natural key, so a create does not take it over.
+ */
 async function sameNamedClientMadeBefore(): Promise<void> {
   const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString();
   await fetch(`${simulator().url}/__admin/clients`, {
@@ -84,7 +88,7 @@ async function sameNamedClientMadeBefore(): Promise<void> {
       client_id: "made-before",
       client_orgno: DEMO_ORGNR,
       client_name: resolved.clientName,
-      description: resolved.description,
+      description: "Made by hand in Samarbeidsportalen",
       scopes: ["altinn:serviceowner"],
       created: tenMinutesAgo,
       last_updated: tenMinutesAgo,
@@ -129,7 +133,11 @@ describe("MaskinportenClient create with a lost answer", () => {
       id: made,
       outs: { ...resolved, clientId: made, clientOrgno: DEMO_ORGNR },
     });
-    expect(selfServiceCalls(0)).toStrictEqual([`POST ${CLIENTS} 0`, `GET ${CLIENTS} 200`]);
+    expect(selfServiceCalls(0)).toStrictEqual([
+      `GET ${CLIENTS} 200`,
+      `POST ${CLIENTS} 0`,
+      `GET ${CLIENTS} 200`,
+    ]);
     expect(warnings).toStrictEqual([
       `the answer to the create of client "melding sender" was lost: the client it made (${made}) is taken over, not created again`,
     ]);
@@ -144,6 +152,7 @@ describe("MaskinportenClient create with a lost answer", () => {
     expect(orgClientIds()).toStrictEqual([made]);
     expect(created.id).toBe(made);
     expect(selfServiceCalls(0)).toStrictEqual([
+      `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 503`,
       `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 503`,
@@ -160,6 +169,7 @@ describe("MaskinportenClient create with a lost answer", () => {
     expect(isApiError(error) && error.status).toBe(503);
     expect(orgClientIds()).toStrictEqual([]);
     expect(selfServiceCalls(0)).toStrictEqual([
+      `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 503`,
       `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 503`,
@@ -170,7 +180,13 @@ describe("MaskinportenClient create with a lost answer", () => {
   });
 
   it("records the create as unconfirmed when the list shows several clients it could have made", async () => {
-    // Someone makes a client of the same name in Samarbeidsportalen just as the attempt begins.
+    // Check lists the org's clients; then someone makes a client of the same name and
+    // description in Samarbeidsportalen, just as the attempt begins.
+    const ctx = context();
+    faults("lost-response");
+    expect((await impl.check(ctx, {}, { ...resolved, __provider: "p" })).failures).toStrictEqual(
+      [],
+    );
     await fetch(`${simulator().url}/__admin/clients`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -181,14 +197,18 @@ describe("MaskinportenClient create with a lost answer", () => {
         description: resolved.description,
       }),
     });
-    faults("lost-response");
-    const error = await failure(impl.create(context(), resolved));
+    const error = await failure(impl.create(ctx, resolved));
     const [lost] = madeClientIds().filter((id) => id !== "made-meanwhile");
     expect(error).toBeInstanceOf(PartialCreateError);
     expect(error.message).toBe(
       `${POST_LOST}\n2 clients named "melding sender" with this description were made since the attempt began (made-meanwhile, ${lost}): which one it made cannot be told\n${RECORDED}`,
     );
-    expect(selfServiceCalls(0)).toStrictEqual([`POST ${CLIENTS} 0`, `GET ${CLIENTS} 200`]);
+    expect(selfServiceCalls(0)).toStrictEqual([
+      `GET ${CLIENTS} 200`,
+      "GET /selfservice/api/v1/scopes/access/all 200",
+      `POST ${CLIENTS} 0`,
+      `GET ${CLIENTS} 200`,
+    ]);
   });
 
   it("fails with the error, recording nothing, when the API refuses the connection", async () => {
@@ -202,12 +222,12 @@ describe("MaskinportenClient create with a lost answer", () => {
     ]);
   });
 
-  it("rejects a refused create without listing", async () => {
+  it("rejects a refused create after the one list of the natural key", async () => {
     const error = await failure(
       impl.create(context(), { ...resolved, scopes: ["altinn:instances.read"] }),
     );
     expect(isApiError(error) && error.status).toBe(400);
-    expect(selfServiceCalls(0)).toStrictEqual([`POST ${CLIENTS} 400`]);
+    expect(selfServiceCalls(0)).toStrictEqual([`GET ${CLIENTS} 200`, `POST ${CLIENTS} 400`]);
   });
 });
 
@@ -221,6 +241,7 @@ describe("MaskinportenClient unconfirmed create", () => {
     const error = await unconfirmedCreate(attemptMs, "lost-response", ...LIST_FAILS);
     const [lost] = madeClientIds();
     expect(selfServiceCalls(0)).toStrictEqual([
+      `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 0`,
       `GET ${CLIENTS} 0`,
       `GET ${CLIENTS} 0`,
@@ -257,6 +278,7 @@ describe("MaskinportenClient unconfirmed create", () => {
     expect(selfServiceCalls(seq, { lost: lost!, created: created.id })).toStrictEqual([
       `GET ${CLIENTS} 200`,
       `DELETE ${CLIENTS}/{lost} 200`,
+      `GET ${CLIENTS} 200`,
       `POST ${CLIENTS} 200`,
     ]);
     expect(simulator().context.state.clients["made-before"]).toStrictEqual(before);

@@ -138,7 +138,7 @@ describe("MaskinportenClient check", () => {
     ).toStrictEqual(["POST /maskinporten/token", "GET /selfservice/api/v1/scopes/access/all"]);
   });
 
-  it("reads scope access once per provider process for every client it checks", async () => {
+  it("reads scope access and the org's clients once per provider process for every client it checks", async () => {
     const ctx = context();
     const seq = lastSeq(simulator());
     for (const name of ["first client", "second client"]) {
@@ -149,7 +149,11 @@ describe("MaskinportenClient check", () => {
       simulator()
         .calls.filter((c) => c.seq > seq)
         .map((c) => `${c.method} ${c.path}`),
-    ).toStrictEqual(["POST /maskinporten/token", "GET /selfservice/api/v1/scopes/access/all"]);
+    ).toStrictEqual([
+      "POST /maskinporten/token",
+      "GET /selfservice/api/v1/clients",
+      "GET /selfservice/api/v1/scopes/access/all",
+    ]);
   });
 
   it("leaves scopes unknown in preview for up", async () => {
@@ -270,7 +274,7 @@ describe("MaskinportenClient life cycle", () => {
 });
 
 describe("MaskinportenClient create", () => {
-  it("creates each client with one POST and no list of the org's clients", async () => {
+  it("creates each client with one POST after one list of the org's clients", async () => {
     const ctx = context();
     const seq = lastSeq(simulator());
     for (const name of ["first sender", "second sender", "third sender"]) {
@@ -282,13 +286,28 @@ describe("MaskinportenClient create", () => {
         .map((c) => `${c.method} ${c.path} ${c.status}`),
     ).toStrictEqual([
       "POST /maskinporten/token 200",
+      "GET /selfservice/api/v1/clients 200",
       "POST /selfservice/api/v1/clients 200",
       "POST /selfservice/api/v1/clients 200",
       "POST /selfservice/api/v1/clients 200",
     ]);
   });
 
-  it("creates a client beside a same-named one made before, which it leaves alone", async () => {
+  it("takes over with no write, as check previews, the client an interrupted create made", async () => {
+    // The process died after its POST: the client exists, the engine recorded nothing.
+    const made = await impl.create(context(), resolved);
+    const seq = lastSeq(simulator());
+    const ctx = context();
+    const checked = await impl.check(ctx, {}, { ...spec, __provider: PROVIDER });
+    expect(checked.inputs!.adopting).toBe(
+      `existing client ${made.id} ("${spec.clientName}"), already as declared: no write`,
+    );
+    const again = await impl.create(ctx, checked.inputs!);
+    expect(again).toStrictEqual(made);
+    expect(writes(simulator(), seq)).toStrictEqual([]);
+  });
+
+  it("refuses at preview and at up a client with the natural key and other fields, naming the fix", async () => {
     await fetch(`${simulator().url}/__admin/clients`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -299,12 +318,12 @@ describe("MaskinportenClient create", () => {
         description: spec.description,
       }),
     });
+    const reason = `client made-in-samarbeidsportalen has the name "${spec.clientName}" and the description of this one, but other fields (scopes, token lifetime), and this stack does not manage it: a create finds what an interrupted create made by name and description, so set clientId: made-in-samarbeidsportalen to adopt it (its fields are then replaced by the declared ones), or give this client another clientName or description`;
+    const checked = await impl.check(context(), {}, { ...spec, __provider: PROVIDER });
+    expect(checked.failures).toStrictEqual([{ property: "clientName", reason }]);
     const before = structuredClone(simulator().context.state.clients["made-in-samarbeidsportalen"]);
-    const created = await impl.create(context(), resolved);
-    expect(created.id).not.toBe("made-in-samarbeidsportalen");
-    expect(writes(simulator()).map((c) => `${c.method} ${c.path}`)).toStrictEqual([
-      "POST /selfservice/api/v1/clients",
-    ]);
+    await expect(impl.create(context(), resolved)).rejects.toThrow(reason);
+    expect(writes(simulator())).toStrictEqual([]);
     expect(simulator().context.state.clients["made-in-samarbeidsportalen"]).toStrictEqual(before);
   });
 

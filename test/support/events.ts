@@ -23,8 +23,11 @@ export async function seedResource(
     organization: "991825827",
     orgcode: "digdir",
   },
+  /** More fields of the resource document, such as its title. */
+  fields: Record<string, unknown> = {},
 ): Promise<void> {
   await admin(simulator, "PUT", `/__admin/resources/${id}`, {
+    ...fields,
     identifier: id,
     resourceType: "CorrespondenceService",
     hasCompetentAuthority: owner,

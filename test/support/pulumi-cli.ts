@@ -33,6 +33,14 @@ export function engineBinDir(): string | undefined {
   );
   return existsSync(join(dir, "pulumi")) ? dir : undefined;
 }
+/**
+ * A file backend that a crash cannot leave unreadable: with metadata=skip the engine writes no
+ * `.attrs` sidecar (written in place, unlike the checkpoint, so a kill can leave it empty).
+ */
+export function fileBackendUrl(dir: string): string {
+  return `file://${dir}?metadata=skip`;
+}
+
 export const TEST_PASSPHRASE = "altinn-iac-e2e";
 
 export interface CliResult {
@@ -60,7 +68,7 @@ export class TestStack {
     this.backendDir = backendDir;
     this.env = {
       ...process.env,
-      PULUMI_BACKEND_URL: `file://${backendDir}`,
+      PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
       PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -70,12 +78,12 @@ export class TestStack {
     };
   }
 
-  /** A new stack `e2e-<random>` in a new file backend, with its stack file written. */
+  /** A new stack (`e2e-<random>` unless named) in a new file backend, with its stack file written. */
   static async create(
     config: StackConfigValues,
     extraEnv: NodeJS.ProcessEnv = {},
+    name = `e2e-${randomBytes(4).toString("hex")}`,
   ): Promise<TestStack> {
-    const name = `e2e-${randomBytes(4).toString("hex")}`;
     const backendDir = mkdtempSync(join(tmpdir(), "altinn-iac-e2e-"));
     const stack = new TestStack(name, backendDir, extraEnv);
     await stack.pulumiOk(["stack", "init"]);
@@ -123,17 +131,23 @@ export class TestStack {
   }
 
   pulumi(args: string[], stdin?: string): Promise<CliResult> {
-    return this.run(
-      "pulumi",
-      [...args, "--stack", this.name, "--non-interactive", "--cwd", PROJECT_ROOT],
-      stdin,
-    );
+    return this.run("pulumi", this.stackArgs(args), stdin);
   }
 
   /** Runs any command (a project script) with this stack's backend and engine environment. */
   run(command: string, args: string[], stdin?: string): Promise<CliResult> {
-    return new Promise((resolveResult) => {
-      const child = execFile(
+    return this.start(command, args, stdin).done;
+  }
+
+  /** Starts a command as `run` does, with its pid, for a test that signals it while it runs. */
+  start(
+    command: string,
+    args: string[],
+    stdin?: string,
+  ): { pid: number; done: Promise<CliResult> } {
+    let child: ReturnType<typeof execFile> | undefined;
+    const done = new Promise<CliResult>((resolveResult) => {
+      child = execFile(
         command,
         args,
         { env: this.env, cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
@@ -145,6 +159,12 @@ export class TestStack {
       if (stdin !== undefined) child.stdin?.end(stdin);
       else child.stdin?.end();
     });
+    return { pid: child!.pid!, done };
+  }
+
+  /** The arguments `pulumi` gets for this stack (as `pulumi()` passes them). */
+  stackArgs(args: string[]): string[] {
+    return [...args, "--stack", this.name, "--non-interactive", "--cwd", PROJECT_ROOT];
   }
 
   async pulumiOk(args: string[], stdin?: string): Promise<CliResult> {
