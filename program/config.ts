@@ -29,7 +29,11 @@ import {
  * fails before any remote call, naming the key, the bad value and the fix.
  */
 
-const localizedText = z.object({ nb: z.string(), nn: z.string(), en: z.string() }).partial();
+/** Any language key, as the registry stores (older documents use "nb-NO" and "EN"). */
+const localizedText = z
+  .object({ nb: z.string(), nn: z.string(), en: z.string() })
+  .partial()
+  .catchall(z.string());
 
 /**
  * A resource's access policy: a template (expanded by the program), rules in the policy model, or

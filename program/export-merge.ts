@@ -4,7 +4,10 @@ import { policySchema, type Policy } from "../policies/model";
 import { samePolicy } from "../policies/normalize";
 import { readPolicy } from "../policies/parse";
 import { canonicalMember, normalizeConnections } from "../providers/access-list";
-import { altinnResourceInputsSchema } from "../providers/altinn-resource";
+import {
+  altinnResourceInputsSchema,
+  DEFAULT_AVAILABLE_FOR_TYPE,
+} from "../providers/altinn-resource";
 import { absoluteUri } from "../providers/api/events";
 import { canonicalJson } from "../providers/lib/check";
 import { policySpec } from "./config";
@@ -316,6 +319,10 @@ function resourceDifferences(declared: Entry, live: Entry, options: MergeOptions
   const l = altinnResourceInputsSchema.safeParse({ ...liveFields, hasCompetentAuthority: owner });
   const result: Difference[] = [];
   if (d.success && l.success) {
+    // Undeclared, the provider gives a new resource its default and leaves a live one without any.
+    if (d.data.availableForType === undefined && l.data.availableForType !== undefined) {
+      d.data.availableForType = DEFAULT_AVAILABLE_FOR_TYPE;
+    }
     const ignored = [
       "identifier",
       "hasCompetentAuthority",

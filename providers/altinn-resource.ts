@@ -35,7 +35,9 @@ import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
 
+/** ResourceType.cs in the registry; Default is what it stores for a document that names none. */
 const RESOURCE_TYPES = [
+  "Default",
   "Systemresource",
   "MaskinportenSchema",
   "Altinn2Service",
@@ -72,9 +74,17 @@ const STATUSES = ["Completed", "Deprecated", "UnderDevelopment", "Withdrawn"];
 /** The Resource Registry's identifier rule (ServiceResourceHelper.ResourceIdentifierRegex). */
 export const IDENTIFIER_PATTERN = /^[a-z0-9_-]{4,}$/;
 
+/**
+ * The registry stores any language key (ServiceResource.Title is a Dictionary<string, string>);
+ * older documents use "nb-NO" and "EN". validateResource names keys other than nb, nn and en.
+ */
+const LANGUAGE_CODES = ["nb", "nn", "en"] as const;
 const localized = z
   .object({ nb: z.string().optional(), nn: z.string().optional(), en: z.string().optional() })
-  .strict();
+  .catchall(z.string());
+
+/** Altinn Studio's choice for a new resource; the registry itself sets none. */
+export const DEFAULT_AVAILABLE_FOR_TYPE: Array<(typeof PARTY_TYPES)[number]> = ["Company"];
 
 export const altinnResourceInputsSchema = z
   .object({
@@ -114,7 +124,11 @@ export const altinnResourceInputsSchema = z
     accessListModeManagedSeparately: z.boolean().optional(),
     selfIdentifiedUserEnabled: z.boolean().default(false),
     enterpriseUserEnabled: z.boolean().default(false),
-    availableForType: z.array(z.enum(PARTY_TYPES)).min(1).default(["Company"]),
+    /**
+     * Who may use the resource (ServiceResource.AvailableForType, optional in the registry).
+     * @default ["Company"] for a new resource; an existing one keeps what it has, also none
+     */
+    availableForType: z.array(z.enum(PARTY_TYPES)).min(1).optional(),
     isPartOf: z.string().optional(),
     homepage: z.string().optional(),
     version: z.string().optional(),
@@ -213,6 +227,23 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
     ["nn", "nynorsk"],
     ["en", "English"],
   ] as const;
+  for (const field of ["title", "description", "rightDescription"] as const) {
+    for (const key of Object.keys(inputs[field] ?? {})) {
+      if (!(LANGUAGE_CODES as readonly string[]).includes(key)) {
+        failures.push({
+          property: `${field}.${key}`,
+          reason: `"${key}" is not a language key Altinn Studio writes: use nb, nn and en`,
+        });
+      }
+    }
+  }
+  if (inputs.resourceType === "Default") {
+    failures.push({
+      property: "resourceType",
+      reason:
+        "Default is what the registry stores for a resource that names no type: choose one, such as CorrespondenceService",
+    });
+  }
   const texts: Array<["title" | "description" | "rightDescription", string]> = [
     ["title", "title"],
     ["description", "description"],
@@ -434,12 +465,19 @@ export const altinnResourceImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const result = checkWithSchema(altinnResourceInputsSchema, news);
     if (result.failures.length > 0 || result.inputs === news) return result;
+    const recorded = Object.keys(userInputs(olds)).length > 0;
+    const declaresAvailableForType = userInputs(news).availableForType !== undefined;
+    if (!declaresAvailableForType) {
+      // Undeclared, it stays as the stack recorded it; a new resource gets Studio's default,
+      // dropped below when it adopts a live one that has none (so adopting writes nothing for it).
+      const kept = recorded ? userInputs(olds).availableForType : DEFAULT_AVAILABLE_FOR_TYPE;
+      if (kept !== undefined) result.inputs = { ...result.inputs, availableForType: kept };
+    }
     const declared = managedInputs(result.inputs);
     // What the registry already holds and up does not write is not refused, only warned about:
     // real resources break rules the registry applies to new ones (ResourceController
     // ServiceResourceHelper.ValidateResource checks the identifier only when it is new).
     let invalid = validateResource(declared);
-    const recorded = Object.keys(userInputs(olds)).length > 0;
     const keptAsIs = (live: Record<string, unknown>) =>
       DOCUMENT_FIELDS.every((f) => jsonEqual(live[f], declared[f]));
     if (invalid.length > 0 && recorded && keptAsIs(managedInputs(olds))) {
@@ -466,10 +504,18 @@ export const altinnResourceImplementation: ProviderImplementation = {
       return { inputs, failures };
     }
     // A new resource: say now, before any write, whether it exists and what create will do.
-    const sent = managedInputs(inputs);
+    let sent = managedInputs(inputs);
     const listed = (await resourcesBefore(ctx)).some((r) => r.identifier === sent.identifier);
     const live = listed ? await registry.getResource(ctx, sent.identifier) : undefined;
     if (!live) return { inputs, failures };
+    if (
+      !declaresAvailableForType &&
+      !(Array.isArray(live.availableForType) && live.availableForType.length > 0)
+    ) {
+      const { availableForType: _default, ...rest } = inputs;
+      inputs = rest;
+      sent = managedInputs(inputs);
+    }
     if (holdsDeclared(live, sent)) {
       if (onlyInvalid) warnKept(ctx, sent.identifier, invalid);
       return {

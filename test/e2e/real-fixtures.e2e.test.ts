@@ -11,14 +11,9 @@ import { DEMO_PRIVATE_KEY, demoStackValues, lastSeq, writes } from "../support/s
  * the demo org as the registry holds them, exported and adopted with the real engine: up writes
  * nothing, refresh finds nothing changed. Real data breaks rules this tool applies to what it
  * writes (uppercase identifiers, app_ resources, missing languages, policies beyond the rule
- * model); adopting it unchanged must not.
+ * model, a document older than ServiceResource with language keys "nb-NO" and "EN", no
+ * resourceType and no availableForType); adopting it unchanged must not.
  */
-/**
- * Left out: a document older than the registry's ServiceResource (language keys "nb-NO" and "EN",
- * no resourceType, a singular resourceReference), which AltinnResource's model cannot hold yet.
- */
-const PRE_SERVICE_RESOURCE = "nav_tiltakAvtaleOmArbeidstrening";
-
 describe("adopting Altinn's real resources and policies", () => {
   let simulator: Simulator;
   let stack: TestStack;
@@ -26,7 +21,7 @@ describe("adopting Altinn's real resources and policies", () => {
 
   beforeAll(async () => {
     simulator = await startSimulator();
-    seeded = await seedRealFixtures(simulator, [PRE_SERVICE_RESOURCE]);
+    seeded = await seedRealFixtures(simulator);
     stack = await TestStack.create({
       values: demoStackValues(simulator),
       secrets: { maskinportenPrivateKey: DEMO_PRIVATE_KEY },
@@ -73,9 +68,21 @@ describe("adopting Altinn's real resources and policies", () => {
       ["app_skd_a2-4223-160201", true, "xml"],
       ["app_ttd_bli-tjenesteeier", true, "no policy"],
       ["app_ttd_signering-brukerstyrt", true, "xml"],
+      ["nav_tiltakAvtaleOmArbeidstrening", true, "no policy"],
       ["skd-maskinportenschemaid-8", true, "no policy"],
       ["skd-migrert-4628-1", true, "no policy"],
       ["stami-samtykke-must", true, "no policy"],
+    ]);
+    // The older document is exported as the registry holds it: its language keys, type Default,
+    // and no availableForType (the tool's default for new resources is not added).
+    const nav = resources.find((r) => r.identifier === "nav_tiltakAvtaleOmArbeidstrening")!;
+    expect([nav.description, nav.resourceType, "availableForType" in nav]).toStrictEqual([
+      {
+        "nb-NO": expect.stringMatching(/^Avtalen skal bidra/) as unknown,
+        EN: expect.stringMatching(/^The agreement will help/) as unknown,
+      },
+      "Default",
+      false,
     ]);
     for (const r of resources) {
       const policy = r.policy as { xml?: string } | undefined;

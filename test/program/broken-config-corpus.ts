@@ -84,7 +84,7 @@ export const cases: Array<[string, Record<string, string>, string]> = [
       ...base,
       "altinn-iac:resources": JSON.stringify([{ ...resource, resourceType: "Correspondence" }]),
     },
-    'the stack config is invalid:\n  altinn-iac:resources.0.resourceType: Invalid option: expected one of "Systemresource"|"MaskinportenSchema"|"Altinn2Service"|"AltinnApp"|"GenericAccessResource"|"BrokerService"|"CorrespondenceService"|"Consent"|"MigratedApp" (got "Correspondence")',
+    'the stack config is invalid:\n  altinn-iac:resources.0.resourceType: Invalid option: expected one of "Default"|"Systemresource"|"MaskinportenSchema"|"Altinn2Service"|"AltinnApp"|"GenericAccessResource"|"BrokerService"|"CorrespondenceService"|"Consent"|"MigratedApp" (got "Correspondence")',
   ],
   [
     "no contact point",

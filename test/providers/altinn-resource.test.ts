@@ -147,6 +147,30 @@ describe("AltinnResource provider", () => {
     expect(currentResource(simulator().context.state, "digdir-prov-2")!.visible).toBe(false);
   });
 
+  it("gives a new resource availableForType Company, and adopts one the registry holds without it as it is", async () => {
+    const fresh = await impl.check(demoContext(simulator()), {}, inputs("digdir-prov-aft-1"));
+    expect([fresh.failures, fresh.inputs.availableForType]).toStrictEqual([[], ["Company"]]);
+
+    await impl.create(demoContext(simulator()), inputs("digdir-prov-aft-2"));
+    expect(currentResource(simulator().context.state, "digdir-prov-aft-2")).not.toHaveProperty(
+      "availableForType",
+    );
+    const adopted = await impl.check(
+      demoContext(simulator()),
+      {},
+      inputs("digdir-prov-aft-2", { adopt: true }),
+    );
+    expect([
+      adopted.failures,
+      "availableForType" in adopted.inputs,
+      adopted.inputs.adopting,
+    ]).toStrictEqual([
+      [],
+      false,
+      expect.stringMatching(/^existing resource digdir-prov-aft-2.*already as declared: no write$/),
+    ]);
+  });
+
   it("reads the live resource as outputs and inputs, and reports a missing one as gone", async () => {
     const ctx = demoContext(simulator());
     const { outs } = await impl.create(ctx, inputs("digdir-prov-3"));

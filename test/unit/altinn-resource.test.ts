@@ -39,7 +39,6 @@ describe("altinnResourceInputsSchema", () => {
       accessListMode: "Disabled",
       selfIdentifiedUserEnabled: false,
       enterpriseUserEnabled: false,
-      availableForType: ["Company"],
       keywords: [],
       resourceReferences: [],
     });
@@ -69,6 +68,24 @@ describe("validateResource", () => {
       {
         property: "identifier",
         reason: `"${identifier}" is not a valid resource identifier: ${tail}`,
+      },
+    ]);
+  });
+
+  it("names language keys other than nb, nn and en, and the type Default, which older documents hold", () => {
+    const older = parsed({
+      description: { nb: "B", nn: "S", en: "D", "nb-NO": "B" },
+      resourceType: "Default",
+    });
+    expect(validateResource(older)).toStrictEqual([
+      {
+        property: "description.nb-NO",
+        reason: '"nb-NO" is not a language key Altinn Studio writes: use nb, nn and en',
+      },
+      {
+        property: "resourceType",
+        reason:
+          "Default is what the registry stores for a resource that names no type: choose one, such as CorrespondenceService",
       },
     ]);
   });
@@ -262,7 +279,9 @@ describe("diff", () => {
 
 describe("DTO mapping", () => {
   it("sends every set field and leaves unset optional ones out", () => {
-    const dto = toServiceResourceDto(parsed({ homepage: "https://example.org" }));
+    const dto = toServiceResourceDto(
+      parsed({ homepage: "https://example.org", availableForType: ["Company"] }),
+    );
     expect(Object.keys(dto).sort()).toStrictEqual(
       [
         "accessListMode",
