@@ -1,6 +1,6 @@
 /**
  * The policy model to XACML 3.0 XML in the shape Altinn Studio publishes and the Resource Registry
- * accepts (../shared/docs/altinn-apis.md section 3.4): the `xacml:` prefix, an empty policy
+ * accepts (docs/altinn-apis.md section 3.4): the `xacml:` prefix, an empty policy
  * Target, per rule one AnyOf each for subjects, the resource and actions (in that order), every
  * value a string (unless the model says integer) with MustBePresent="false", and the
  * authentication levels as integer obligations.

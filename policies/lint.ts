@@ -2,7 +2,7 @@
  * The policy linter: what the Resource Registry would reject (errors), what silently never matches
  * (errors), and what breaks a Correspondence service later, at send or subscribe time (errors
  * when nothing could work, warnings when only some paths break). Every finding names the rule and
- * the fix. ../shared/docs/altinn-apis.md sections 3.1 and 3.4 are the sources.
+ * the fix. docs/altinn-apis.md sections 3.1 and 3.4 are the sources.
  */
 import { isPermitted } from "./evaluate";
 import { closest, type Finding } from "./findings";

@@ -1,6 +1,6 @@
 /**
  * The access-policy model: who may do what with a Resource Registry resource, in Altinn's dialect
- * of XACML 3.0 (../shared/docs/altinn-apis.md section 3.4). Pure: no HTTP, no Pulumi.
+ * of XACML 3.0 (docs/altinn-apis.md section 3.4). Pure: no HTTP, no Pulumi.
  *
  * A policy is a list of rules plus the minimum authentication levels. A rule permits (or denies)
  * its actions (OR-ed) to any of its subjects (OR-ed) on the resource. The resource is implicit: the

@@ -1,6 +1,6 @@
 /**
  * Ready policies, so a stack file needs no XML. The correspondence template is the rule set
- * ../shared/docs/altinn-apis.md section 3.4 recommends: recipients (by role codes and access
+ * docs/altinn-apis.md section 3.4 recommends: recipients (by role codes and access
  * packages; Altinn asks for both until June 2026) may read; the service owner may write (the PDP
  * path for sending) and subscribe (what Altinn Events asks before it accepts the owner's
  * subscription); and a minimum authentication level.

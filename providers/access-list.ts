@@ -1,6 +1,6 @@
 /**
  * AccessList: an access list of the Resource Rights Registry ("tilgangsliste") with its members and
- * its resource connections. ../shared/docs/altinn-apis.md section 4.
+ * its resource connections. docs/altinn-apis.md section 4.
  *
  * | step    | HTTP (base /resourceregistry/api/v1/access-lists/{owner}/{identifier})                 |
  * |---------|-----------------------------------------------------------------------------------------|

@@ -1,6 +1,6 @@
 /**
  * AltinnResource: a Resource Registry resource (ServiceResource), typically of resourceType
- * CorrespondenceService. ../shared/docs/altinn-apis.md section 3.
+ * CorrespondenceService. docs/altinn-apis.md section 3.
  *
  * | step    | HTTP                                                                          |
  * |---------|-------------------------------------------------------------------------------|

@@ -1,6 +1,6 @@
 /**
  * EventSubscription: an Altinn Events subscription of the service owner to the events of one of
- * its resources (Correspondence's `no.altinn.correspondence.*`). ../shared/docs/altinn-apis.md
+ * its resources (Correspondence's `no.altinn.correspondence.*`). docs/altinn-apis.md
  * section 5; providers/api/events.ts.
  *
  * | step    | HTTP                                                                          |

@@ -1,6 +1,6 @@
 /**
  * MaskinportenClientKey: the key set (JWKS) of one Maskinporten client, through Digdir's
- * self-service API (../shared/docs/altinn-apis.md section 6; providers/api/self-service.ts).
+ * self-service API (docs/altinn-apis.md section 6; providers/api/self-service.ts).
  *
  * | step    | HTTP                                                                          |
  * |---------|-------------------------------------------------------------------------------|

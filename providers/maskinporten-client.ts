@@ -1,6 +1,6 @@
 /**
  * MaskinportenClient: a Maskinporten client (integration) of the org, through Digdir's self-service
- * API (../shared/docs/altinn-apis.md section 6; providers/api/self-service.ts).
+ * API (docs/altinn-apis.md section 6; providers/api/self-service.ts).
  *
  * | step    | HTTP                                                                     |
  * |---------|--------------------------------------------------------------------------|

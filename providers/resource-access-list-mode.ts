@@ -2,7 +2,7 @@
  * ResourceAccessListMode: the `accessListMode` of a Resource Registry resource, set on its own so a
  * program can switch it on only after the resource's access lists and their connections exist.
  * Enabling it first would make the Altinn PDP deny every party until the lists are filled
- * (../shared/docs/altinn-apis.md section 4, "Enforcement"); a connection cannot be made before the
+ * (docs/altinn-apis.md section 4, "Enforcement"); a connection cannot be made before the
  * resource exists (400 RR-00002). Hence the order resource -> lists + connections -> this.
  *
  * | step          | HTTP                                                                        |

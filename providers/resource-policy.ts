@@ -1,6 +1,6 @@
 /**
  * ResourcePolicy: the XACML access policy of a Resource Registry resource.
- * ../shared/docs/altinn-apis.md sections 3.1 and 3.4; the model, builder, parser and linter are in
+ * docs/altinn-apis.md sections 3.1 and 3.4; the model, builder, parser and linter are in
  * policies/.
  *
  * | step    | HTTP                                                                          |

@@ -1,6 +1,6 @@
 /**
  * ServiceOwnerPreflight: the steps of a service owner's setup that have no API, checked at preview
- * before anything else is created (../shared/docs/altinn-apis.md section 8). It manages no remote
+ * before anything else is created (docs/altinn-apis.md section 8). It manages no remote
  * object; its `check` reads and explains:
  *
  * | step (done by hand)                          | how it is checked                                   |

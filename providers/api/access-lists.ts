@@ -2,7 +2,7 @@ import { oncePerContext, type ProviderContext } from "../lib/context";
 import { send, type HttpRequest, type HttpResponse } from "../lib/http";
 
 /**
- * Access lists of the Resource Rights Registry (../shared/docs/altinn-apis.md section 4), under
+ * Access lists of the Resource Rights Registry (docs/altinn-apis.md section 4), under
  * `/resourceregistry/api/v1/access-lists/{owner}` where `{owner}` is the org code.
  *
  * Scope: `altinn:resourceregistry/accesslist.write` alone, for reads too. The server's read policy

@@ -4,7 +4,7 @@ import { send } from "../lib/http";
 import { getResource } from "./resource-registry";
 
 /**
- * Altinn Events subscriptions (../shared/docs/altinn-apis.md section 5). Every call takes an
+ * Altinn Events subscriptions (docs/altinn-apis.md section 5). Every call takes an
  * Altinn token with `altinn:events.subscribe`, and `altinn:serviceowner` so the exchanged token
  * carries `urn:altinn:org` and the subscription is filed under `/org/{code}` (without it the
  * consumer is `/organisation/{orgnr}`, which only the same kind of token can read or delete).

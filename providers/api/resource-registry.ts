@@ -3,7 +3,7 @@ import { oncePerContext, type ProviderContext } from "../lib/context";
 import { send, toApiError } from "../lib/http";
 
 /**
- * Resource Registry: resources (../shared/docs/altinn-apis.md section 3).
+ * Resource Registry: resources (docs/altinn-apis.md section 3).
  * Reads are anonymous; writes need an Altinn token with `altinn:resourceregistry/resource.write`
  * whose `consumer` org number owns the resource (hasCompetentAuthority.organization).
  */

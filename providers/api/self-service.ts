@@ -4,7 +4,7 @@ import { describeErrorBody, send, type HttpRequest, type HttpResponse } from "..
 import { DEFAULT_SELF_SERVICE_SCOPES } from "../lib/settings";
 
 /**
- * Digdir's self-service API for Maskinporten clients ("selvbetjening", ../shared/docs/altinn-apis.md
+ * Digdir's self-service API for Maskinporten clients ("selvbetjening", docs/altinn-apis.md
  * section 6): clients, their JWKS and the org's scope access, under
  * `{selfService}{selfServicePathPrefix}` (`/api/v1` as digdirator and Oslo kommune call it; the docs
  * show no prefix, so it is configurable). Every call carries a raw Maskinporten token of the org's

@@ -4,7 +4,7 @@ import type { Endpoints } from "../lib/environments";
 import { send, type RetryPolicy } from "../lib/http";
 
 /**
- * The Maskinporten JWT-bearer grant (../shared/docs/altinn-apis.md section 2.1) and the exchange of
+ * The Maskinporten JWT-bearer grant (docs/altinn-apis.md section 2.1) and the exchange of
  * its token for an Altinn token (section 2.2). A client signs a short-lived assertion with its own
  * key, named by `kid` (a key registered on the client) or by `x5c` (the business certificate, as
  * Digdir's self-service admin clients do).

@@ -1,6 +1,6 @@
 /**
  * Where each remote API lives per environment. Test pairs Altinn tt02 with Maskinporten test and
- * Digdir's self-service test; production pairs the production hosts (../shared/docs/altinn-apis.md
+ * Digdir's self-service test; production pairs the production hosts (docs/altinn-apis.md
  * section 1). `local` points every API at the simulator, which serves them all from one origin under
  * the same paths, with Maskinporten and self-service under their own prefixes so the issuer and the
  * `/api/v1` prefix keep their real shape.

@@ -16,7 +16,7 @@ export type ProviderKind =
  * The provider object Pulumi serializes into state for every dynamic resource.
  *
  * Pulumi copies a dynamic provider's code, and everything it reaches in the project's own files,
- * into each resource's state by value (../shared/docs/pulumi-notes.md section 2), twice (inputs and
+ * into each resource's state by value (docs/pulumi-notes.md section 2), twice (inputs and
  * outputs). With real HTTP, auth and XACML code that is tens of kilobytes per resource, and
  * `read`/`delete` would keep running the copy from the day the resource was last updated
  * (pulumi/pulumi#6490). So the serialized part is only this shell: each method loads the

@@ -26,7 +26,7 @@ import { consumerOrgnr, scopesOf } from "../tokens";
 /**
  * Access lists of the Resource Rights Registry (altinn-resource-registry AccessListsController,
  * AccessListService, OwnerMustBeOrgcodeFilter, OwnedResourceAuthorizationHandler, ConditionalResult;
- * ../shared/docs/altinn-apis.md section 4), as the real server answers:
+ * docs/altinn-apis.md section 4), as the real server answers:
  *
  * - auth: an Altinn token (401), a scope the policy accepts (403, empty body), the token must own
  *   `{owner}` (the `urn:altinn:org` claim, or the `consumer` org number mapped through the org

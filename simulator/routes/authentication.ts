@@ -6,7 +6,7 @@ import { bearer, consumerOrgnr, scopesOf, signJwt, verifyJwt } from "../tokens";
 
 /**
  * Altinn Authentication's token exchange (altinn-authentication AuthenticationController,
- * ../shared/docs/altinn-apis.md 2.2): a Maskinporten token in, an Altinn token out as a raw string.
+ * docs/altinn-apis.md 2.2): a Maskinporten token in, an Altinn token out as a raw string.
  */
 const ALTINN_TOKEN_MINUTES = 30;
 

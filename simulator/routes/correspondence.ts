@@ -9,7 +9,7 @@ import { currentResource, type SimCorrespondence } from "../state";
 import { bearer, consumerOrgnr, scopesOf, verifyJwt } from "../tokens";
 
 /**
- * Altinn Correspondence's send and status endpoints (../shared/docs/altinn-apis.md section 7), as
+ * Altinn Correspondence's send and status endpoints (docs/altinn-apis.md section 7), as
  * altinn-correspondence's CorrespondenceController and InitializeCorrespondencesHandler answer:
  *
  * - Tokens (Auth/DependencyInjection.cs): an Altinn token with `altinn:correspondence.write`, or a

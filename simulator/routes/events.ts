@@ -19,7 +19,7 @@ import { consumerOrgnr, scopesOf } from "../tokens";
 
 /**
  * Altinn Events subscriptions (altinn-events SubscriptionController, GenericSubscriptionService,
- * SubscriptionService, SubscriptionXacmlMapper; ../shared/docs/altinn-apis.md section 5), for
+ * SubscriptionService, SubscriptionXacmlMapper; docs/altinn-apis.md section 5), for
  * resources that are not Altinn apps, such as correspondence resources:
  *
  * - POST answers 201, `Location: /events/api/v1/subscription/{id}` (singular, as the server writes

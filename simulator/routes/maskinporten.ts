@@ -6,7 +6,7 @@ import type { SimClient, SimJwk } from "../state";
 import { signJwt } from "../tokens";
 
 /**
- * Maskinporten's token endpoint with the JWT-bearer grant (../shared/docs/altinn-apis.md 2.1):
+ * Maskinporten's token endpoint with the JWT-bearer grant (docs/altinn-apis.md 2.1):
  * the assertion is checked as Maskinporten checks it, and errors use its `{error,
  * error_description}` form with the MP-codes of its troubleshooting page.
  */

@@ -16,7 +16,7 @@ import { hasWriteAccess, withWriteToken } from "./resource-registry";
 
 /**
  * Resource policies (altinn-resource-registry ResourceController WritePolicy/GetPolicy/
- * GetFlattenRules/GetRights and PolicyHelper, ../shared/docs/altinn-apis.md section 3.1):
+ * GetFlattenRules/GetRights and PolicyHelper, docs/altinn-apis.md section 3.1):
  *
  * - POST and PUT `{id}/policy` take multipart/form-data (anything else: 415, as ASP.NET's
  *   form-file convention answers) with a file part `policyFile`, and overwrite: 201 with

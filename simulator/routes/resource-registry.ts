@@ -14,7 +14,7 @@ import { consumerOrgnr, scopesOf } from "../tokens";
 
 /**
  * Resource Registry resources (altinn-resource-registry ResourceController and
- * ServiceResourceHelper, ../shared/docs/altinn-apis.md section 3): the same status codes, bodies
+ * ServiceResourceHelper, docs/altinn-apis.md section 3): the same status codes, bodies
  * and validation messages, the owner check against the token's `consumer`, anonymous reads, and
  * deletes refused when the simulator runs as production.
  */

@@ -6,7 +6,7 @@ import type { SimClient, SimJwk } from "../state";
 import { bearer, consumerOrgnr, scopesOf, verifyJwt } from "../tokens";
 
 /**
- * Digdir's self-service API (../shared/docs/altinn-apis.md section 6) under `/selfservice` with the
+ * Digdir's self-service API (docs/altinn-apis.md section 6) under `/selfservice` with the
  * `/api/v1` prefix digdirator and Oslo kommune use, and without it as Digdir's docs show it.
  * Clients live in `state.clients`, the table the Maskinporten token endpoint reads, so a key
  * registered here gets tokens at once, and a removed or expired one does not.
