@@ -14,6 +14,7 @@ import {
   simulatorAdminProblem,
 } from "../providers/lib/hostile";
 import { isSecretConfig, plainCredentials } from "./secret-config";
+import { placeholderProblems } from "./placeholders";
 import { closest } from "../policies/findings";
 import { RECIPIENT_PATTERN } from "../verify/verify";
 import {
@@ -341,6 +342,12 @@ export function loadStackConfig(
   if (exposed.length > 0) {
     throw new pulumi.RunError(
       `the stack config is invalid:\n${exposed.map((p) => `  ${p}`).join("\n")}`,
+    );
+  }
+  const placeholders = placeholderProblems(all, pulumi.getStack() || "<stack>");
+  if (placeholders.length > 0) {
+    throw new pulumi.RunError(
+      `the stack config has placeholders to fill:\n${placeholders.join("\n")}`,
     );
   }
   for (const [fullKey, text] of Object.entries(all)) {
