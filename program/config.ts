@@ -338,16 +338,17 @@ export function loadStackConfig(
   const providerValues: Record<string, unknown> = {};
   let include: unknown;
   const setupKeys = Object.keys(stackConfigSchema.shape);
-  const exposed = plainCredentials(all, isSecret);
-  if (exposed.length > 0) {
-    throw new pulumi.RunError(
-      `the stack config is invalid:\n${exposed.map((p) => `  ${p}`).join("\n")}`,
-    );
-  }
+  // A placeholder is named as one (with its command), not as a plain private key.
   const placeholders = placeholderProblems(all, pulumi.getStack() || "<stack>");
   if (placeholders.length > 0) {
     throw new pulumi.RunError(
       `the stack config has placeholders to fill:\n${placeholders.join("\n")}`,
+    );
+  }
+  const exposed = plainCredentials(all, isSecret);
+  if (exposed.length > 0) {
+    throw new pulumi.RunError(
+      `the stack config is invalid:\n${exposed.map((p) => `  ${p}`).join("\n")}`,
     );
   }
   for (const [fullKey, text] of Object.entries(all)) {

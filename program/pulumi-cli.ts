@@ -4,13 +4,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { startSimulator } from "../simulator/server";
 import {
-  EngineMissingError,
+  ensurePulumiEngine,
   LOCAL_STATE_DIR,
   LOCAL_STACK,
   exportLines,
   stackArgument,
-  usePulumiEngine,
-  type EngineChoice,
 } from "./pulumi-engine";
 
 export const PULUMI_HELP = `usage: npm run pulumi -- <pulumi arguments>      such as: npm run pulumi -- preview --stack local
@@ -35,20 +33,6 @@ pulumi's own help: npm run pulumi -- help`;
 
 /** Commands that call the remote APIs (so, for a local stack, the simulator). */
 const REMOTE_COMMANDS = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "import"]);
-
-/** The engine, built by scripts/install-engine.sh when it is missing. */
-function locate(stack: string | undefined): EngineChoice {
-  try {
-    return usePulumiEngine(stack);
-  } catch (error) {
-    if (!(error instanceof EngineMissingError)) throw error;
-    const built = spawnSync("bash", [join("scripts", "install-engine.sh")], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    if (built.status !== 0) throw error;
-    return usePulumiEngine(stack);
-  }
-}
 
 /** The stack file's environment and simulator URL, when the file exists. */
 function stackSettings(stack: string): { environment?: string; simulatorUrl?: string } {
@@ -90,10 +74,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const stack = stackArgument(argv);
   if (argv.includes("--print-env")) {
-    for (const line of exportLines(locate(stack))) console.log(line);
+    for (const line of exportLines(ensurePulumiEngine(stack))) console.log(line);
     return 0;
   }
-  const choice = locate(stack);
+  const choice = ensurePulumiEngine(stack);
   const demoBackend = choice.set.PULUMI_BACKEND_URL !== undefined;
   if (demoBackend) mkdirSync(LOCAL_STATE_DIR, { recursive: true });
   if (

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -99,7 +100,11 @@ export function usePulumiEngine(
     assign("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true");
   }
   if (!backendChosen(env)) assign("PULUMI_BACKEND_URL", localBackendUrl(projectDir));
-  if (stack === LOCAL_STACK && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+  if (
+    stack === LOCAL_STACK &&
+    !env.PULUMI_CONFIG_PASSPHRASE &&
+    !env.PULUMI_CONFIG_PASSPHRASE_FILE
+  ) {
     assign("PULUMI_CONFIG_PASSPHRASE", LOCAL_PASSPHRASE);
   }
   return { bin, set };
@@ -125,4 +130,26 @@ export function exportLines(choice: EngineChoice): string[] {
 
 function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * usePulumiEngine, first building the engine with scripts/install-engine.sh when there is none
+ * (its progress on stderr), as `npm run demo` does.
+ */
+export function ensurePulumiEngine(
+  stack?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  projectDir: string = process.cwd(),
+): EngineChoice {
+  try {
+    return usePulumiEngine(stack, env, projectDir);
+  } catch (error) {
+    if (!(error instanceof EngineMissingError)) throw error;
+    const built = spawnSync("bash", [join(projectDir, "scripts", "install-engine.sh")], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env,
+    });
+    if (built.status !== 0) throw error;
+    return usePulumiEngine(stack, env, projectDir);
+  }
 }
