@@ -182,12 +182,12 @@ export function stackFileText(options: InitOptions): string {
     environment === "prod"
       ? ""
       : `  # What \`npm run verify -- --stack ${stack}\` sends: a test message to this recipient, who must be on
-  # the access list (runOnUp: true sends it at the end of every up that changes the chain).
+  # the access list (runOnUp: true also sends it at the end of every up that changes the chain).
   altinn-iac:verification:
     client: melding-sender
     resource: ${org}-melding
     recipient: ${quoted(recipient)}
-    runOnUp: false
+    runOnUp: ${local}
 `;
   return `# ${org}'s Altinn Correspondence setup in ${label}, made by \`npm run init\` (docs/getting-started.md).
 # Every value that starts with REPLACE is a placeholder: \`npm run pulumi -- preview --stack ${stack}\`
