@@ -88,8 +88,7 @@ export function parseInitArgs(argv: string[]): InitOptions | "help" {
   const rawEnvironment = given.env;
   if (!rawEnvironment) throw new InitUsageError(`--env is required: local, test or prod`);
   const environment =
-    ENVIRONMENT_ALIASES[rawEnvironment] ??
-    INIT_ENVIRONMENTS.find((e) => e === rawEnvironment);
+    ENVIRONMENT_ALIASES[rawEnvironment] ?? INIT_ENVIRONMENTS.find((e) => e === rawEnvironment);
   if (!environment) {
     throw new InitUsageError(
       `--env ${rawEnvironment}: use local (the simulator), test (tt02) or prod`,
@@ -232,7 +231,13 @@ ${credentials}
       members: ${members}
       resources:
         - identifier: ${org}-melding
-          actionFilters: [read]
+          # subscribe: with accessListMode Enabled, Events asks the list for each event's recipient.
+          actionFilters: [read, subscribe]
+  # The events of your messages (published, read, ...) delivered to your endpoint.
+  altinn-iac:subscriptions:
+    - name: melding-events
+      resource: ${org}-melding
+      endPoint: ${quoted(local ? "http://127.0.0.1:5055/webhooks/melding-events" : "REPLACE: your https endpoint that receives Altinn Events")}
   # The sending application's client: its key is a secret output,
   # \`npm run client-key -- --stack ${stack} --client melding-sender --out sender-key.pem\`.
   altinn-iac:maskinportenClients:
@@ -242,5 +247,7 @@ ${credentials}
       scopes:
         - altinn:serviceowner
         - altinn:correspondence.write
+        # to check the resource's events after a test message (npm run verify)
+        - altinn:events.subscribe
 ${verification}`;
 }
