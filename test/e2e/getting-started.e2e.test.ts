@@ -138,7 +138,9 @@ describe("docs/getting-started.md, run as written against the simulator", () => 
     expect(guide.output).toContain(
       "Subject: Self-service admin client (API) for skd (<organisation number>) in production",
     );
-    expect(guide.output).toContain("dry run, nothing written");
+    expect(guide.output).toContain(
+      `${join(dir, "Pulumi.skd-prod.yaml")} already holds the setup of ${join(dir, "Pulumi.skd-test.yaml")}: nothing to write`,
+    );
   });
 
   it("hands the sending app its key in a 0600 file, and never shows it", () => {
