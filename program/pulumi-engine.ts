@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import { version as sdkVersion } from "@pulumi/pulumi/version";
 
 /**
  * The one place that decides which `pulumi` the project's commands run and with which backend:
@@ -20,7 +21,7 @@ export const LOCAL_STATE_DIR = join(".altinn-iac", "state");
 
 /** The engine version: the SDK's, which scripts/install-engine.sh builds the CLI to match. */
 export function engineVersion(): string {
-  return (require("@pulumi/pulumi/package.json") as { version: string }).version;
+  return sdkVersion;
 }
 
 function pulumiHome(env: NodeJS.ProcessEnv): string {
