@@ -94,7 +94,7 @@ export function issueText(issue: z.core.$ZodIssue, value: unknown): string | und
   if (issue.code === "invalid_value") {
     const allowed = issue.values.map((v) => String(v));
     const given = typeof value === "string" ? value : undefined;
-    const near = given === undefined ? undefined : closest(given, allowed);
+    const near = given === undefined || allowed.length < 2 ? undefined : closest(given, allowed);
     const list = allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`;
     return `${given === undefined ? "the value" : `"${given}"`} is not allowed here: write ${list}${near ? ` (did you mean "${near}"?)` : ""}`;
   }

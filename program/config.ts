@@ -84,15 +84,7 @@ export const policySpec = z.record(z.string(), z.unknown()).transform((value, ct
       if (issue.code === "unrecognized_keys" || unknownAt.has(issue.path.map(String).join(".")))
         continue;
       const text = issueText(issue, valueAt(value, issue.path));
-      const shown = valueAt(value, issue.path);
-      ctx.addIssue({
-        code: "custom",
-        message:
-          text === undefined
-            ? issue.message
-            : `${text}${shown === undefined ? "" : ` (got ${JSON.stringify(shown)})`}`,
-        path: issue.path,
-      });
+      ctx.addIssue({ code: "custom", message: text ?? issue.message, path: issue.path });
     }
     return z.NEVER;
   }
@@ -442,7 +434,10 @@ export function loadStackConfig(
         problems.push(`  ${locate(issue.path)}: ${text}`);
         continue;
       }
-      const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+      const shown =
+        value === undefined || issue.message.includes(JSON.stringify(value))
+          ? ""
+          : ` (got ${JSON.stringify(value)})`;
       // A rule over the whole collection (unique names): say where the entries are.
       const key = String(issue.path[0]);
       const repeated =
