@@ -16,15 +16,11 @@ import { closest } from "../policies/findings";
  */
 export const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
   tt02: "test",
-  tt: "test",
-  at22: "test",
-  staging: "test",
   production: "prod",
   prd: "prod",
   produksjon: "prod",
   simulator: "local",
   sim: "local",
-  dev: "local",
 };
 
 /** Why an environment alias is refused, and its canonical name. */

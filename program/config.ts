@@ -611,17 +611,32 @@ function entryChecks(config: StackConfig, origins: Origins): string[] {
         ? spec.adopt === true
           ? []
           : validateResource(parsed.data)
-        : zodFailures(parsed.error, Object.keys(altinnResourceInputsSchema.shape)),
+        : readableFailures(parsed.error, spec, Object.keys(altinnResourceInputsSchema.shape)),
     );
   });
   config.accessLists.forEach((spec, i) => {
     const parsed = accessListInputsSchema.safeParse(accessListArgs(spec, config.org.code));
     report(
       ["accessLists", i],
-      parsed.success ? validateAccessList(parsed.data) : zodFailures(parsed.error),
+      parsed.success ? validateAccessList(parsed.data) : readableFailures(parsed.error, spec),
     );
   });
   return problems;
+}
+
+/** A provider schema's issues about one entry, in the stack file's words (program/config-issues.ts). */
+function readableFailures(
+  error: z.ZodError,
+  entry: unknown,
+  knownKeys: readonly string[] = [],
+): Array<{ property: string; reason: string }> {
+  return error.issues.flatMap((issue) => {
+    const text =
+      issue.code === "unrecognized_keys" ? undefined : issueText(issue, valueAt(entry, issue.path));
+    return text === undefined
+      ? zodFailures(new z.ZodError([issue]), knownKeys)
+      : [{ property: issue.path.map(String).join("."), reason: text }];
+  });
 }
 
 /** What one entry alone cannot show: duplicates and references between entries. */

@@ -368,7 +368,7 @@ export function contactPointFailures(
   }
   const phone = point.telephone.trim();
   const digits = phone.replace(/\D/g, "").length;
-  if (phone !== "" && (!/^\+?[\d\s().-]+$/.test(phone) || digits < 3 || digits > 15)) {
+  if (phone !== "" && (!/^[\d\s()+.-]+$/.test(phone) || digits < 3 || digits > 15)) {
     failures.push({
       property: `${at}.telephone`,
       reason: `"${point.telephone}" is not a telephone number: write the number in digits, with +, spaces or - if you like, such as "+47 22 00 00 00" (other ways to reach you go in email or contactPage)`,

@@ -94,14 +94,18 @@ export function roleFinding(value: string): VocabularyFinding | undefined {
         r.name.toLowerCase() === given.toLowerCase() ||
         r.nameEn?.toLowerCase() === given.toLowerCase(),
     );
-    const near =
-      byName ??
-      rolesByCode.get(
-        closest(
-          given,
-          ROLES.roles.map((r) => r.code),
-        )?.toLowerCase() ?? "",
+    // Of equally close codes, the ones Altinn offers for policies come first.
+    const offered = ROLES.roles.filter((r) => r.resourcePolicy && !r.deprecated);
+    const nearCode =
+      closest(
+        given,
+        offered.map((r) => r.code),
+      ) ??
+      closest(
+        given,
+        ROLES.roles.map((r) => r.code),
       );
+    const near = byName ?? rolesByCode.get(nearCode?.toLowerCase() ?? "");
     return {
       severity: "error",
       code: "unknown-role",
