@@ -18,6 +18,7 @@ import { closest } from "../policies/findings";
 import {
   accessPackageFinding,
   roleFinding,
+  scopeFinding,
   subjectFinding,
   type VocabularyFinding,
 } from "../vocabulary";
@@ -860,7 +861,8 @@ export function locateEntry(config: StackConfig, path: ReadonlyArray<PropertyKey
 
 /**
  * Role codes and access packages of the template and rules forms that Altinn does not know (the
- * ResourcePolicy provider lints XML policies, and warns about deprecated values, at preview).
+ * ResourcePolicy provider lints XML policies, and warns about deprecated values, at preview), and
+ * misspelled Altinn scopes of the clients.
  */
 function vocabularyErrors(config: StackConfig, origins: Origins): string[] {
   const problems: string[] = [];
@@ -868,6 +870,11 @@ function vocabularyErrors(config: StackConfig, origins: Origins): string[] {
     if (finding?.severity === "error")
       problems.push(`  ${locateIn(origins, path)}: ${finding.message}: ${finding.fix}`);
   };
+  config.maskinportenClients.forEach((client, i) =>
+    client.scopes.forEach((scope, j) =>
+      check(["maskinportenClients", i, "scopes", j], scopeFinding(scope)),
+    ),
+  );
   config.resources.forEach((resource, i) => {
     const policy = resource.policy;
     const at = ["resources", i, "policy"];

@@ -4,9 +4,10 @@
  * how `npm run vocabulary -- refresh` renews them). A value Altinn does not know never matches
  * anyone, so a typo would deploy a policy that lets nobody in; it fails at preview instead.
  */
-import { closest } from "../policies/findings";
+import { closest, editDistance } from "../policies/findings";
 import rolesCatalogue from "./roles.json";
 import packagesCatalogue from "./access-packages.json";
+import scopesCatalogue from "./scopes.json";
 
 export interface CatalogueSource {
   repository?: string;
@@ -53,7 +54,15 @@ export interface AccessPackagesCatalogue {
   accessPackages: AccessPackageEntry[];
 }
 
+export interface ScopesCatalogue {
+  about: string;
+  retrieved: string;
+  sources: CatalogueSource[];
+  scopes: Array<{ scope: string; from: string }>;
+}
+
 export const ROLES: RolesCatalogue = rolesCatalogue;
+export const SCOPES: ScopesCatalogue = scopesCatalogue;
 export const ACCESS_PACKAGES: AccessPackagesCatalogue = packagesCatalogue;
 
 /** What is wrong with one value, and what to write instead. */
@@ -178,6 +187,28 @@ export function subjectFinding(attribute: string, value: string): VocabularyFind
   if (attribute === ROLE_URN) return roleFinding(value);
   if (attribute === PACKAGE_URN) return accessPackageFinding(value);
   return undefined;
+}
+
+/**
+ * A finding about a Maskinporten scope of Altinn's (`altinn:...`) that is not in the catalogue
+ * but close to one there: a typo, which Maskinporten would report as a scope the organisation
+ * was never granted. Other unknown scopes pass (the catalogue is not complete; the
+ * MaskinportenClient provider checks the organisation's access at preview).
+ */
+export function scopeFinding(scope: string): VocabularyFinding | undefined {
+  const given = scope.trim();
+  if (!given.toLowerCase().startsWith("altinn:")) return undefined;
+  const known = SCOPES.scopes.map((s) => s.scope);
+  if (known.includes(given)) return undefined;
+  // Tighter than closest(): Altinn's scopes differ from each other by few characters too.
+  const near = known.find((k) => editDistance(given.toLowerCase(), k) <= 2);
+  if (!near) return undefined;
+  return {
+    severity: "error",
+    code: "unknown-scope",
+    message: `"${scope}" is not a scope Altinn's APIs ask for (vocabulary/scopes.json, retrieved ${SCOPES.retrieved})`,
+    fix: `did you mean ${near}?`,
+  };
 }
 
 /** Names as codes are written: lowercase, æ ø å spelled ae o a, words joined by "-". */

@@ -356,6 +356,21 @@ export const cases: Array<[string, Record<string, string>, string]> = [
     },
     'the stack config is invalid:\n  altinn-iac:resources.0.identifier: the identifier is 259 characters long, more than the 255 Altinn Correspondence stores for a message\'s resource: shorten it, such as "digdir-melding" (got "digdir-meldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmelding")',
   ],
+  [
+    "a misspelled Altinn scope",
+    {
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify([
+        {
+          name: "sender",
+          clientName: "x",
+          description: "y",
+          scopes: ["altinn:serviceowner", "altinn:correspondance.write"],
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:maskinportenClients.0.scopes.1: "altinn:correspondance.write" is not a scope Altinn\'s APIs ask for (vocabulary/scopes.json, retrieved 2026-12-04): did you mean altinn:correspondence.write?',
+  ],
 ];
 
 const client = { name: "sender", clientName: "x", description: "y" };

@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { lintPolicy, lintPolicyXml } from "../../policies/lint";
 import { buildPolicyXml } from "../../policies/build";
 import { parsePolicyModel } from "../../policies/model";
-import { accessPackageFinding, ACCESS_PACKAGES, roleFinding, ROLES } from "../../vocabulary";
+import {
+  accessPackageFinding,
+  ACCESS_PACKAGES,
+  roleFinding,
+  ROLES,
+  scopeFinding,
+  SCOPES,
+} from "../../vocabulary";
 import { main, refreshVocabulary } from "../../vocabulary/refresh";
 
 const REAL_POLICIES = join(__dirname, "..", "..", "..", "shared", "fixtures", "real", "policies");
@@ -85,6 +92,24 @@ describe("accessPackageFinding", () => {
         '"urn:altinn:accesspackage:ordinaer-post-til-virksomheten" is an access package URN, but an accessPackage subject holds its last part alone',
       fix: "write ordinaer-post-til-virksomheten",
     });
+  });
+});
+
+describe("scopeFinding", () => {
+  it.each([
+    "altinn:serviceowner",
+    "altinn:correspondence.write",
+    "altinn:events.subscribe",
+    "altinn:instances.read",
+    "altinn:serviceowner/instances.write",
+    "skd:mva",
+  ])("lets %s pass (known, or not close to a known one)", (scope) => {
+    expect(scopeFinding(scope)).toBeUndefined();
+  });
+
+  it("fails a typo of one of Altinn's scopes", () => {
+    expect(scopeFinding("altinn:serviceowners")?.fix).toBe("did you mean altinn:serviceowner?");
+    expect(SCOPES.sources.map((s) => s.repository)).toContain("Altinn/altinn-correspondence");
   });
 });
 
