@@ -179,10 +179,11 @@ describe("scopeAccessFailures", () => {
     const access = [
       {
         scope: "altinn:correspondence.write",
-        state: "APPROVED",
+        state: "APPROVED" as const,
         consumer_orgno: "991825827",
+        owner_orgno: "991825827",
       },
-    ] as Parameters<typeof scopeAccessFailures>[1];
+    ];
     expect(scopeAccessFailures(["altinn:correspondance.write"], access, "test")).toStrictEqual([
       {
         property: "scopes",
