@@ -24,6 +24,7 @@ import {
 } from "./model";
 import { readPolicy, registryFindings } from "./parse";
 import type { XacmlPolicy } from "./xacml";
+import { subjectFinding } from "../vocabulary";
 
 export interface LintContext {
   /** This resource's identifier: every rule must target it. */
@@ -85,6 +86,11 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
             `urn:altinn:org takes a service owner's org code, but "${match.value}" is an organisation number, so the rule never matches`,
             `use the org code (such as "digdir"), or { attribute: "urn:altinn:organization:identifier-no", value: "${match.value}" } for an organisation`,
           );
+        }
+        // Empty values and placeholders have their own finding (checkValue).
+        if (match.value.trim() !== "" && !PLACEHOLDER.test(match.value)) {
+          const word = subjectFinding(match.attribute, match.value);
+          if (word) add(word.severity, word.code, path, word.message, word.fix);
         }
       }
     });

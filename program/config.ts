@@ -16,6 +16,14 @@ import {
 import { isSecretConfig, plainCredentials } from "./secret-config";
 import { placeholderProblems } from "./placeholders";
 import { closest } from "../policies/findings";
+import {
+  accessPackageFinding,
+  roleFinding,
+  scopeFinding,
+  subjectFinding,
+  type VocabularyFinding,
+} from "../vocabulary";
+import { environmentAliasMessage, issueText, shapeKeysAt, unknownKeyText } from "./config-issues";
 import { RECIPIENT_PATTERN } from "../verify/verify";
 import {
   INCLUDABLE_KEYS,
@@ -60,8 +68,25 @@ export const policySpec = z.record(z.string(), z.unknown()).transform((value, ct
   }
   const parsed = POLICY_FORMS[form].safeParse(value);
   if (!parsed.success) {
+    const unknownAt = new Set<string>();
     for (const issue of parsed.error.issues) {
-      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      if (issue.code !== "unrecognized_keys") continue;
+      unknownAt.add(issue.path.map(String).join("."));
+      for (const key of issue.keys) {
+        const known = shapeKeysAt(POLICY_FORMS[form], issue.path);
+        ctx.addIssue({
+          code: "custom",
+          message: unknownKeyText(key, known),
+          path: [...issue.path, key],
+        });
+      }
+    }
+    for (const issue of parsed.error.issues) {
+      // A misspelled key also fails the rules on what it should have set: the typo is the fix.
+      if (issue.code === "unrecognized_keys" || unknownAt.has(issue.path.map(String).join(".")))
+        continue;
+      const text = issueText(issue, valueAt(value, issue.path));
+      ctx.addIssue({ code: "custom", message: text ?? issue.message, path: issue.path });
     }
     return z.NEVER;
   }
@@ -400,7 +425,7 @@ export function loadStackConfig(
       if (issue.code === "unrecognized_keys") {
         for (const k of issue.keys) {
           problems.push(
-            `  ${locate([...issue.path, k])}: unknown property${suggest(k, knownKeysAt(issue.path)) || ": remove it"}`,
+            `  ${locate([...issue.path, k])}: ${unknownKeyText(k, shapeKeysAt(stackConfigSchema, issue.path))}`,
           );
         }
         continue;
@@ -412,15 +437,24 @@ export function loadStackConfig(
         );
         continue;
       }
-      const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+      const alias = issue.path.join(".") === "environment" && environmentAliasMessage(value);
+      const text = alias || issueText(issue, value);
+      if (text !== undefined) {
+        problems.push(`  ${locate(issue.path)}: ${text}`);
+        continue;
+      }
+      const shown =
+        value === undefined || issue.message.includes(JSON.stringify(value))
+          ? ""
+          : ` (got ${JSON.stringify(value)})`;
       // A rule over the whole collection (unique names): say where the entries are.
       const key = String(issue.path[0]);
       const repeated =
         issue.path.length === 1 && issue.code === "custom"
-          ? repeatedValues(raw[key], "name").flatMap((name) => {
-              const at = declaredAt(origins, key, raw[key], "name", name);
-              return at ? [`"${String(name)}" is declared twice${at}`] : [];
-            })
+          ? repeatedValues(raw[key], "name").map(
+              (name) =>
+                `"${String(name)}" is declared twice${declaredAt(origins, key, raw[key], "name", name, true)}`,
+            )
           : [];
       const duplicates = repeated.length > 0 ? `: ${repeated.join("; ")}` : "";
       problems.push(`  ${locate(issue.path)}: ${issue.message}${duplicates}${shown}`);
@@ -491,9 +525,12 @@ function declaredAt(
   entries: unknown,
   field: string,
   value: unknown,
+  /** Also when every entry is in the stack file itself. */
+  always = false,
 ): string {
   if (!Array.isArray(entries)) return "";
-  if (!(origins[key as IncludableKey] ?? []).some((o) => o.file !== undefined)) return "";
+  if (!always && !(origins[key as IncludableKey] ?? []).some((o) => o.file !== undefined))
+    return "";
   const places = entries.flatMap((entry, i) =>
     (entry as Record<string, unknown> | null)?.[field] === value
       ? [locateIn(origins, [key, i])]
@@ -547,19 +584,6 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current !== null && typeof current === "object" ? undefined : current;
 }
 
-function knownKeysAt(path: ReadonlyArray<PropertyKey>): string[] {
-  const shapes: Record<string, z.ZodObject> = {
-    org: stackConfigSchema.shape.org,
-    accessLists: accessListSpec,
-    maskinportenClients: maskinportenClientSpec,
-    maskinportenClientKeys: maskinportenClientKeySpec,
-    subscriptions: subscriptionSpec,
-    acceptChanges: acceptedChangeSpec,
-  };
-  const shape = shapes[String(path[0])];
-  return shape ? Object.keys(shape.shape) : Object.keys(stackConfigSchema.shape);
-}
-
 function suggest(key: string, candidates: string[]): string {
   const close = closest(key, candidates);
   return close ? `: did you mean "${close}"?` : "";
@@ -596,17 +620,32 @@ function entryChecks(config: StackConfig, origins: Origins): string[] {
         ? spec.adopt === true
           ? []
           : validateResource(parsed.data)
-        : zodFailures(parsed.error, Object.keys(altinnResourceInputsSchema.shape)),
+        : readableFailures(parsed.error, spec, Object.keys(altinnResourceInputsSchema.shape)),
     );
   });
   config.accessLists.forEach((spec, i) => {
     const parsed = accessListInputsSchema.safeParse(accessListArgs(spec, config.org.code));
     report(
       ["accessLists", i],
-      parsed.success ? validateAccessList(parsed.data) : zodFailures(parsed.error),
+      parsed.success ? validateAccessList(parsed.data) : readableFailures(parsed.error, spec),
     );
   });
   return problems;
+}
+
+/** A provider schema's issues about one entry, in the stack file's words (program/config-issues.ts). */
+function readableFailures(
+  error: z.ZodError,
+  entry: unknown,
+  knownKeys: readonly string[] = [],
+): Array<{ property: string; reason: string }> {
+  return error.issues.flatMap((issue) => {
+    const text =
+      issue.code === "unrecognized_keys" ? undefined : issueText(issue, valueAt(entry, issue.path));
+    return text === undefined
+      ? zodFailures(new z.ZodError([issue]), knownKeys)
+      : [{ property: issue.path.map(String).join("."), reason: text }];
+  });
 }
 
 /** What one entry alone cannot show: duplicates and references between entries. */
@@ -647,6 +686,8 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
     );
   }
   problems.push(...sharedRemoteObjects(config, origins));
+  problems.push(...vocabularyErrors(config, origins));
+  problems.push(...subscriptionResourceErrors(config, origins));
   const declared = new Set(config.resources.map((r) => r.identifier));
   config.accessLists.forEach((list, i) =>
     list.resources.forEach((connection, j) => {
@@ -802,10 +843,98 @@ export function configWarnings(config: StackConfig): string[] {
           `${locateIn(origins, ["resources", i, "identifier"])}: "${resource.identifier}" does not start with "${config.org.code}-" or "${config.org.code}_": Altinn Studio only shows and publishes the org's resources with that prefix, so Studio users will not see this one`,
         ],
   );
-  return [...prefixes, ...hosts];
+  const long = (["resources", "accessLists"] as const).flatMap((key) =>
+    config[key].flatMap((entry, i) =>
+      entry.identifier.length > LONG_IDENTIFIER
+        ? [
+            `${locateIn(origins, [key, i, "identifier"])}: "${entry.identifier}" is ${entry.identifier.length} characters long: Altinn writes it in full in every URN, policy and message people see, so shorten it to a few words, such as "${config.org.code}-melding"`,
+          ]
+        : [],
+    ),
+  );
+  return [...prefixes, ...long, ...hosts];
 }
+
+/**
+ * Longer identifiers are warned about: Altinn accepts them (Correspondence up to 255 characters,
+ * providers/altinn-resource.ts MAX_IDENTIFIER_LENGTH), but people read them in every URN and
+ * list; the limit of 100 is this project's choice, not Altinn's.
+ */
+const LONG_IDENTIFIER = 100;
 
 /** Where an entry of a loaded config was declared: `altinn-iac:accessLists.2` or `file: accessLists.0`. */
 export function locateEntry(config: StackConfig, path: ReadonlyArray<PropertyKey>): string {
   return locateIn(ORIGINS.get(config) ?? {}, path);
+}
+
+/**
+ * Role codes and access packages of the template and rules forms that Altinn does not know (the
+ * ResourcePolicy provider lints XML policies, and warns about deprecated values, at preview), and
+ * misspelled Altinn scopes of the clients.
+ */
+function vocabularyErrors(config: StackConfig, origins: Origins): string[] {
+  const problems: string[] = [];
+  const check = (path: Array<string | number>, finding: VocabularyFinding | undefined) => {
+    if (finding?.severity === "error")
+      problems.push(`  ${locateIn(origins, path)}: ${finding.message}: ${finding.fix}`);
+  };
+  config.maskinportenClients.forEach((client, i) =>
+    client.scopes.forEach((scope, j) =>
+      check(["maskinportenClients", i, "scopes", j], scopeFinding(scope)),
+    ),
+  );
+  config.resources.forEach((resource, i) => {
+    const policy = resource.policy;
+    const at = ["resources", i, "policy"];
+    if (policy?.form === "template") {
+      policy.recipients.roles.forEach((role, j) =>
+        check([...at, "recipients", "roles", j], roleFinding(role)),
+      );
+      policy.recipients.accessPackages.forEach((name, j) =>
+        check([...at, "recipients", "accessPackages", j], accessPackageFinding(name)),
+      );
+    }
+    if (policy?.form === "rules") {
+      policy.rules.forEach((rule, r) => {
+        const subjects = (rule as { subjects?: unknown } | null)?.subjects;
+        if (!Array.isArray(subjects)) return;
+        subjects.forEach((subject: unknown, s) => {
+          if (!subject || typeof subject !== "object") return;
+          const { role, accessPackage, attribute, value } = subject as Record<string, unknown>;
+          const path = [...at, "rules", r, "subjects", s];
+          if (typeof role === "string" && role.trim() !== "")
+            check([...path, "role"], roleFinding(role));
+          if (typeof accessPackage === "string" && accessPackage.trim() !== "")
+            check([...path, "accessPackage"], accessPackageFinding(accessPackage));
+          if (typeof attribute === "string" && typeof value === "string" && value.trim() !== "")
+            check([...path, "value"], subjectFinding(attribute, value));
+        });
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * A subscription's resource written as a URN, or a typo of one of this stack's resources: Events
+ * would refuse it (403, as if the policy were wrong) at `up`.
+ */
+function subscriptionResourceErrors(config: StackConfig, origins: Origins): string[] {
+  const declared = config.resources.map((r) => r.identifier);
+  return config.subscriptions.flatMap((spec, i) => {
+    const at = locateIn(origins, ["subscriptions", i, "resource"]);
+    const urn = /^urn:altinn:resource:/i.exec(spec.resource);
+    if (urn) {
+      return [
+        `  ${at}: "${spec.resource}" is a URN, but resource takes the identifier alone (the program adds urn:altinn:resource:): write ${spec.resource.slice(urn[0].length)}`,
+      ];
+    }
+    if (declared.includes(spec.resource)) return [];
+    const near = closest(spec.resource, declared);
+    return near
+      ? [
+          `  ${at}: "${spec.resource}" is not one of this stack's resources (${declared.join(", ")}): did you mean "${near}"? (a resource managed elsewhere is named by its exact identifier)`,
+        ]
+      : [];
+  });
 }

@@ -43,6 +43,8 @@ export function eventSubscriptions(
         ...(spec.validationWaitSeconds !== undefined
           ? { validationWaitSeconds: spec.validationWaitSeconds }
           : {}),
+        // Managed elsewhere: preview looks it up, as it cannot know a typo otherwise.
+        ...(resource === undefined ? { lookUpResource: true } : {}),
       },
       {
         ...optionsOf(spec.name, spec.aliases),

@@ -15,12 +15,12 @@ export function verificationOutput(
   if (!spec) return undefined;
   const key = keys.find((k) => k.name === spec.client)?.key;
   if (!key) {
-    throw new Error(
+    throw new pulumi.RunError(
       `altinn-iac:verification.client: no Maskinporten client named "${spec.client}"; use one of ${keys.map((k) => k.name).join(", ") || "(none)"}`,
     );
   }
   if (!config.resources.some((r) => r.identifier === spec.resource)) {
-    throw new Error(
+    throw new pulumi.RunError(
       `altinn-iac:verification.resource: no resource "${spec.resource}" in altinn-iac:resources`,
     );
   }

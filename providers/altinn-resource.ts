@@ -308,7 +308,14 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
         reason: "a contact point needs at least one of category, email, telephone or contactPage",
       });
     }
+    failures.push(...contactPointFailures(point, `contactPoints.${index}`));
   });
+  if (id.length > MAX_IDENTIFIER_LENGTH) {
+    failures.push({
+      property: "identifier",
+      reason: `the identifier is ${id.length} characters long, more than the ${MAX_IDENTIFIER_LENGTH} Altinn Correspondence stores for a message's resource: shorten it, such as "${inputs.hasCompetentAuthority.orgcode}-melding"`,
+    });
+  }
   if (
     inputs.resourceType === "MaskinportenSchema" &&
     !inputs.resourceReferences.some((r) => r.referenceType === "MaskinportenScope")
@@ -317,6 +324,54 @@ export function validateResource(inputs: AltinnResourceInputs): CheckFailure[] {
       property: "resourceReferences",
       reason:
         "a MaskinportenSchema resource needs a reference with referenceType MaskinportenScope",
+    });
+  }
+  return failures;
+}
+
+/**
+ * Correspondence stores a message's resource identifier in 255 characters (altinn-correspondence
+ * src/Altinn.Correspondence.Core/Models/Entities/CorrespondenceEntity.cs, ResourceId); the
+ * registry itself sets no limit.
+ */
+export const MAX_IDENTIFIER_LENGTH = 255;
+
+/**
+ * What users will click or dial. The registry stores any text (ContactPoint.cs has no
+ * validation), and Altinn shows it as written, so a value that is not an e-mail address, a web
+ * address or a phone number reaches nobody. Empty fields stay allowed (Studio writes "").
+ */
+export function contactPointFailures(
+  point: { email: string; telephone: string; contactPage: string },
+  at: string,
+): Array<{ property: string; reason: string }> {
+  const failures: Array<{ property: string; reason: string }> = [];
+  const email = point.email.trim();
+  if (email !== "" && !/^[^\s@()<>,;:"[\]]+@[^\s@()<>,;:"[\]]+\.[a-z]{2,}$/i.test(email)) {
+    const repaired = email
+      .replace(/\s*[([{]\s*(at|alfa|krøllalfa)\s*[)\]}]\s*/i, "@")
+      .replace(/\s*[([{]\s*(dot|punktum)\s*[)\]}]\s*/gi, ".");
+    failures.push({
+      property: `${at}.email`,
+      reason: `"${point.email}" is not an e-mail address: write it as name@domain${repaired !== email && repaired.includes("@") ? `, that is "${repaired}"` : ', such as "postmottak@example.no"'}`,
+    });
+  }
+  const page = point.contactPage.trim();
+  if (page !== "" && !/^https?:\/\/[^\s/]+\.[^\s/]+/i.test(page)) {
+    const looksLikeHost = /^[^\s/:]+\.[a-z]{2,}(\/\S*)?$/i.test(page);
+    failures.push({
+      property: `${at}.contactPage`,
+      reason: looksLikeHost
+        ? `"${point.contactPage}" has no https://, so Altinn shows it as text and not as a link: write "https://${page}"`
+        : `"${point.contactPage}" is not a web address: write the page's full address, such as "https://www.example.no/kontakt"`,
+    });
+  }
+  const phone = point.telephone.trim();
+  const digits = phone.replace(/\D/g, "").length;
+  if (phone !== "" && (!/^[\d\s()+.-]+$/.test(phone) || digits < 3 || digits > 15)) {
+    failures.push({
+      property: `${at}.telephone`,
+      reason: `"${point.telephone}" is not a telephone number: write the number in digits, with +, spaces or - if you like, such as "+47 22 00 00 00" (other ways to reach you go in email or contactPage)`,
     });
   }
   return failures;

@@ -28,6 +28,7 @@ import { z } from "zod";
 import { closest } from "../policies/findings";
 import { IDENTIFIER_PATTERN } from "./altinn-resource";
 import * as events from "./api/events";
+import * as registry from "./api/resource-registry";
 import {
   checkWithSchema,
   containsUnknown,
@@ -107,8 +108,16 @@ export type EventSubscriptionInputs = z.output<typeof eventSubscriptionInputsSch
 export type EventSubscriptionArgs = Inputs<
   Omit<z.input<typeof eventSubscriptionInputsSchema>, "typeFilter"> & {
     typeFilter?: CorrespondenceEventType | (string & NonNullable<unknown>);
+    /**
+     * The resource is managed elsewhere: preview of a new subscription looks it up in the
+     * Resource Registry, so a misspelled identifier fails there instead of as Events' 403 at
+     * `up`. Not stored: it is no property of the subscription.
+     */
+    lookUpResource?: boolean;
   }
 >;
+
+const LOOK_UP_RESOURCE = "lookUpResource";
 
 export interface EventSubscriptionOutputs extends EventSubscriptionInputs {
   /** The number Events gave the subscription (the resource id as a number). */
@@ -186,6 +195,25 @@ function endPointProblem(value: string, environment: EnvironmentName): string | 
       : `${shown} is a loopback address, which Altinn Events in the ${environment} environment cannot reach: give a public https URL (http to 127.0.0.1 is only for the local simulator)`;
   }
   return `${shown} must use https: Altinn Events pushes events only to https endpoints with a publicly trusted certificate (http is allowed only to a loopback host in the local stack)`;
+}
+
+/**
+ * Why Events would refuse a subscription to a resource the registry does not hold (its PDP
+ * answers 403, which reads as a policy problem), or undefined when it exists or the registry
+ * cannot be asked now (then `up` tells).
+ */
+async function missingResource(
+  ctx: ProviderContext,
+  resourceFilter: string,
+): Promise<string | undefined> {
+  const id = resourceFilter.slice(RESOURCE_URN_PREFIX.length);
+  const found = await registry.getResource(ctx, id).then(
+    (resource) => resource !== undefined,
+    () => true,
+  );
+  return found
+    ? undefined
+    : `the Resource Registry (${ctx.settings.endpoints.platform}) has no resource "${id}", and the stack declares none by that name, so Events would refuse the subscription (403): check the identifier, or declare the resource under altinn-iac:resources`;
 }
 
 function resourceFilterProblem(value: string): string | undefined {
@@ -385,7 +413,8 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
     }));
     const rest = Object.fromEntries(
       Object.entries(news).filter(
-        ([key]) => !(APP_ONLY_FILTERS as readonly string[]).includes(key),
+        ([key]) =>
+          !(APP_ONLY_FILTERS as readonly string[]).includes(key) && key !== LOOK_UP_RESOURCE,
       ),
     );
     const result = checkWithSchema(eventSubscriptionInputsSchema, rest);
@@ -396,9 +425,21 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
     ];
     if (failures.length > 0) return { inputs: news, failures };
     if (result.inputs === news) return { inputs: result.inputs, failures };
+    const isNew = Object.keys(userInputs(olds)).length === 0;
+    const filter = result.inputs.resourceFilter;
+    if (
+      isNew &&
+      raw[LOOK_UP_RESOURCE] === true &&
+      typeof filter === "string" &&
+      !containsUnknown(filter)
+    ) {
+      const missing = await missingResource(ctx, filter);
+      if (missing)
+        return { inputs: news, failures: [{ property: "resourceFilter", reason: missing }] };
+    }
     // Declared as Events will store it, so a refresh (which reads the stored form) is no change.
     const normalized = { ...result.inputs, ...managedInputs(result.inputs) };
-    if (Object.keys(userInputs(olds)).length > 0) return { inputs: normalized, failures };
+    if (!isNew) return { inputs: normalized, failures };
     // A new subscription: Events answers an identical request with the existing one, so say now
     // that up takes it over (by endpoint and filters) rather than making a new one.
     const live = events.identicalSubscription(

@@ -53,6 +53,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { editDistance } from "../policies/findings";
 import * as selfService from "./api/self-service";
 import {
   checkWithSchema,
@@ -163,9 +164,13 @@ export function scopeAccessFailures(
   if (missing.length === 0) return [];
   const orgnr = access[0]?.consumer_orgno;
   const org = orgnr ? `organisation ${orgnr}` : "your organisation";
+  const approved = access.filter((a) => a.state === "APPROVED").map((a) => a.scope);
   const described = missing.map((scope) => {
     const state = access.find((a) => a.scope === scope)?.state;
-    return `${scope} (${state === undefined ? "not requested" : state === "REQUESTED" ? "requested, not yet approved" : "DENIED"})`;
+    // A typo of a scope the organisation has reads as "not requested": say which one it meant.
+    const near =
+      state === undefined ? approved.find((a) => editDistance(scope, a) <= 2) : undefined;
+    return `${scope} (${state === undefined ? `not requested${near ? `: did you mean ${near}, which it has?` : ""}` : state === "REQUESTED" ? "requested, not yet approved" : "DENIED"})`;
   });
   const altinn = missing.filter((s) => s.startsWith("altinn:"));
   const others = missing.filter((s) => !s.startsWith("altinn:"));

@@ -2,7 +2,7 @@ export const base = {
   "altinn-iac:environment": "test",
   "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827" }),
 };
-const resource = {
+export const resource = {
   identifier: "digdir-melding",
   title: { nb: "T", nn: "T", en: "T" },
   description: { nb: "D", nn: "D", en: "D" },
@@ -17,7 +17,7 @@ export const cases: Array<[string, Record<string, string>, string]> = [
   [
     "an unknown environment",
     { ...base, "altinn-iac:environment": "staging" },
-    'the stack config is invalid:\n  altinn-iac:environment: Invalid option: expected one of "local"|"test"|"prod" (got "staging")',
+    'the stack config is invalid:\n  altinn-iac:environment: "staging" is not allowed here: write one of local, test, prod',
   ],
   [
     "no org",
@@ -40,7 +40,7 @@ export const cases: Array<[string, Record<string, string>, string]> = [
       ...base,
       "altinn-iac:org": JSON.stringify({ code: "digdir", number: "991825827", name: "Digdir" }),
     },
-    "the stack config is invalid:\n  altinn-iac:org.name: unknown property: remove it",
+    'the stack config is invalid:\n  altinn-iac:org.name: unknown property "name": remove it (allowed here: code, number)',
   ],
   [
     "a misspelled top-level key",
@@ -84,7 +84,7 @@ export const cases: Array<[string, Record<string, string>, string]> = [
       ...base,
       "altinn-iac:resources": JSON.stringify([{ ...resource, resourceType: "Correspondence" }]),
     },
-    'the stack config is invalid:\n  altinn-iac:resources.0.resourceType: Invalid option: expected one of "Default"|"Systemresource"|"MaskinportenSchema"|"Altinn2Service"|"AltinnApp"|"GenericAccessResource"|"BrokerService"|"CorrespondenceService"|"Consent"|"MigratedApp" (got "Correspondence")',
+    'the stack config is invalid:\n  altinn-iac:resources.0.resourceType: "Correspondence" is not allowed here: write one of Default, Systemresource, MaskinportenSchema, Altinn2Service, AltinnApp, GenericAccessResource, BrokerService, CorrespondenceService, Consent, MigratedApp',
   ],
   [
     "no contact point",
@@ -177,7 +177,7 @@ export const cases: Array<[string, Record<string, string>, string]> = [
         { name: "sender", clientName: "z", description: "w" },
       ]),
     },
-    "the stack config is invalid:\n  altinn-iac:maskinportenClients: each Maskinporten client needs its own name",
+    'the stack config is invalid:\n  altinn-iac:maskinportenClients: each Maskinporten client needs its own name: "sender" is declared twice (at altinn-iac:maskinportenClients.0 and altinn-iac:maskinportenClients.1)',
   ],
   [
     "two Maskinporten clients to create with one name and description",
@@ -194,7 +194,182 @@ export const cases: Array<[string, Record<string, string>, string]> = [
   [
     "protect that is not a boolean",
     { ...base, "altinn-iac:protect": "yes" },
-    'the stack config is invalid:\n  altinn-iac:protect: Invalid input: expected boolean, received string (got "yes")',
+    'the stack config is invalid:\n  altinn-iac:protect: expected true or false (got "yes")',
+  ],
+  [
+    "tt02 as the environment",
+    { ...base, "altinn-iac:environment": "tt02" },
+    'the stack config is invalid:\n  altinn-iac:environment: "tt02" means Altinn\'s test environment (tt02, with Maskinporten test), which a stack file calls test: write environment: test (one spelling, because the providers, the review and the deploy workflows read this value as written)',
+  ],
+  [
+    "a misspelled environment",
+    { ...base, "altinn-iac:environment": "tets" },
+    'the stack config is invalid:\n  altinn-iac:environment: "tets" is not allowed here: write one of local, test, prod (did you mean "test"?)',
+  ],
+  [
+    "recipients with role instead of roles",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, policy: { template: "correspondence", recipients: { role: ["DAGL"] } } },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.recipients.role: unknown property "role": did you mean "roles"?',
+  ],
+  [
+    "a misspelled template",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, policy: { template: "corespondence", recipients: { roles: ["DAGL"] } } },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.template: "corespondence" is not allowed here: write correspondence',
+  ],
+  [
+    "a misspelled role code",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, policy: { template: "correspondence", recipients: { roles: ["DAGLL"] } } },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.recipients.roles.0: "DAGLL" is not a role code Altinn knows (106 codes in vocabulary/roles.json, retrieved 2026-12-04), so the rule would match nobody: did you mean DAGL (Daglig leder)?',
+  ],
+  [
+    "a misspelled access package",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        {
+          ...resource,
+          policy: {
+            template: "correspondence",
+            recipients: { accessPackages: ["ordinar-post-til-virksomheten"] },
+          },
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.recipients.accessPackages.0: "ordinar-post-til-virksomheten" is not an access package Altinn knows (223 in vocabulary/access-packages.json, retrieved 2026-12-04), so the rule would match nobody: did you mean ordinaer-post-til-virksomheten (Ordinær post til virksomheten)?',
+  ],
+  [
+    "a rule naming a role by its URN and an access package by its name",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        {
+          ...resource,
+          policy: {
+            rules: [
+              {
+                subjects: [
+                  { role: "urn:altinn:rolecode:dagl" },
+                  { accessPackage: "Ordinær post til virksomheten" },
+                  { attribute: "urn:altinn:rolecode", value: "LEDR" },
+                ],
+                actions: ["read"],
+              },
+            ],
+          },
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.rules.0.subjects.0.role: "urn:altinn:rolecode:dagl" is a role URN, but a role subject holds the code alone: write DAGL\n  altinn-iac:resources.0.policy.rules.0.subjects.1.accessPackage: "Ordinær post til virksomheten" is not an access package Altinn knows (223 in vocabulary/access-packages.json, retrieved 2026-12-04), so the rule would match nobody: did you mean ordinaer-post-til-virksomheten (Ordinær post til virksomheten)?\n  altinn-iac:resources.0.policy.rules.0.subjects.2.value: "LEDR" is not a role code Altinn knows (106 codes in vocabulary/roles.json, retrieved 2026-12-04), so the rule would match nobody: did you mean LEDE (Styrets leder)?',
+  ],
+  [
+    "two subscriptions with one name",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([resource]),
+      "altinn-iac:subscriptions": JSON.stringify([
+        { name: "melding-events", resource: "digdir-melding", endPoint: "https://example.org/a" },
+        { name: "melding-events", resource: "digdir-melding", endPoint: "https://example.org/b" },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:subscriptions: each subscription needs its own name: "melding-events" is declared twice (at altinn-iac:subscriptions.0 and altinn-iac:subscriptions.1)',
+  ],
+  [
+    "a subscription to a misspelled resource",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([resource]),
+      "altinn-iac:subscriptions": JSON.stringify([
+        { name: "melding-events", resource: "digdir-meldig", endPoint: "https://example.org/a" },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:subscriptions.0.resource: "digdir-meldig" is not one of this stack\'s resources (digdir-melding): did you mean "digdir-melding"? (a resource managed elsewhere is named by its exact identifier)',
+  ],
+  [
+    "a subscription naming its resource by URN",
+    {
+      ...base,
+      "altinn-iac:subscriptions": JSON.stringify([
+        {
+          name: "melding-events",
+          resource: "urn:altinn:resource:digdir-melding",
+          endPoint: "https://example.org/a",
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:subscriptions.0.resource: "urn:altinn:resource:digdir-melding" is a URN, but resource takes the identifier alone (the program adds urn:altinn:resource:): write digdir-melding',
+  ],
+  [
+    "an e-mail address written with (at)",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, contactPoints: [{ category: "Vedtak", email: "vedtak(at)example.org" }] },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.contactPoints.0.email: "vedtak(at)example.org" is not an e-mail address: write it as name@domain, that is "vedtak@example.org"',
+  ],
+  [
+    "a contact page without https://",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        {
+          ...resource,
+          contactPoints: [{ category: "Kontakt", contactPage: "www.digdir.no/kontakt" }],
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.contactPoints.0.contactPage: "www.digdir.no/kontakt" has no https://, so Altinn shows it as text and not as a link: write "https://www.digdir.no/kontakt"',
+  ],
+  [
+    "a telephone that is words",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, contactPoints: [{ category: "Telefon", telephone: "call us" }] },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.contactPoints.0.telephone: "call us" is not a telephone number: write the number in digits, with +, spaces or - if you like, such as "+47 22 00 00 00" (other ways to reach you go in email or contactPage)',
+  ],
+  [
+    "a resource identifier longer than Correspondence stores",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        { ...resource, identifier: `digdir-${"melding".repeat(36)}` },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.identifier: the identifier is 259 characters long, more than the 255 Altinn Correspondence stores for a message\'s resource: shorten it, such as "digdir-melding" (got "digdir-meldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmeldingmelding")',
+  ],
+  [
+    "a misspelled Altinn scope",
+    {
+      ...base,
+      "altinn-iac:maskinportenClients": JSON.stringify([
+        {
+          name: "sender",
+          clientName: "x",
+          description: "y",
+          scopes: ["altinn:serviceowner", "altinn:correspondance.write"],
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:maskinportenClients.0.scopes.1: "altinn:correspondance.write" is not a scope Altinn\'s APIs ask for (vocabulary/scopes.json, retrieved 2026-12-04): did you mean altinn:correspondence.write?',
   ],
 ];
 

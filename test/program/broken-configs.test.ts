@@ -1,6 +1,6 @@
-import { loadStackConfig } from "../../program/config";
+import { configWarnings, loadStackConfig } from "../../program/config";
 import { registeredResources } from "../support/program";
-import { base, cases, hostileCases } from "./broken-config-corpus";
+import { base, cases, hostileCases, resource } from "./broken-config-corpus";
 
 describe("loadStackConfig with broken stack files", () => {
   it("has a corpus of at least 20 distinct cases", () => {
@@ -21,9 +21,39 @@ describe("loadStackConfig with broken stack files", () => {
     },
   );
 
-  it("stops the program before any resource is registered", async () => {
-    const [, config, message] = cases[7]!;
-    await expect(registeredResources(config)).rejects.toThrow(message);
+  it.each(cases)(
+    "stops the program on %s before any resource is registered",
+    async (_name, config, message) => {
+      await expect(registeredResources(config)).rejects.toThrow(message);
+    },
+  );
+
+  it("warns, without stopping, about a 137-character identifier", () => {
+    const identifier = `digdir-${"x".repeat(130)}`;
+    const config = loadStackConfig({
+      ...base,
+      "altinn-iac:resources": JSON.stringify([{ ...resource, identifier }]),
+    });
+    expect(configWarnings(config)).toStrictEqual([
+      `altinn-iac:resources.0.identifier: "${identifier}" is 137 characters long: Altinn writes it in full in every URN, policy and message people see, so shorten it to a few words, such as "digdir-melding"`,
+    ]);
+  });
+
+  it("accepts the contact points people write, and empty fields", () => {
+    const contactPoints = [
+      { category: "Support", email: "post@digdir.no", telephone: "+47 22 45 10 00" },
+      {
+        category: "Web",
+        contactPage: "https://www.digdir.no/kontakt",
+        telephone: "(+47) 800-12.345",
+      },
+      { category: "Studio", email: "", telephone: "", contactPage: "" },
+    ];
+    const config = loadStackConfig({
+      ...base,
+      "altinn-iac:resources": JSON.stringify([{ ...resource, contactPoints }]),
+    });
+    expect(config.resources[0]!.contactPoints).toStrictEqual(contactPoints);
   });
 
   it("accepts a client to create named and described as an adopted one", () => {

@@ -88,12 +88,12 @@ const hostile: Array<[string, Record<string, string>, string]> = [
         { name: "a", clientName: "c", description: "d", scopes: "altinn:x" },
       ]),
     },
-    'altinn-iac:maskinportenClients.0.scopes: Invalid input: expected array, received string (got "altinn:x")',
+    'altinn-iac:maskinportenClients.0.scopes: expected a list (such as [a, b], or one `- item` per line in YAML) (got "altinn:x")',
   ],
   [
     "resources as a number",
     { ...base, "altinn-iac:resources": "42" },
-    "altinn-iac:resources: Invalid input: expected array, received number (got 42)",
+    "altinn-iac:resources: expected a list (such as [a, b], or one `- item` per line in YAML) (got 42)",
   ],
 ];
 

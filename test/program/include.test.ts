@@ -352,7 +352,8 @@ const broken: Array<
       }),
     },
     stackConfig(["setup/lists.yaml"]),
-    () => '  setup/lists.yaml: accessLists.0.member: unknown property: did you mean "members"?',
+    () =>
+      '  setup/lists.yaml: accessLists.0.member: unknown property "member": did you mean "members"?',
   ],
   [
     "an included access list without a name",

@@ -36,6 +36,34 @@ beforeAll(async () => {
   await seedResource(simulator(), RESOURCE, SUBSCRIBABLE_POLICY);
 });
 
+describe("EventSubscription check of a resource managed elsewhere", () => {
+  it("fails a new subscription to a resource the registry does not hold, before any write", async () => {
+    const since = lastSeq(simulator());
+    const news = inputs(`${simulator().url}/webhooks/elsewhere`, {
+      resourceFilter: "urn:altinn:resource:digdir-provider-evnets",
+      lookUpResource: true,
+    });
+    expect(await impl.check(context(), {}, news)).toStrictEqual({
+      inputs: news,
+      failures: [
+        {
+          property: "resourceFilter",
+          reason: `the Resource Registry (${simulator().url}) has no resource "digdir-provider-evnets", and the stack declares none by that name, so Events would refuse the subscription (403): check the identifier, or declare the resource under altinn-iac:resources`,
+        },
+      ],
+    });
+    expect(writes(simulator(), since)).toStrictEqual([]);
+  });
+
+  it("passes one the registry holds, and does not keep lookUpResource in the inputs", async () => {
+    const news = inputs(`${simulator().url}/webhooks/elsewhere`, { lookUpResource: true });
+    const checked = await impl.check(context(), {}, news);
+    expect(checked.failures).toStrictEqual([]);
+    expect(checked.inputs).not.toHaveProperty("lookUpResource");
+    expect(checked.inputs!.resourceFilter).toBe(URN);
+  });
+});
+
 describe("EventSubscription create", () => {
   it("posts only the endpoint and the filters, and returns validated once the endpoint answered", async () => {
     const endPoint = `${simulator().url}/webhooks/provider-create`;

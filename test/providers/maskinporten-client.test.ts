@@ -174,6 +174,24 @@ describe("scopeAccessFailures", () => {
       },
     ]);
   });
+
+  it("names the scope the organisation has that a missing one is a typo of", () => {
+    const access = [
+      {
+        scope: "altinn:correspondence.write",
+        state: "APPROVED" as const,
+        consumer_orgno: "991825827",
+        owner_orgno: "991825827",
+      },
+    ];
+    expect(scopeAccessFailures(["altinn:correspondance.write"], access, "test")).toStrictEqual([
+      {
+        property: "scopes",
+        reason:
+          "organisation 991825827 has no APPROVED access to altinn:correspondance.write (not requested: did you mean altinn:correspondence.write, which it has?): ask servicedesk@altinn.no to grant organisation 991825827 access to altinn:correspondance.write in the test environment (tt02 / Maskinporten test), then run pulumi preview again",
+      },
+    ]);
+  });
 });
 
 describe("MaskinportenClient life cycle", () => {

@@ -70,7 +70,20 @@ describe("Altinn's real policies", () => {
     expect(findings).toStrictEqual({
       "app-brg-aarsregnskap-vanlig-202406.xml": [
         "resource app_brg_aarsregnskap-vanlig-202406 (the resource its rules name); AltinnApp checks",
-        "0 errors, 0 warnings",
+        // Altinn 2 roles, which Altinn phases out on 31.12.26 (vocabulary/roles.json)
+        "warning: rule 1 (line 4): role REGNA (Re",
+        "warning: rule 1 (line 4): role UTINN (Ut",
+        "warning: rule 1 (line 4): role A0239 (Re",
+        "warning: rule 1 (line 4): role A0240 (Re",
+        "warning: rule 1 (line 4): role A0237 (An",
+        "warning: rule 1 (line 4): role A0238 (Re",
+        "warning: rule 2 (line 151): role REGNA (",
+        "warning: rule 2 (line 151): role UTINN (",
+        "warning: rule 2 (line 151): role A0239 (",
+        "warning: rule 2 (line 151): role A0240 (",
+        "warning: rule 2 (line 151): role A0237 (",
+        "warning: rule 2 (line 151): role A0238 (",
+        "0 errors, 12 warnings",
       ],
       "app-digdir-be-om-api-nokkel.xml": [
         "resource app_digdir_be-om-api-nokkel (the resource its rules name); AltinnApp checks",
@@ -92,9 +105,10 @@ describe("Altinn's real policies", () => {
       ],
       "rr-altinn_access_management_skd_delme.xml": [
         "resource altinn_access_management_delme (the resource its rules name); CorrespondenceService checks",
+        "warning: rule 1 (line 4): role ADMAI (Ti",
         "warning: the service owner (the org code",
         "warning: the service owner (the org code",
-        "0 errors, 2 warnings",
+        "0 errors, 3 warnings",
       ],
     });
   });
