@@ -48,8 +48,17 @@ export function shapeKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>)
       current = unwrap((def.shape as Record<string, z.ZodType>)[String(segment)]);
     else return [];
   }
-  const def = current?.def as unknown as Record<string, unknown> | undefined;
-  return def?.type === "object" ? Object.keys(def.shape as object) : [];
+  return objectKeys(current);
+}
+
+/** The keys of an object schema, or of every object a union allows (a subject's forms). */
+function objectKeys(schema: z.ZodType | undefined): string[] {
+  const def = schema?.def as unknown as Record<string, unknown> | undefined;
+  if (def?.type === "object") return Object.keys(def.shape as object);
+  if (def?.type === "union") {
+    return [...new Set((def.options as z.ZodType[]).flatMap((o) => objectKeys(unwrap(o))))];
+  }
+  return [];
 }
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {

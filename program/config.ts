@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { policySchema } from "../policies/model";
 import { correspondenceTemplateSchema } from "../policies/templates";
 import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
 import { CONFIG_KEYS } from "../providers/lib/settings";
@@ -68,26 +69,13 @@ export const policySpec = z.record(z.string(), z.unknown()).transform((value, ct
   }
   const parsed = POLICY_FORMS[form].safeParse(value);
   if (!parsed.success) {
-    const unknownAt = new Set<string>();
-    for (const issue of parsed.error.issues) {
-      if (issue.code !== "unrecognized_keys") continue;
-      unknownAt.add(issue.path.map(String).join("."));
-      for (const key of issue.keys) {
-        const known = shapeKeysAt(POLICY_FORMS[form], issue.path);
-        ctx.addIssue({
-          code: "custom",
-          message: unknownKeyText(key, known),
-          path: [...issue.path, key],
-        });
-      }
-    }
-    for (const issue of parsed.error.issues) {
-      // A misspelled key also fails the rules on what it should have set: the typo is the fix.
-      if (issue.code === "unrecognized_keys" || unknownAt.has(issue.path.map(String).join(".")))
-        continue;
-      const text = issueText(issue, valueAt(value, issue.path));
-      ctx.addIssue({ code: "custom", message: text ?? issue.message, path: issue.path });
-    }
+    reportIssues(POLICY_FORMS[form], value, parsed.error.issues, ctx);
+    return z.NEVER;
+  }
+  // Rules are the policy model's: checked here too, so a typo is named by its key path.
+  const model = form === "rules" ? policySchema.safeParse(value) : undefined;
+  if (model && !model.success) {
+    reportIssues(policySchema, value, model.error.issues, ctx);
     return z.NEVER;
   }
   return { form, ...parsed.data } as
@@ -95,6 +83,40 @@ export const policySpec = z.record(z.string(), z.unknown()).transform((value, ct
     | { form: "rules"; rules: unknown[] }
     | { form: "xml"; xml: string };
 });
+
+/**
+ * A nested schema's issues in the stack file's words. An unknown key is named with the key it was
+ * probably meant to be, and the issues that typo causes (the meant key missing, a rule on the
+ * object) are left out: fixing the typo fixes them.
+ */
+function reportIssues(
+  schema: z.ZodType,
+  value: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  ctx: z.RefinementCtx,
+): void {
+  const caused = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const known = shapeKeysAt(schema, issue.path);
+    caused.add(issue.path.map(String).join("."));
+    for (const key of issue.keys) {
+      const meant = closest(key, known);
+      if (meant) caused.add([...issue.path, meant].map(String).join("."));
+      ctx.addIssue({
+        code: "custom",
+        message: unknownKeyText(key, known),
+        path: [...issue.path, key],
+      });
+    }
+  }
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys" || caused.has(issue.path.map(String).join(".")))
+      continue;
+    const text = issueText(issue, valueAt(value, issue.path));
+    ctx.addIssue({ code: "custom", message: text ?? issue.message, path: issue.path });
+  }
+}
 
 const resourceSpec = z
   .object({

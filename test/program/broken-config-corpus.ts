@@ -371,6 +371,24 @@ export const cases: Array<[string, Record<string, string>, string]> = [
     },
     'the stack config is invalid:\n  altinn-iac:maskinportenClients.0.scopes.1: "altinn:correspondance.write" is not a scope Altinn\'s APIs ask for (vocabulary/scopes.json, retrieved 2026-12-04): did you mean altinn:correspondence.write?',
   ],
+  [
+    "a rule with subject instead of subjects, and a subject with roles instead of role",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([
+        {
+          ...resource,
+          policy: {
+            rules: [
+              { subject: [{ role: "DAGL" }], actions: ["read"] },
+              { subjects: [{ roles: "DAGL" }], actions: "read" },
+            ],
+          },
+        },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:resources.0.policy.rules.0.subject: unknown property "subject": did you mean "subjects"?\n  altinn-iac:resources.0.policy.rules.1.subjects.0.roles: unknown property "roles": did you mean "role"? (got "DAGL")\n  altinn-iac:resources.0.policy.rules.1.actions: expected a list (such as [a, b], or one `- item` per line in YAML) (got "read")',
+  ],
 ];
 
 const client = { name: "sender", clientName: "x", description: "y" };
