@@ -15,7 +15,7 @@ import {
   simulatorAdminProblem,
 } from "../providers/lib/hostile";
 import { isSecretConfig, plainCredentials } from "./secret-config";
-import { placeholderProblems } from "./placeholders";
+import { includedPlaceholderProblems, placeholderProblems } from "./placeholders";
 import { closest } from "../policies/findings";
 import {
   accessPackageFinding,
@@ -429,6 +429,12 @@ export function loadStackConfig(
   if (included && included.problems.length > 0) {
     throw new pulumi.RunError(
       `the stack config is invalid:\n${[...problems, ...included.problems].join("\n")}`,
+    );
+  }
+  const includedPlaceholders = includedPlaceholderProblems(included?.files ?? []);
+  if (includedPlaceholders.length > 0) {
+    throw new pulumi.RunError(
+      `the stack config has placeholders to fill:\n${includedPlaceholders.join("\n")}`,
     );
   }
   const origins = mergeIncluded(raw, included?.files ?? []);

@@ -59,6 +59,26 @@ export function placeholderProblems(all: Record<string, string>, stack: string):
   );
 }
 
+/**
+ * One problem line per placeholder in the files `altinn-iac:include` names: those are edited, not
+ * set with `pulumi config set`.
+ */
+export function includedPlaceholderProblems(
+  files: ReadonlyArray<{ path: string; entries: Record<string, unknown> }>,
+): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    for (const [key, value] of Object.entries(file.entries)) {
+      walk(value, key, (path, text) => {
+        problems.push(
+          `  ${file.path}: ${path}: still the placeholder ${JSON.stringify(text)}: replace it in ${file.path}`,
+        );
+      });
+    }
+  }
+  return problems;
+}
+
 function fillCommand(key: string, path: string, stack: string): string {
   const credential = path === `${NAMESPACE}:${key}` ? CREDENTIAL_FILL[key] : undefined;
   if (credential) {

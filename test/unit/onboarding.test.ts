@@ -147,6 +147,36 @@ describe("npm run init: the stack file", () => {
   });
 });
 
+describe("placeholders in included files", () => {
+  it("are named by file and path, to be replaced in that file", () => {
+    const projectDir = mkdtempSync(join(tmpdir(), "altinn-iac-include-"));
+    mkdirSync(join(projectDir, "setup"));
+    writeFileSync(
+      join(projectDir, "setup", "lists.yaml"),
+      'accessLists:\n  - identifier: brg-mottakere\n    name: Mottakere\n    members: ["310000001", "REPLACE: a Tenor test organisation"]\n',
+    );
+    const message = (() => {
+      try {
+        loadStackConfig(
+          {
+            "altinn-iac:environment": "test",
+            "altinn-iac:org": '{"code":"brg","number":"974760673"}',
+            "altinn-iac:include": '["setup/lists.yaml"]',
+          },
+          projectDir,
+          () => false,
+        );
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "no error";
+    })();
+    expect(message).toBe(
+      'the stack config has placeholders to fill:\n  setup/lists.yaml: accessLists[0].members[1]: still the placeholder "REPLACE: a Tenor test organisation": replace it in setup/lists.yaml',
+    );
+  });
+});
+
 describe("npm run requests", () => {
   it("asks Altinn for every altinn scope the stack's objects and clients need, and Digdir for the admin client", () => {
     const facts = stackFacts(stackFileValues(join(PROJECT_ROOT, "Pulumi.test.yaml")));
