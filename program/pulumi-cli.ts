@@ -7,6 +7,7 @@ import {
   ensurePulumiEngine,
   LOCAL_STATE_DIR,
   LOCAL_STACK,
+  localBackendUrl,
   exportLines,
   stackArgument,
 } from "./pulumi-engine";
@@ -77,8 +78,9 @@ async function main(argv: string[]): Promise<number> {
     for (const line of exportLines(ensurePulumiEngine(stack))) console.log(line);
     return 0;
   }
-  const choice = ensurePulumiEngine(stack);
-  const demoBackend = choice.set.PULUMI_BACKEND_URL !== undefined;
+  ensurePulumiEngine(stack);
+  // The demo's backend, given by the locator or named by the user (as the demo's scripts do).
+  const demoBackend = process.env.PULUMI_BACKEND_URL === localBackendUrl(process.cwd());
   if (demoBackend) mkdirSync(LOCAL_STATE_DIR, { recursive: true });
   if (
     demoBackend &&

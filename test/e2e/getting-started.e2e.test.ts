@@ -129,7 +129,11 @@ describe("docs/getting-started.md, run as written against the simulator", () => 
     );
     expect(guide.output).toMatch(/Resources:\n\s+\+ 11 to create/);
     expect(guide.output).toMatch(/Resources:\n\s+\+ 11 created/);
-    expect(guide.output).toMatch(/^pulumi version v3\.276\.0$|^v3\.276\.0$/m);
+    // The intro: the demo stack previewed with no pulumi on PATH, then plain pulumi after eval.
+    expect(guide.output).toMatch(
+      /Previewing update \(local\)[\s\S]*Resources:\n\s+\+ 11 to create/,
+    );
+    expect(guide.output).toMatch(/^local\*?\s/m);
     // Parts 3 and 6: the test and prod stacks, their requests, promote's plan.
     expect(readFileSync(join(dir, "Pulumi.skd-test.yaml"), "utf8")).toMatch(/^encryptionsalt: /m);
     expect(guide.output).toContain(
