@@ -8,6 +8,7 @@ import {
   type ProviderSettings,
 } from "../providers/lib/settings";
 import { orgOf, readStackValues, stackFileValues } from "../program/stack-values";
+import { usePulumiEngine } from "../program/pulumi-engine";
 import { sweep } from "./remote";
 import { runAcceptance } from "./run";
 import { acceptanceSetups, newRunId, prefixPattern, runPrefix } from "./setup";
@@ -148,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  usePulumiEngine(args.stack);
   const { values, unread } = sourceValues(args.stack);
   const settings = configured(() => settingsFromConfig((key) => values.get(key)));
   if (settings.environment === "prod") {

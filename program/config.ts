@@ -15,6 +15,7 @@ import {
   simulatorAdminProblem,
 } from "../providers/lib/hostile";
 import { isSecretConfig, plainCredentials } from "./secret-config";
+import { placeholderProblems } from "./placeholders";
 import { closest } from "../policies/findings";
 import {
   accessPackageFinding,
@@ -384,6 +385,13 @@ export function loadStackConfig(
   const providerValues: Record<string, unknown> = {};
   let include: unknown;
   const setupKeys = Object.keys(stackConfigSchema.shape);
+  // A placeholder is named as one (with its command), not as a plain private key.
+  const placeholders = placeholderProblems(all, pulumi.getStack() || "<stack>");
+  if (placeholders.length > 0) {
+    throw new pulumi.RunError(
+      `the stack config has placeholders to fill:\n${placeholders.join("\n")}`,
+    );
+  }
   const exposed = plainCredentials(all, isSecret);
   if (exposed.length > 0) {
     throw new pulumi.RunError(

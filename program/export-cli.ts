@@ -7,6 +7,7 @@ import { mergeSetup, type MergeOptions } from "./export-merge";
 import { exportSetup } from "./export-setup";
 import { INCLUDE_KEY, readIncludes, type IncludedFile } from "./include";
 import { orgOf, readStackValues } from "./stack-values";
+import { usePulumiEngine } from "./pulumi-engine";
 import { unifiedDiff } from "./text-diff";
 
 export const EXPORT_HELP = `usage: npm run export -- --stack <name> [--dry-run] [--overwrite-differences]
@@ -123,6 +124,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const { stack, dryRun, overwriteDifferences } = args;
+  usePulumiEngine(stack);
   const file = join(process.cwd(), `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
     throw new Error(

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { alive } from "../providers/lib/engine-watch";
+import { usePulumiEngine } from "./pulumi-engine";
 
 export const UP_HELP = `usage: npm run up -- --stack <name> [pulumi up options]
 
@@ -87,6 +88,7 @@ function main(): number {
     return 0;
   }
   const { stack, upArgs } = parsed;
+  usePulumiEngine(stack);
   const target = ["--stack", stack, "--non-interactive"];
   if (onlyStaleLocks(fileBackendLocks(process.env.PULUMI_BACKEND_URL, stack))) {
     console.error(`the lock of stack ${stack} was left by a pulumi that no longer runs: released`);

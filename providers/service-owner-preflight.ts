@@ -29,6 +29,7 @@ import {
 } from "./lib/check";
 import type { ProviderContext } from "./lib/context";
 import { isApiError } from "./lib/errors";
+import { hasSelfServiceCredentials } from "./lib/settings";
 import { send } from "./lib/http";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
@@ -174,13 +175,39 @@ export async function selfServiceFailures(
         },
       ];
     }
-    return [
-      {
-        property: "selfService",
-        reason: `Digdir's self-service API cannot be used (${(error as Error).message}): the stack manages Maskinporten clients, which needs a self-service admin client ("selvbetjeningsklient") issued by Digdir: e-mail servicedesk@digdir.no asking for one for organisation ${inputs.orgNumber} with the scopes idporten:dcr.read and idporten:dcr.write, authenticated with your business certificate; then set altinn-iac:selfServiceClientId, selfServiceCertificate and selfServicePrivateKey`,
-      },
-    ];
+    return [{ property: "selfService", reason: selfServiceSteps(ctx, inputs, error as Error) }];
   }
+}
+
+/**
+ * What to do when no self-service token could be had, as numbered steps: a problem with the
+ * credentials in the stack is fixed there (no e-mail to Digdir); a stack without an admin client
+ * starts with the request to Digdir; a client Digdir refuses is checked before a new request.
+ */
+export function selfServiceSteps(
+  ctx: ProviderContext,
+  inputs: PreflightInputs,
+  error: Error,
+): string {
+  const request = `e-mail servicedesk@digdir.no asking for a self-service admin client ("selvbetjeningsklient") for organisation ${inputs.orgNumber} with the scopes idporten:dcr.read and idporten:dcr.write, authenticated with your business certificate (\`npm run requests -- --stack <stack>\` prints the text)`;
+  const set = [
+    "set its client_id: `pulumi config set altinn-iac:selfServiceClientId <client_id>`",
+    "set the business certificate chain: `pulumi config set altinn-iac:selfServiceCertificate < business-certificate-chain.pem`",
+    "set its private key: `pulumi config set --secret altinn-iac:selfServicePrivateKey < business-certificate-key.pem` (from a .p12: `openssl pkcs12 -in cert.p12 -nodes`)",
+  ];
+  const numbered = (steps: string[]) => steps.map((step, i) => `\n  ${i + 1}. ${step}`).join("");
+  if (!hasSelfServiceCredentials(ctx.settings)) {
+    return `the stack manages Maskinporten clients, which needs Digdir's self-service admin client, and the stack has none:${numbered([request, ...set])}`;
+  }
+  if (error.message.startsWith("altinn-iac:")) {
+    return `the self-service admin client's credentials in the stack cannot be used: ${error.message}`;
+  }
+  return `Digdir's self-service API refused the admin client (${error.message.split("\n")[0]}):${numbered(
+    [
+      `check that altinn-iac:selfServiceClientId is the admin client Digdir issued to organisation ${inputs.orgNumber}, and that altinn-iac:selfServiceCertificate is the business certificate it was registered with`,
+      `if the organisation has no admin client in this environment: ${request}`,
+    ],
+  )}`;
 }
 
 export const serviceOwnerPreflightImplementation: ProviderImplementation = {

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { usePulumiEngine } from "../program/pulumi-engine";
 import { z } from "zod";
 import { ENVIRONMENT_NAMES, resolveEndpoints } from "../providers/lib/environments";
 import { checkLabel, verify } from "./verify";
@@ -38,6 +39,7 @@ function stackOutputs(stack: string): Record<string, unknown> {
 
 async function main(): Promise<number> {
   const { stack, allowProd } = parseArgs(process.argv.slice(2));
+  usePulumiEngine(stack);
   const parsed = verificationOutputSchema.safeParse(stackOutputs(stack).verification);
   if (!parsed.success) {
     console.error(

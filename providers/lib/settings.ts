@@ -233,9 +233,10 @@ export function requireCredentials(settings: ProviderSettings): MaskinportenCred
 const SELF_SERVICE_KEYS = `altinn-iac:${CONFIG_KEYS.selfServiceClientId}, altinn-iac:${CONFIG_KEYS.selfServiceCertificate} and altinn-iac:${CONFIG_KEYS.selfServicePrivateKey} (pulumi config set --secret ...), or the environment variables ${CREDENTIAL_ENV.selfServiceClientId}, ${CREDENTIAL_ENV.selfServiceCertificate} and ${CREDENTIAL_ENV.selfServicePrivateKey}`;
 
 const PKCS12_FIX =
-  "a PKCS#12 file (.p12/.pfx) is not read directly: convert it with `openssl pkcs12 -in cert.p12 -nodes` " +
-  "and set the CERTIFICATE blocks of its output as altinn-iac:selfServiceCertificate and its PRIVATE KEY block " +
-  "as altinn-iac:selfServicePrivateKey (both with --secret)";
+  "a PKCS#12 file (.p12/.pfx) is not read directly:" +
+  "\n  1. convert it: `openssl pkcs12 -in cert.p12 -nodes -out cert.pem`" +
+  "\n  2. set the CERTIFICATE blocks of cert.pem: `pulumi config set altinn-iac:selfServiceCertificate < chain.pem`" +
+  "\n  3. set its PRIVATE KEY block with --secret: `pulumi config set --secret altinn-iac:selfServicePrivateKey < key.pem`";
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 const PRIVATE_KEY_BLOCK =

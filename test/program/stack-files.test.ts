@@ -1,7 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../support/pulumi-cli";
+import { loadStackConfig } from "../../program/config";
+import { PLACEHOLDER } from "../../program/placeholders";
 import { registeredResources, stackFileConfig, type Registered } from "../support/program";
 
 /**
@@ -14,6 +17,19 @@ const committed = readdirSync(PROJECT_ROOT)
   .filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f) && !f.startsWith("Pulumi.e2e-"))
   .map((f) => f.slice("Pulumi.".length, -".yaml".length))
   .sort();
+
+/**
+ * The stack file with its REPLACE placeholders filled, as its owner does before the first preview
+ * (the unfilled files are refused, below).
+ */
+function filled(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [
+      key,
+      PLACEHOLDER.test(value) ? `filled-${key.split(":")[1]}` : value,
+    ]),
+  );
+}
 
 const short = (type: string) => type.split(":").pop();
 
@@ -37,12 +53,38 @@ function inputsOf(resources: Registered[], name: string): Record<string, unknown
 }
 
 describe("the committed stack files", () => {
+  it.each(["test", "prod", "brg-test"])(
+    "%s: its placeholders are refused, each with the command that fills it",
+    (stack) => {
+      const config = stackFileConfig(stack);
+      const message = (() => {
+        try {
+          loadStackConfig(config, PROJECT_ROOT, () => false);
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return "no error";
+      })();
+      const clientId = config["altinn-iac:maskinportenClientId"]!;
+      const selfServiceId = config["altinn-iac:selfServiceClientId"]!;
+      const certificate = config["altinn-iac:selfServiceCertificate"]!;
+      expect(message).toBe(
+        [
+          "the stack config has placeholders to fill:",
+          `  altinn-iac:maskinportenClientId: still the placeholder ${JSON.stringify(clientId)}: fill it with \`pulumi config set altinn-iac:maskinportenClientId --stack ${pulumi.getStack()} '<client_id of the provisioning client>'\` (or remove the key and pass ALTINN_IAC_MASKINPORTEN_CLIENT_ID in the environment)`,
+          `  altinn-iac:selfServiceClientId: still the placeholder ${JSON.stringify(selfServiceId)}: fill it with \`pulumi config set altinn-iac:selfServiceClientId --stack ${pulumi.getStack()} '<client_id of the self-service admin client>'\` (or remove the key and pass ALTINN_IAC_SELF_SERVICE_CLIENT_ID in the environment)`,
+          `  altinn-iac:selfServiceCertificate: still the placeholder ${JSON.stringify(certificate)}: fill it with \`pulumi config set altinn-iac:selfServiceCertificate --stack ${pulumi.getStack()} < business-certificate-chain.pem\` (or remove the key and pass ALTINN_IAC_SELF_SERVICE_CERTIFICATE in the environment)`,
+        ].join("\n"),
+      );
+    },
+  );
+
   it("are the local demo, the example org's test and prod, and a second org", () => {
     expect(committed).toStrictEqual(["brg-test", "local", "prod", "test"]);
   });
 
   it.each(["local", "test"])("%s: wires one org's setup in order, unprotected", async (stack) => {
-    const resources = await registeredResources(stackFileConfig(stack));
+    const resources = await registeredResources(filled(stackFileConfig(stack)));
     const resource = stack === "local" ? "digdir-iac-demo-melding" : "digdir-melding";
     const list = stack === "local" ? "digdir-demo-mottakere" : "digdir-mottakere";
     expect(graph(resources)).toStrictEqual([
@@ -105,7 +147,7 @@ describe("the committed stack files", () => {
   });
 
   it("prod: protects every object and retains registry resources on destroy", async () => {
-    const resources = await registeredResources(stackFileConfig("prod"));
+    const resources = await registeredResources(filled(stackFileConfig("prod")));
     expect(graph(resources)).toStrictEqual([
       "ServiceOwnerSetup mock-org",
       "ServiceOwnerPreflight digdir-preflight parent=mock-org",
@@ -119,7 +161,7 @@ describe("the committed stack files", () => {
   });
 
   it("brg-test: another org's setup from one stack file", async () => {
-    const resources = await registeredResources(stackFileConfig("brg-test"));
+    const resources = await registeredResources(filled(stackFileConfig("brg-test")));
     expect(graph(resources)).toStrictEqual([
       "ServiceOwnerSetup mock-org",
       "ServiceOwnerPreflight brg-preflight parent=mock-org",

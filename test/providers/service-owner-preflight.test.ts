@@ -65,3 +65,50 @@ describe("ServiceOwnerPreflight self-service scopes", () => {
     ]);
   });
 });
+
+describe("ServiceOwnerPreflight when no self-service token can be had", () => {
+  const REQUEST =
+    'e-mail servicedesk@digdir.no asking for a self-service admin client ("selvbetjeningsklient") for organisation 991825827 with the scopes idporten:dcr.read and idporten:dcr.write, authenticated with your business certificate (`npm run requests -- --stack <stack>` prints the text)';
+
+  it("with no admin client in the stack: the request to Digdir first, then what to set, as steps", async () => {
+    const ctx = context();
+    delete ctx.settings.selfService;
+    const before = lastSeq(simulator());
+    const [failure] = await selfServiceFailures(ctx, INPUTS);
+    expect(failure!.reason).toBe(
+      "the stack manages Maskinporten clients, which needs Digdir's self-service admin client, and the stack has none:" +
+        `\n  1. ${REQUEST}` +
+        "\n  2. set its client_id: `pulumi config set altinn-iac:selfServiceClientId <client_id>`" +
+        "\n  3. set the business certificate chain: `pulumi config set altinn-iac:selfServiceCertificate < business-certificate-chain.pem`" +
+        "\n  4. set its private key: `pulumi config set --secret altinn-iac:selfServicePrivateKey < business-certificate-key.pem` (from a .p12: `openssl pkcs12 -in cert.p12 -nodes`)",
+    );
+    expect(lastSeq(simulator())).toBe(before);
+  });
+
+  it("with a .p12 as the certificate: the conversion steps alone, no request to Digdir", async () => {
+    const ctx = context();
+    ctx.settings.selfService = { ...ctx.settings.selfService, certificate: "MIIKPAIBAzCCCfYG" };
+    const [failure] = await selfServiceFailures(ctx, INPUTS);
+    expect(failure!.reason).toBe(
+      "the self-service admin client's credentials in the stack cannot be used: altinn-iac:selfServiceCertificate holds no PEM certificate (-----BEGIN CERTIFICATE-----): a PKCS#12 file (.p12/.pfx) is not read directly:" +
+        "\n  1. convert it: `openssl pkcs12 -in cert.p12 -nodes -out cert.pem`" +
+        "\n  2. set the CERTIFICATE blocks of cert.pem: `pulumi config set altinn-iac:selfServiceCertificate < chain.pem`" +
+        "\n  3. set its PRIVATE KEY block with --secret: `pulumi config set --secret altinn-iac:selfServicePrivateKey < key.pem`",
+    );
+    expect(failure!.reason).not.toContain("servicedesk");
+  });
+
+  it("with a client Digdir does not know: check it, then the request, as steps", async () => {
+    const ctx = context();
+    ctx.settings.selfService = { ...ctx.settings.selfService, clientId: "no-such-admin-client" };
+    const [failure] = await selfServiceFailures(ctx, INPUTS);
+    const [first, ...steps] = failure!.reason.split("\n");
+    expect(first).toBe(
+      'Digdir\'s self-service API refused the admin client (Maskinporten: get a token for client no-such-admin-client with scopes "idporten:dcr.read idporten:dcr.write" failed (POST /maskinporten/token -> 400) [invalid_grant]: MP-100: Invalid assertion. Client not found: no-such-admin-client):',
+    );
+    expect(steps).toStrictEqual([
+      "  1. check that altinn-iac:selfServiceClientId is the admin client Digdir issued to organisation 991825827, and that altinn-iac:selfServiceCertificate is the business certificate it was registered with",
+      `  2. if the organisation has no admin client in this environment: ${REQUEST}`,
+    ]);
+  });
+});

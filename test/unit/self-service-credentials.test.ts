@@ -129,9 +129,10 @@ describe("requireSelfServiceCredentials", () => {
   it("rejects a PKCS#12 file, saying how to convert it", () => {
     const p12 = "MIIKPAIBAzCCCfYGCSqGSIb3DQEHAaCCCecEggnjMIIJ3zCCBg8GCSqGSIb3DQEHAaCCBgAEggX8";
     const fix =
-      "a PKCS#12 file (.p12/.pfx) is not read directly: convert it with `openssl pkcs12 -in cert.p12 -nodes` " +
-      "and set the CERTIFICATE blocks of its output as altinn-iac:selfServiceCertificate and its PRIVATE KEY block " +
-      "as altinn-iac:selfServicePrivateKey (both with --secret)";
+      "a PKCS#12 file (.p12/.pfx) is not read directly:\n" +
+      "  1. convert it: `openssl pkcs12 -in cert.p12 -nodes -out cert.pem`\n" +
+      "  2. set the CERTIFICATE blocks of cert.pem: `pulumi config set altinn-iac:selfServiceCertificate < chain.pem`\n" +
+      "  3. set its PRIVATE KEY block with --secret: `pulumi config set --secret altinn-iac:selfServicePrivateKey < key.pem`";
     expect(
       failure(() =>
         requireSelfServiceCredentials(

@@ -1,0 +1,127 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { usePulumiEngine } from "./pulumi-engine";
+
+export const CLIENT_KEY_HELP = `usage: npm run client-key -- --stack <name> --client <name> --out <file> [--format pem|jwk]
+       npm run -s client-key -- --stack <name> --client <name> --out - | <your secret store's command>
+
+Hands the private key of a Maskinporten client the stack made (altinn-iac:maskinportenClients)
+to the application that sends messages with it: reads the stack's secret output clientKeys
+(\`pulumi stack output clientKeys --show-secrets\`) and writes the client's key to <file>, created
+with mode 0600 (readable by you alone). The key is never printed: --out - writes it to stdout
+only when stdout is a pipe. The client_id and kid the application also needs are printed.
+
+Reads:  the stack's outputs (its backend and secrets provider, as for any pulumi command).
+Writes: <file>, only when it does not exist (a key file is never overwritten).
+Exits:  0 written; 1 pulumi failed or the file exists; 2 usage, an unknown client, or a client
+        whose key the stack did not make (publicJwk: the key is yours already).`;
+
+interface ClientKey {
+  clientId?: string;
+  keyId?: string;
+  privateKeyPem?: string;
+  privateJwk?: string;
+}
+
+export interface ClientKeyArgs {
+  stack: string;
+  client: string;
+  out: string;
+  format: "pem" | "jwk";
+}
+
+export function parseArgs(argv: string[]): ClientKeyArgs | "help" {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  const given: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i]!, argv[i + 1]];
+    if (!["--stack", "--client", "--out", "--format"].includes(flag) || value === undefined) {
+      throw new Error(`unknown or incomplete argument "${flag}"\n\n${CLIENT_KEY_HELP}`);
+    }
+    given[flag.slice(2)] = value;
+  }
+  const { stack, client, out } = given;
+  const format = given.format ?? "pem";
+  if (!stack || !client || !out || (format !== "pem" && format !== "jwk")) {
+    throw new Error(CLIENT_KEY_HELP);
+  }
+  return { stack, client, out, format };
+}
+
+export function main(argv: string[]): number {
+  let args: ClientKeyArgs | "help";
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  if (args === "help") {
+    console.log(CLIENT_KEY_HELP);
+    return 0;
+  }
+  const { stack, client, out, format } = args;
+  if (out === "-" && process.stdout.isTTY) {
+    console.error(
+      "refused: --out - would print the private key on the terminal; pipe it into your secret store, or give a file",
+    );
+    return 2;
+  }
+  usePulumiEngine(stack);
+  let keys: Record<string, ClientKey>;
+  try {
+    keys = JSON.parse(
+      execFileSync(
+        "pulumi",
+        ["stack", "output", "clientKeys", "--show-secrets", "--json", "--stack", stack],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 },
+      ),
+    ) as Record<string, ClientKey>;
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
+    console.error(
+      `reading the output clientKeys of stack ${stack} failed: ${stderr || (error as Error).message} (run pulumi up first: the output is made by up)`,
+    );
+    return 1;
+  }
+  const key = keys?.[client];
+  if (!key) {
+    console.error(
+      `stack ${stack} has no client named "${client}": use one of ${Object.keys(keys ?? {}).join(", ") || "(none: run pulumi up first)"}`,
+    );
+    return 2;
+  }
+  const text = format === "pem" ? key.privateKeyPem : key.privateJwk;
+  if (!text) {
+    console.error(
+      `client "${client}" has no private key in the stack: it registers a public key you brought (publicJwk), whose private key you hold`,
+    );
+    return 2;
+  }
+  const described = `client ${client}: client_id ${key.clientId}, kid ${key.keyId}`;
+  if (out === "-") {
+    process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    console.error(`${described}: private key (${format}) written to stdout`);
+    return 0;
+  }
+  try {
+    writeFileSync(out, text.endsWith("\n") ? text : `${text}\n`, { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+      console.error(`refused: ${out} exists and is kept; remove it or give another --out`);
+      return 1;
+    }
+    throw error;
+  }
+  console.log(`${described}: private key (${format}) written to ${out} (mode 0600)`);
+  return 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}

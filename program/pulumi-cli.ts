@@ -1,0 +1,122 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { startSimulator } from "../simulator/server";
+import {
+  ensurePulumiEngine,
+  LOCAL_STATE_DIR,
+  LOCAL_STACK,
+  exportLines,
+  stackArgument,
+} from "./pulumi-engine";
+
+export const PULUMI_HELP = `usage: npm run pulumi -- <pulumi arguments>      such as: npm run pulumi -- preview --stack local
+       npm run -s pulumi -- --print-env [--stack <name>]   then: eval "$(npm run -s pulumi -- --print-env --stack local)"
+
+Runs the Pulumi CLI the way \`npm run demo\` does, from the project directory:
+- the engine: the pulumi on PATH if there is one, otherwise the one scripts/install-engine.sh
+  builds into ~/.pulumi/versions/<version>/bin (built first when missing);
+- the backend: PULUMI_BACKEND_URL, your \`pulumi login\` or PULUMI_ACCESS_TOKEN when set,
+  otherwise the demo's file backend ${LOCAL_STATE_DIR} (file://...?metadata=skip);
+- the passphrase: PULUMI_CONFIG_PASSPHRASE(_FILE) when set, otherwise for the local stack
+  the demo's published passphrase altinn-iac-local (other stacks: set your own);
+- for a stack whose environment is local: the simulator, started for the command (state in
+  .altinn-iac/simulator-state.json, shared with the demo) unless one answers at its simulatorUrl;
+  and the local stack is created in the demo backend if it is not there yet.
+--print-env prints these settings as export lines for your own shell instead of running pulumi.
+
+Reads:  Pulumi.<stack>.yaml (environment and simulatorUrl), the environment.
+Writes: what the pulumi command writes; ${LOCAL_STATE_DIR} when the demo backend is used.
+Exits:  pulumi's exit code; 1 when the engine cannot be found or built.
+pulumi's own help: npm run pulumi -- help`;
+
+/** Commands that call the remote APIs (so, for a local stack, the simulator). */
+const REMOTE_COMMANDS = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "import"]);
+
+/** The stack file's environment and simulator URL, when the file exists. */
+function stackSettings(stack: string): { environment?: string; simulatorUrl?: string } {
+  const file = `Pulumi.${stack}.yaml`;
+  if (!existsSync(file)) return {};
+  const config =
+    (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ??
+    {};
+  const text = (key: string) =>
+    typeof config[`altinn-iac:${key}`] === "string"
+      ? (config[`altinn-iac:${key}`] as string)
+      : undefined;
+  return { environment: text("environment") ?? "local", simulatorUrl: text("simulatorUrl") };
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/resourceregistry/api/v1/resource/orgs`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("pulumi", args, { stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 130 : 1)));
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h"))) {
+    console.log(PULUMI_HELP);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const stack = stackArgument(argv);
+  if (argv.includes("--print-env")) {
+    for (const line of exportLines(ensurePulumiEngine(stack))) console.log(line);
+    return 0;
+  }
+  const choice = ensurePulumiEngine(stack);
+  const demoBackend = choice.set.PULUMI_BACKEND_URL !== undefined;
+  if (demoBackend) mkdirSync(LOCAL_STATE_DIR, { recursive: true });
+  if (
+    demoBackend &&
+    stack === LOCAL_STACK &&
+    !existsSync(join(LOCAL_STATE_DIR, ".pulumi", "stacks", "altinn-iac", `${LOCAL_STACK}.json`))
+  ) {
+    spawnSync("pulumi", ["stack", "init", LOCAL_STACK, "--non-interactive"], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  const settings = stack ? stackSettings(stack) : {};
+  const url = settings.simulatorUrl ?? "http://127.0.0.1:5055";
+  let simulator: { close(): Promise<void> } | undefined;
+  if (
+    settings.environment === "local" &&
+    argv.some((a) => REMOTE_COMMANDS.has(a)) &&
+    !(await answers(url))
+  ) {
+    simulator = await startSimulator({
+      host: new URL(url).hostname,
+      port: Number(new URL(url).port || 80),
+      persistFile: join(".altinn-iac", "simulator-state.json"),
+    });
+    process.stderr.write(`simulator started at ${url} for this command\n`);
+  }
+  // Ctrl-C reaches pulumi too (same process group); it decides how to stop.
+  process.on("SIGINT", () => undefined);
+  try {
+    return await run(argv);
+  } finally {
+    await simulator?.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);
