@@ -612,6 +612,12 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current !== null && typeof current === "object" ? undefined : current;
 }
 
+/** `did you mean "x"? ` when a candidate is close, to put before the fix. */
+function didYouMean(value: string, candidates: string[]): string {
+  const close = closest(value, candidates);
+  return close ? `did you mean "${close}"? Otherwise ` : "";
+}
+
 function suggest(key: string, candidates: string[]): string {
   const close = closest(key, candidates);
   return close ? `: did you mean "${close}"?` : "";
@@ -721,7 +727,7 @@ function crossChecks(config: StackConfig, origins: Origins): string[] {
     list.resources.forEach((connection, j) => {
       if (!declared.has(connection.identifier)) {
         problems.push(
-          `  ${locateIn(origins, ["accessLists", i, "resources", j, "identifier"])}: "${connection.identifier}" is not one of this stack's resources (${[...declared].join(", ") || "none declared"}): the Resource Registry only connects lists to the owner's own resources, so declare it under altinn-iac:resources`,
+          `  ${locateIn(origins, ["accessLists", i, "resources", j, "identifier"])}: "${connection.identifier}" is not one of this stack's resources (${[...declared].join(", ") || "none declared"}): ${didYouMean(connection.identifier, [...declared])}the Resource Registry only connects lists to the owner's own resources, so declare it under altinn-iac:resources`,
         );
       }
     }),
@@ -828,13 +834,13 @@ function safetyChecks(config: StackConfig, origins: Origins): string[] {
     );
     if (!clients.includes(verification.client)) {
       problems.push(
-        `  ${NAMESPACE}:verification.client: no Maskinporten client named "${verification.client}": use one of ${clients.join(", ") || "(none declared: declare it under altinn-iac:maskinportenClients)"}`,
+        `  ${NAMESPACE}:verification.client: no Maskinporten client named "${verification.client}": ${didYouMean(verification.client, clients)}use one of ${clients.join(", ") || "(none declared: declare it under altinn-iac:maskinportenClients)"}`,
       );
     }
     const resources = config.resources.map((r) => r.identifier);
     if (!resources.includes(verification.resource)) {
       problems.push(
-        `  ${NAMESPACE}:verification.resource: no resource "${verification.resource}" in altinn-iac:resources: use one of ${resources.join(", ") || "(none declared)"}`,
+        `  ${NAMESPACE}:verification.resource: no resource "${verification.resource}" in altinn-iac:resources: ${didYouMean(verification.resource, resources)}use one of ${resources.join(", ") || "(none declared)"}`,
       );
     }
   }

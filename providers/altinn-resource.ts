@@ -347,7 +347,9 @@ export function contactPointFailures(
 ): Array<{ property: string; reason: string }> {
   const failures: Array<{ property: string; reason: string }> = [];
   const email = point.email.trim();
-  if (email !== "" && !/^[^\s@()<>,;:"[\]]+@[^\s@()<>,;:"[\]]+\.[a-z]{2,}$/i.test(email)) {
+  const address = /^[^\s@()<>,;:"[\]]+@[^\s@()<>,;:"[\]]+\.[a-z]{2,}$/i;
+  // Some registry entries list two addresses; each must be one.
+  if (email !== "" && !email.split(/\s*[,;]\s*/).every((part) => address.test(part))) {
     const repaired = email
       .replace(/\s*[([{]\s*(at|alfa|krøllalfa)\s*[)\]}]\s*/i, "@")
       .replace(/\s*[([{]\s*(dot|punktum)\s*[)\]}]\s*/gi, ".");
@@ -368,7 +370,9 @@ export function contactPointFailures(
   }
   const phone = point.telephone.trim();
   const digits = phone.replace(/\D/g, "").length;
-  if (phone !== "" && (!/^[\d\s()+.-]+$/.test(phone) || digits < 3 || digits > 15)) {
+  // A number with a note ("22 00 00 00 (08-15)") is shown as written and still dialled.
+  const onlyNumber = /^[\d\s()+.-]+$/.test(phone);
+  if (phone !== "" && (digits < 3 || (onlyNumber && digits > 15))) {
     failures.push({
       property: `${at}.telephone`,
       reason: `"${point.telephone}" is not a telephone number: write the number in digits, with +, spaces or - if you like, such as "+47 22 00 00 00" (other ways to reach you go in email or contactPage)`,

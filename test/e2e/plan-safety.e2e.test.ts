@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { subscriptionKey } from "../../program/declared-objects";
-import { previousObjects } from "../../program/plan-guards";
+import { previousObjects } from "../../program/previous-deployment";
 import { startSimulator, type Simulator } from "../../simulator/server";
 import { initialWorld, planEdits, RESOURCE, type World } from "../support/plan-edits";
 import { TestStack } from "../support/pulumi-cli";

@@ -389,6 +389,17 @@ export const cases: Array<[string, Record<string, string>, string]> = [
     },
     'the stack config is invalid:\n  altinn-iac:resources.0.policy.rules.0.subject: unknown property "subject": did you mean "subjects"?\n  altinn-iac:resources.0.policy.rules.1.subjects.0.roles: unknown property "roles": did you mean "role"? (got "DAGL")\n  altinn-iac:resources.0.policy.rules.1.actions: expected a list (such as [a, b], or one `- item` per line in YAML) (got "read")',
   ],
+  [
+    "a list connected to a misspelled resource",
+    {
+      ...base,
+      "altinn-iac:resources": JSON.stringify([resource]),
+      "altinn-iac:accessLists": JSON.stringify([
+        { identifier: "digdir-mottakere", name: "M", resources: [{ identifier: "digdir-meldin" }] },
+      ]),
+    },
+    'the stack config is invalid:\n  altinn-iac:accessLists.0.resources.0.identifier: "digdir-meldin" is not one of this stack\'s resources (digdir-melding): did you mean "digdir-melding"? Otherwise the Resource Registry only connects lists to the owner\'s own resources, so declare it under altinn-iac:resources',
+  ],
 ];
 
 const client = { name: "sender", clientName: "x", description: "y" };

@@ -48,6 +48,7 @@ describe("loadStackConfig with broken stack files", () => {
         telephone: "(+47) 800-12.345",
       },
       { category: "Studio", email: "", telephone: "", contactPage: "" },
+      { category: "Two", email: "a@nav.no; b@nav.no", telephone: "22 00 00 00 (hverdager 08-15)" },
     ];
     const config = loadStackConfig({
       ...base,

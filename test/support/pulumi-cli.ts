@@ -91,6 +91,14 @@ export class TestStack {
     return stack;
   }
 
+  /** Another new stack in this stack's backend (as an org's stacks share one), with its stack file. */
+  async sibling(config: StackConfigValues): Promise<TestStack> {
+    const stack = new TestStack(`e2e-${randomBytes(4).toString("hex")}`, this.backendDir, this.env);
+    await stack.pulumiOk(["stack", "init"]);
+    await stack.setConfig(config);
+    return stack;
+  }
+
   /**
    * A new stack made as the README says: its stack file written first (a committed one, say), then
    * `pulumi stack init --secrets-provider <provider>`, which adds the provider's salt to that file.
