@@ -223,9 +223,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     })();
   });
 
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
-  );
+  // A port in use fails the start (EADDRINUSE) instead of leaving it waiting forever.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const address = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,

@@ -207,6 +207,10 @@ describe("docs/getting-started.md, run as written against the simulator", () => 
         port: 5055,
         host: "127.0.0.1",
         persistFile: join(dir, ".altinn-iac", "simulator-state.json"),
+      }).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === "EADDRINUSE"
+          ? new Error("port 5055, the guide stack's simulatorUrl, is in use (an npm run demo?)")
+          : error;
       });
       const cli = { ...env, PULUMI_CONFIG_PASSPHRASE: "a passphrase of your own" };
       const exported = await run("npm run -s export -- --stack digdir-try --dry-run", dir, cli);
