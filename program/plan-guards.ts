@@ -144,15 +144,19 @@ function renameCandidate(
 
 /**
  * Runs the guards for the running stack: throws a RunError listing every refused change (before
- * anything is registered, so nothing is written), and prints the warnings.
+ * anything is registered, so nothing is written), and prints the warnings. Returns the remote
+ * objects of the previous deployment (undefined when it could not be read).
  */
-export function guardPlan(config: StackConfig, declared: DeclaredObject[]): void {
+export function guardPlan(
+  config: StackConfig,
+  declared: DeclaredObject[],
+): ReadonlySet<string> | undefined {
   const previous = readPreviousDeployment();
   if ("problem" in previous) {
     const message = `the previous deployment could not be read with pulumi stack export (${previous.problem}), so the plan guards did not run: run pulumi from a shell where the pulumi CLI is on PATH`;
     if (config.environment === "prod") throw new pulumi.RunError(`altinn-iac: ${message}`);
     void pulumi.log.warn(message);
-    return;
+    return undefined;
   }
   const { errors, warnings } = planFindings(config, declared, previous.objects);
   errors.push(...ownerFindings(config, declared, otherOwners()));
@@ -162,6 +166,7 @@ export function guardPlan(config: StackConfig, declared: DeclaredObject[]): void
       `altinn-iac: the plan is refused before any change:\n${errors.map((e) => `  ${e}`).join("\n")}`,
     );
   }
+  return new Set(previous.objects.flatMap((o) => o.keys));
 }
 
 /** The deployments of the other stacks in this backend that share this stack's scope. */

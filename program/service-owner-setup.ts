@@ -38,6 +38,11 @@ import type { EventSubscription } from "../providers/event-subscription";
 export interface ServiceOwnerSetupArgs {
   /** The validated stack config (program/config.ts `loadStackConfig`). */
   config: StackConfig;
+  /**
+   * The remote objects of the previous deployment, as the plan guards read them
+   * (program/plan-guards.ts `guardPlan`); some warnings apply only to what this up makes anew.
+   */
+  deployed?: ReadonlySet<string>;
 }
 
 export interface ClientOutputs {
@@ -147,7 +152,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         },
       );
     });
-    for (const warning of subscriptionAccessListWarnings(config)) {
+    for (const warning of subscriptionAccessListWarnings(config, args.deployed)) {
       void pulumi.log.warn(warning, this);
     }
     for (const warning of accessListModeWarnings({
