@@ -4,6 +4,7 @@ import type { StackConfig } from "./config";
 import { DYNAMIC_TYPE_PREFIX, SETUP_TYPE, type DeclaredObject } from "./declared-objects";
 import { ownerFindings, scopeOf, siblingStacks } from "./owner-guard";
 import { describeKey, readPreviousDeployment, type PreviousObject } from "./previous-deployment";
+import { isProduction } from "../providers/lib/environments";
 
 /**
  * Guards on the plan, run by the program before it registers anything, so a refused plan makes no
@@ -28,7 +29,7 @@ export function planFindings(
 ): PlanFindings {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const production = config.environment === "prod";
+  const production = isProduction(config.environment);
   const accepted = (object: string, change: string) =>
     config.acceptChanges.some((a) => a.object === object && a.change === change);
   const used = new Set<string>();
@@ -154,7 +155,7 @@ export function guardPlan(
   const previous = readPreviousDeployment();
   if ("problem" in previous) {
     const message = `the previous deployment could not be read with pulumi stack export (${previous.problem}), so the plan guards did not run: run pulumi from a shell where the pulumi CLI is on PATH`;
-    if (config.environment === "prod") throw new pulumi.RunError(`altinn-iac: ${message}`);
+    if (isProduction(config.environment)) throw new pulumi.RunError(`altinn-iac: ${message}`);
     void pulumi.log.warn(message);
     return undefined;
   }
