@@ -13,8 +13,8 @@ import { ServiceOwnerSetup } from "./program/service-owner-setup";
 import { verificationOutput } from "./program/verification";
 
 const config = loadStackConfig();
-guardPlan(config, declaredObjects(config));
-const setup = new ServiceOwnerSetup(config.org.code, { config });
+const deployed = guardPlan(config, declaredObjects(config));
+const setup = new ServiceOwnerSetup(config.org.code, { config, deployed });
 
 export const environment = config.environment;
 export const org = config.org;

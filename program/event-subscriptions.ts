@@ -5,6 +5,7 @@ import { ownerSubscribeFailure } from "../policies/subscribe-preflight";
 import { correspondencePolicy } from "../policies/templates";
 import { EventSubscription } from "../providers/event-subscription";
 import type { PolicySpec, StackConfig } from "./config";
+import { subscriptionKey } from "./declared-objects";
 
 /**
  * The EventSubscription of every `subscriptions` entry. A subscription to a resource of this stack
@@ -101,7 +102,11 @@ const ORGANIZATION_URN = "urn:altinn:organization:identifier-no:";
  * AccessListAuthorization). Events asks it at creation, with the subject filter as the party (none:
  * refused), and for every event, with the event's subject as the party.
  */
-export function subscriptionAccessListWarnings(config: StackConfig): string[] {
+export function subscriptionAccessListWarnings(
+  config: StackConfig,
+  /** The remote objects of the previous deployment (program/plan-guards.ts), when it was read. */
+  deployed?: ReadonlySet<string>,
+): string[] {
   const warnings: string[] = [];
   for (const spec of config.subscriptions) {
     const resource = config.resources.find((r) => r.identifier === spec.resource);
@@ -134,9 +139,23 @@ export function subscriptionAccessListWarnings(config: StackConfig): string[] {
       continue;
     }
     if (spec.subjectFilter === undefined) {
-      warnings.push(
-        `subscription ${spec.name}: resource ${spec.resource} has accessListMode Enabled, and Events refuses a subscription without subjectFilter while it is (the PDP has no party to look up in the lists: 403). This stack creates the subscription before it switches the mode on; a later change of its endpoint or filters (a new subscription) is refused until the mode is Disabled, or give a subjectFilter naming an organisation on ${lets.map((l) => l.identifier).join(" or ")}`,
-      );
+      const onLists = lets.map((l) => l.identifier).join(" or ");
+      const key = subscriptionKey({
+        resourceFilter: `urn:altinn:resource:${spec.resource}`,
+        endPoint: spec.endPoint,
+        typeFilter: spec.typeFilter,
+      });
+      if (deployed === undefined) {
+        warnings.push(
+          `subscription ${spec.name}: resource ${spec.resource} has accessListMode Enabled, and Events refuses a subscription without subjectFilter while it is (the PDP has no party to look up in the lists: 403). This stack creates the subscription before it switches the mode on; a later change of its endpoint or filters (a new subscription) is refused until the mode is Disabled, or give a subjectFilter naming an organisation on ${onLists}`,
+        );
+      } else if (!deployed.has(key) && deployed.has(`mode:${spec.resource}`)) {
+        // A first deploy makes the subscription before the mode switch, and one that exists stays:
+        // only a new subscription beside a mode that is already on is refused.
+        warnings.push(
+          `subscription ${spec.name}: this up makes a new subscription while the accessListMode of ${spec.resource} is already Enabled, and Events refuses one without subjectFilter then (the PDP has no party to look up in the lists: 403): set accessListMode: Disabled for this up and Enabled again in the next, or give a subjectFilter naming an organisation on ${onLists}`,
+        );
+      }
       continue;
     }
     const orgnr = spec.subjectFilter.startsWith(ORGANIZATION_URN)

@@ -4,6 +4,7 @@ import type { StackConfig } from "./config";
 import { DYNAMIC_TYPE_PREFIX, SETUP_TYPE, type DeclaredObject } from "./declared-objects";
 import { ownerFindings, scopeOf, siblingStacks } from "./owner-guard";
 import { describeKey, readPreviousDeployment, type PreviousObject } from "./previous-deployment";
+import { isProduction } from "../providers/lib/environments";
 
 /**
  * Guards on the plan, run by the program before it registers anything, so a refused plan makes no
@@ -28,7 +29,7 @@ export function planFindings(
 ): PlanFindings {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const production = config.environment === "prod";
+  const production = isProduction(config.environment);
   const accepted = (object: string, change: string) =>
     config.acceptChanges.some((a) => a.object === object && a.change === change);
   const used = new Set<string>();
@@ -144,15 +145,19 @@ function renameCandidate(
 
 /**
  * Runs the guards for the running stack: throws a RunError listing every refused change (before
- * anything is registered, so nothing is written), and prints the warnings.
+ * anything is registered, so nothing is written), and prints the warnings. Returns the remote
+ * objects of the previous deployment (undefined when it could not be read).
  */
-export function guardPlan(config: StackConfig, declared: DeclaredObject[]): void {
+export function guardPlan(
+  config: StackConfig,
+  declared: DeclaredObject[],
+): ReadonlySet<string> | undefined {
   const previous = readPreviousDeployment();
   if ("problem" in previous) {
     const message = `the previous deployment could not be read with pulumi stack export (${previous.problem}), so the plan guards did not run: run pulumi from a shell where the pulumi CLI is on PATH`;
-    if (config.environment === "prod") throw new pulumi.RunError(`altinn-iac: ${message}`);
+    if (isProduction(config.environment)) throw new pulumi.RunError(`altinn-iac: ${message}`);
     void pulumi.log.warn(message);
-    return;
+    return undefined;
   }
   const { errors, warnings } = planFindings(config, declared, previous.objects);
   errors.push(...ownerFindings(config, declared, otherOwners()));
@@ -162,6 +167,7 @@ export function guardPlan(config: StackConfig, declared: DeclaredObject[]): void
       `altinn-iac: the plan is refused before any change:\n${errors.map((e) => `  ${e}`).join("\n")}`,
     );
   }
+  return new Set(previous.objects.flatMap((o) => o.keys));
 }
 
 /** The deployments of the other stacks in this backend that share this stack's scope. */

@@ -19,6 +19,7 @@ import { objectName } from "./declared-objects";
 import { eventSubscriptions, subscriptionAccessListWarnings } from "./event-subscriptions";
 import { resourcePolicies } from "./resource-policies";
 import type { EventSubscription } from "../providers/event-subscription";
+import { isProduction } from "../providers/lib/environments";
 
 /**
  * One org's Correspondence setup in one environment, wired in the order Altinn needs:
@@ -38,6 +39,11 @@ import type { EventSubscription } from "../providers/event-subscription";
 export interface ServiceOwnerSetupArgs {
   /** The validated stack config (program/config.ts `loadStackConfig`). */
   config: StackConfig;
+  /**
+   * The remote objects of the previous deployment, as the plan guards read them
+   * (program/plan-guards.ts `guardPlan`); some warnings apply only to what this up makes anew.
+   */
+  deployed?: ReadonlySet<string>;
 }
 
 export interface ClientOutputs {
@@ -61,7 +67,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceOwnerSetupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("altinn-iac:index:ServiceOwnerSetup", name, {}, opts);
     const { config } = args;
-    const production = config.environment === "prod";
+    const production = isProduction(config.environment);
     const protect = config.protect ?? production;
     const child: pulumi.CustomResourceOptions = { parent: this, protect };
     // An accepted replace (altinn-iac:acceptChanges) needs the object unprotected for that up.
@@ -147,7 +153,7 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
         },
       );
     });
-    for (const warning of subscriptionAccessListWarnings(config)) {
+    for (const warning of subscriptionAccessListWarnings(config, args.deployed)) {
       void pulumi.log.warn(warning, this);
     }
     for (const warning of accessListModeWarnings({

@@ -34,6 +34,7 @@ import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "./li
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
+import { environmentProperties } from "./lib/environments";
 
 /** ResourceType.cs in the registry; Default is what it stores for a document that names none. */
 const RESOURCE_TYPES = [
@@ -664,7 +665,7 @@ export const altinnResourceImplementation: ProviderImplementation = {
   },
 
   async delete(ctx, id) {
-    if (ctx.settings.environment === "prod") {
+    if (!environmentProperties(ctx.settings.environment).resourceDeletion) {
       ctx.warn(
         `resource ${id} is retained: the Resource Registry does not allow deleting resources in production. ` +
           `It is no longer managed by this stack; set status "Withdrawn" and visible false before removing it from the program to retire it.`,

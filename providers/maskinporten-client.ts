@@ -66,6 +66,7 @@ import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "./li
 import { PartialCreateError, type ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
+import { environmentProperties } from "./lib/environments";
 
 export const maskinportenClientInputsSchema = z
   .object({
@@ -177,7 +178,7 @@ export function scopeAccessFailures(
   const asks: string[] = [];
   if (altinn.length > 0) {
     asks.push(
-      `ask servicedesk@altinn.no to grant ${org} access to ${listed(altinn)} in ${environmentName(environment)}`,
+      `ask servicedesk@altinn.no to grant ${org} access to ${listed(altinn)} in ${environmentProperties(environment).description}`,
     );
   }
   if (others.length > 0) {
@@ -198,12 +199,6 @@ export function scopeAccessFailures(
 function listed(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
-function environmentName(environment: ProviderContext["settings"]["environment"]): string {
-  if (environment === "prod") return "production";
-  if (environment === "test") return "the test environment (tt02 / Maskinporten test)";
-  return "the test environment";
 }
 
 /** Inputs to the API model. */

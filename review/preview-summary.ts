@@ -9,6 +9,8 @@
  * `pulumi preview --json` document (steps only) is read too.
  */
 
+import { isProduction } from "../providers/lib/environments";
+
 export type Op = "create" | "update" | "replace" | "delete" | "same" | "read" | "refresh" | "other";
 
 export interface PlannedChange {
@@ -149,7 +151,7 @@ function readConfig(model: PreviewModel, config: Record<string, string> | undefi
  * fails on them, and so does the prod deploy workflow before its `up`.
  */
 export function unacceptedDestructiveChanges(model: PreviewModel): PlannedChange[] {
-  if (model.environment !== "prod") return [];
+  if (!isProduction(model.environment)) return [];
   return model.changes.filter(
     (c) =>
       (c.op === "delete" || c.op === "replace") &&
@@ -268,7 +270,7 @@ export function renderSummary(model: PreviewModel, options: SummaryOptions = {})
   const changes = model.changes.filter((c) => c.op !== "same" && c.type !== "Stack");
   const counts = (op: Op) => changes.filter((c) => c.op === op).length;
   const out: string[] = [`### ${title}`, ""];
-  const production = model.environment === "prod";
+  const production = isProduction(model.environment);
   const destructive = counts("replace") + counts("delete");
   if (production && destructive > 0) {
     out.push(

@@ -7,7 +7,7 @@ import {
   type IssuedToken,
   type MaskinportenCredentials,
 } from "../providers/auth/maskinporten";
-import type { EnvironmentName, Endpoints } from "../providers/lib/environments";
+import { isProduction, type EnvironmentName, type Endpoints } from "../providers/lib/environments";
 import { ApiError } from "../providers/lib/errors";
 import { send } from "../providers/lib/http";
 
@@ -91,7 +91,7 @@ export async function verify(
   target: VerificationTarget,
   options: VerificationOptions = {},
 ): Promise<VerificationReport> {
-  if (target.environment === "prod" && !options.allowProd) {
+  if (isProduction(target.environment) && !options.allowProd) {
     throw new Error(
       "verification sends a real message: in prod it runs only with --allow-prod (and a recipient that expects it)",
     );

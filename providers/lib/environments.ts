@@ -7,9 +7,52 @@
  */
 import { hostFinding, simulatorAdminProblem } from "./hostile";
 
-export type EnvironmentName = "local" | "test" | "prod";
-
 export const ENVIRONMENT_NAMES = ["local", "test", "prod"] as const;
+
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** What sets an environment apart, beyond its endpoints. Read these, never compare names. */
+export interface EnvironmentProperties {
+  /**
+   * Production: destructive plans need acceptance, objects are protected by default, the
+   * review and deploy workflow stop on unaccepted deletes, verify sends only with --allow-prod.
+   */
+  production: boolean;
+  /** Whether the Resource Registry deletes a resource (production refuses: retained instead). */
+  resourceDeletion: boolean;
+  /** How messages name it. */
+  description: string;
+}
+
+export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentProperties> = {
+  // The simulator stands in for the test environment, and messages name what a user asks for there.
+  local: { production: false, resourceDeletion: true, description: "the test environment" },
+  test: {
+    production: false,
+    resourceDeletion: true,
+    description: "the test environment (tt02 / Maskinporten test)",
+  },
+  prod: { production: true, resourceDeletion: false, description: "production" },
+};
+
+/** The properties of an environment; an unknown name is an error, never a silent default. */
+export function environmentProperties(environment: string): EnvironmentProperties {
+  if (!Object.hasOwn(ENVIRONMENTS, environment)) {
+    throw new Error(
+      `unknown environment "${environment}": write one of ${ENVIRONMENT_NAMES.join(", ")}`,
+    );
+  }
+  return ENVIRONMENTS[environment as EnvironmentName];
+}
+
+/** Whether a name (as read from a plan or a stack file) is a production environment. */
+export function isProduction(environment: string | undefined): boolean {
+  return (
+    environment !== undefined &&
+    Object.hasOwn(ENVIRONMENTS, environment) &&
+    environmentProperties(environment).production
+  );
+}
 
 export interface Endpoints {
   /** Altinn platform origin: Resource Registry, Events, Authentication, Correspondence. */

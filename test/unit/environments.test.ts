@@ -1,5 +1,7 @@
 import {
   assertSafeUrl,
+  environmentProperties,
+  isProduction,
   resolveEndpoints,
   simulatorEndpoints,
 } from "../../providers/lib/environments";
@@ -90,5 +92,28 @@ describe("assertSafeUrl", () => {
     ["not a url", 'x is not an absolute URL: "not a url"'],
   ])("rejects %s", (url, message) => {
     expect(() => assertSafeUrl("x", url)).toThrow(message);
+  });
+});
+
+describe("the environment table", () => {
+  it("marks prod, and only prod, as production without resource deletion", () => {
+    expect(["local", "test", "prod"].map((e) => [e, isProduction(e)])).toStrictEqual([
+      ["local", false],
+      ["test", false],
+      ["prod", true],
+    ]);
+    expect(environmentProperties("prod").resourceDeletion).toBe(false);
+    expect(environmentProperties("test").resourceDeletion).toBe(true);
+  });
+
+  it("refuses an unknown name instead of falling back to another environment", () => {
+    expect(() => environmentProperties("tt02")).toThrow(
+      'unknown environment "tt02": write one of local, test, prod',
+    );
+    expect(() => environmentProperties("constructor")).toThrow('unknown environment "constructor"');
+    // A plan or file naming no known environment is not production (no production guard applies,
+    // and the stack file's own check has already refused the name).
+    expect(isProduction("production")).toBe(false);
+    expect(isProduction(undefined)).toBe(false);
   });
 });

@@ -48,6 +48,25 @@ describe("subscriptionAccessListWarnings", () => {
     }
   });
 
+  it("with the previous deployment known, warns only about a new subscription beside a mode that is on", () => {
+    const subscription =
+      "subscription:urn:altinn:resource:digdir-melding https://example.org/hook  ";
+    const mode = "mode:digdir-melding";
+    const withEndpoint = (c: StackConfig) => {
+      (c.subscriptions[0] as { endPoint?: string }).endPoint = "https://example.org/hook";
+      return c;
+    };
+    const warnings = (deployed: string[]) =>
+      subscriptionAccessListWarnings(withEndpoint(config(["subscribe"])), new Set(deployed));
+    // First deploy: the stack makes the subscription before the switch. Both exist: nothing to do.
+    expect(warnings([])).toStrictEqual([]);
+    expect(warnings([subscription, mode])).toStrictEqual([]);
+    // A changed endpoint is a new subscription, and the mode is already on.
+    expect(warnings([mode])).toStrictEqual([
+      "subscription events: this up makes a new subscription while the accessListMode of digdir-melding is already Enabled, and Events refuses one without subjectFilter then (the PDP has no party to look up in the lists: 403): set accessListMode: Disabled for this up and Enabled again in the next, or give a subjectFilter naming an organisation on mottakere",
+    ]);
+  });
+
   it("accepts a subject filter naming a member and warns about one that does not", () => {
     const member = "urn:altinn:organization:identifier-no:310654321";
     expect(subscriptionAccessListWarnings(config(["subscribe"], member))).toStrictEqual([]);
