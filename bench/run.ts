@@ -58,7 +58,22 @@ interface Options {
   readme: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
+const HELP = `usage: npm run bench -- [--sizes 10,100,200,500] [--latency 50] [--members 50] [--repeat 3] [--no-readme]
+
+Times the altinn-iac program with the real engine against the simulator (every API call answered
+--latency ms late) for each number of objects in --sizes (--members members per access list),
+next to the engine floor, each repeatable operation --repeat times (the median is kept); counts
+the API calls against the physical minimum and measures the state per object.
+
+Reads: nothing of yours (throwaway stacks in a temporary file backend, its own simulator).
+Writes: bench/results/bench.{json,md,svg,png} and, unless --no-readme, the README's benchmark
+table. No remote call outside this machine.
+Exits: 0 when done, 1 when a run fails, 2 on a usage error.`;
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): Options | "help" {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
   const options: Options = {
     sizes: [10, 100, 200, 500],
     latencyMs: 50,
@@ -72,7 +87,7 @@ function parseOptions(argv: string[]): Options {
     const number = (name: string) => {
       const parsed = Number(value);
       if (value === undefined || !Number.isInteger(parsed) || parsed < 0) {
-        throw new Error(`${name} takes a whole number (got ${value ?? "nothing"})`);
+        throw new UsageError(`${name} takes a whole number (got ${value ?? "nothing"})`);
       }
       i++;
       return parsed;
@@ -80,7 +95,9 @@ function parseOptions(argv: string[]): Options {
     if (flag === "--sizes") {
       options.sizes = (value ?? "").split(",").map((s) => Number(s.trim()));
       if (options.sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-        throw new Error(`--sizes takes whole numbers of objects such as 10,100,500 (got ${value})`);
+        throw new UsageError(
+          `--sizes takes whole numbers of objects such as 10,100,500 (got ${value})`,
+        );
       }
       i++;
     } else if (flag === "--latency") options.latencyMs = number("--latency");
@@ -88,7 +105,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === "--repeat") options.repeat = Math.max(1, number("--repeat"));
     else if (flag === "--no-readme") options.readme = false;
     else
-      throw new Error(
+      throw new UsageError(
         `unknown option ${flag}: use --sizes, --latency, --members, --repeat or --no-readme`,
       );
   }
@@ -298,6 +315,10 @@ function writeResults(result: BenchResult, options: Options): void {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options === "help") {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
   if (!existsSync(join(FLOOR_DIR, "Pulumi.yaml")))
     throw new Error(`no floor program in ${FLOOR_DIR}`);
   const loadBefore = loadavg();
@@ -320,6 +341,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message} (npm run bench -- --help lists the options)\n`);
+    process.exit(2);
+  }
   process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -28,22 +28,45 @@ export interface CliIo {
 const USAGE = `usage:
   npm run policy -- lint <file> [--resource <id>] [--type <resourceType>] [--org <code>]
   npm run policy -- explain <file> [--resource <id>]
+  npm run policy -- --help
+`;
+
+export const POLICY_HELP = `${USAGE}
+lint      checks an XACML policy file (from Altinn Studio, an export, or written by hand): each
+          error and warning names the rule, its line and the fix. --resource is the resource the
+          rules must name (default: the one they name most); --type CorrespondenceService (the
+          default) or AltinnApp (rules naming urn:altinn:org and urn:altinn:app); --org the
+          owner's org code.
+explain   prints the policy's obligations and one sentence per rule.
+
+Reads: the policy file. Writes: nothing but standard output; no remote call.
+Exits: 0 fine (warnings may be printed), 1 when lint finds an error, 2 on a usage or file error.
 `;
 
 const OPTIONS = ["resource", "type", "org"] as const;
 
 /** Runs the command; returns the exit code (0 fine, 1 policy errors, 2 usage or file errors). */
 export function runPolicyCli(args: string[], io: CliIo): number {
+  if (args.includes("--help") || args.includes("-h") || args[0] === "help") {
+    io.out(POLICY_HELP);
+    return 0;
+  }
   const [command, ...rest] = args;
+  if (command?.startsWith("-")) {
+    io.err(
+      `unknown option ${command}: name the command first\n${USAGE}(npm run policy -- --help says more)\n`,
+    );
+    return 2;
+  }
   const parsed = parseArgs(rest);
   if ("error" in parsed || (command !== "lint" && command !== "explain")) {
     io.err(
-      `${"error" in parsed ? `${parsed.error}\n` : command ? `unknown command "${command}"\n` : ""}${USAGE}`,
+      `${"error" in parsed ? `${parsed.error}\n` : command ? `unknown command "${command}"\n` : ""}${USAGE}(npm run policy -- --help says more)\n`,
     );
     return 2;
   }
   if (command === "explain" && (parsed.options.type || parsed.options.org)) {
-    io.err(`explain takes only --resource\n${USAGE}`);
+    io.err(`explain takes only --resource\n${USAGE}(npm run policy -- --help says more)\n`);
     return 2;
   }
   let xml: string;

@@ -24,11 +24,17 @@ Writes: the stack's state (refresh, up) and, through up, the remote objects the 
 Options after --stack go to pulumi up unchanged (such as --yes --skip-preview --refresh).
 The backend and passphrase come from the environment, as for any pulumi command.`;
 
+/** Said when --stack is missing; other options go to pulumi up, which judges them. */
+export const UP_USAGE_ERROR =
+  "name the stack: npm run up -- --stack <name> [pulumi up options] (npm run up -- --help says more)";
+
+class UsageError extends Error {}
+
 export function parseArgs(argv: string[]): { stack: string; upArgs: string[] } | "help" {
   if (argv.includes("--help") || argv.includes("-h")) return "help";
   const at = argv.indexOf("--stack");
   const stack = at >= 0 ? argv[at + 1] : undefined;
-  if (!stack || stack.startsWith("-")) throw new Error(UP_HELP);
+  if (!stack || stack.startsWith("-")) throw new UsageError(UP_USAGE_ERROR);
   return { stack, upArgs: [...argv.slice(0, at), ...argv.slice(at + 2)] };
 }
 
@@ -126,6 +132,6 @@ if (require.main === module) {
     process.exitCode = main();
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   }
 }

@@ -21,10 +21,32 @@ export const verificationOutputSchema = z.object({
   recipient: z.string(),
 });
 
-export function parseArgs(argv: string[]): { stack: string; allowProd: boolean } {
+const USAGE = "usage: npm run verify -- --stack <name> [--allow-prod]";
+
+export const VERIFY_HELP = `${USAGE}
+
+Proves a deployed stack end to end, as the sending application will use it: a Maskinporten token
+for the stack's verification client (altinn-iac:verification), the exchange for an Altinn token,
+a test message sent through Altinn Correspondence to the verification recipient, its status, and
+the Events notice of it (waiting up to verification.eventsWaitSeconds; Events shows an event
+about 30 s after it is registered).
+
+Reads: the stack's verification output (pulumi stack output --show-secrets; the stack's backend
+and passphrase as for npm run pulumi). Writes: one correspondence (a real message) to the
+recipient; no stack state, no file. In prod it sends only with --allow-prod.
+Exits: 0 when every check passes, 1 when one fails, 2 on a usage or setup error.`;
+
+export function parseArgs(argv: string[]): { stack: string; allowProd: boolean } | "help" {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  const unknown = argv.find(
+    (a, i) =>
+      a.startsWith("-") && a !== "--stack" && a !== "--allow-prod" && argv[i - 1] !== "--stack",
+  );
+  if (unknown)
+    throw new Error(`unknown option ${unknown}\n${USAGE}\n(npm run verify -- --help says more)`);
   const stackAt = argv.indexOf("--stack");
   const stack = stackAt >= 0 ? argv[stackAt + 1] : undefined;
-  if (!stack) throw new Error("usage: npm run verify -- --stack <name> [--allow-prod]");
+  if (!stack || stack.startsWith("-")) throw new Error(`name the stack\n${USAGE}`);
   return { stack, allowProd: argv.includes("--allow-prod") };
 }
 
@@ -38,7 +60,12 @@ function stackOutputs(stack: string): Record<string, unknown> {
 }
 
 async function main(): Promise<number> {
-  const { stack, allowProd } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  if (args === "help") {
+    console.log(VERIFY_HELP);
+    return 0;
+  }
+  const { stack, allowProd } = args;
   usePulumiEngine(stack);
   const parsed = verificationOutputSchema.safeParse(stackOutputs(stack).verification);
   if (!parsed.success) {

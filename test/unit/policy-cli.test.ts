@@ -112,7 +112,7 @@ describe("policy lint", () => {
     expect(run(...args)).toStrictEqual({
       code: 2,
       out: "",
-      err: `${message}usage:\n  npm run policy -- lint <file> [--resource <id>] [--type <resourceType>] [--org <code>]\n  npm run policy -- explain <file> [--resource <id>]\n`,
+      err: `${message}usage:\n  npm run policy -- lint <file> [--resource <id>] [--type <resourceType>] [--org <code>]\n  npm run policy -- explain <file> [--resource <id>]\n  npm run policy -- --help\n(npm run policy -- --help says more)\n`,
     });
   });
 

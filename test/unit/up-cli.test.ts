@@ -7,7 +7,7 @@ import {
   onlyStaleLocks,
   parseArgs,
   pendingOperations,
-  UP_HELP,
+  UP_USAGE_ERROR,
 } from "../../program/up-cli";
 
 describe("npm run up", () => {
@@ -17,7 +17,7 @@ describe("npm run up", () => {
       upArgs: ["--yes", "--refresh"],
     });
     expect(parseArgs(["--help"])).toBe("help");
-    expect(() => parseArgs(["--yes"])).toThrow(UP_HELP);
+    expect(() => parseArgs(["--yes"])).toThrow(UP_USAGE_ERROR);
   });
 
   it("lists the pending operations of an exported state", () => {
