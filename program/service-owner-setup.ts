@@ -12,8 +12,10 @@ import {
 import { ResourceAccessListMode } from "../providers/resource-access-list-mode";
 import { type ResourcePolicy } from "../providers/resource-policy";
 import { ServiceOwnerPreflight } from "../providers/service-owner-preflight";
-import { CorrespondenceVerification } from "../providers/correspondence-verification";
-import { canonicalJson } from "../providers/lib/check";
+import {
+  CorrespondenceVerification,
+  verificationTrigger,
+} from "../providers/correspondence-verification";
 import { accessListArgs, configWarnings, type StackConfig } from "./config";
 import { objectName } from "./declared-objects";
 import { eventSubscriptions, subscriptionAccessListWarnings } from "./event-subscriptions";
@@ -216,8 +218,9 @@ export class ServiceOwnerSetup extends pulumi.ComponentResource {
             recipient: verification.recipient,
             // The declared content of what the message passes through: a change sends again.
             triggers: [
-              canonicalJson(spec),
-              canonicalJson(
+              verificationTrigger(`resource ${spec.identifier}`, spec),
+              verificationTrigger(
+                `client ${verification.client}`,
                 config.maskinportenClients.find((c) => c.name === verification.client) ?? {},
               ),
             ],

@@ -12,10 +12,11 @@
  *
  * Production: never sends unless `allowProd` is set.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkLabel, RECIPIENT_PATTERN, verify } from "../verify/verify";
-import { checkWithSchema, jsonEqual, userInputs } from "./lib/check";
+import { canonicalJson, checkWithSchema, jsonEqual, userInputs } from "./lib/check";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -34,7 +35,10 @@ export const verificationInputsSchema = z
         RECIPIENT_PATTERN,
         "an organisation number (9 digits) or urn:altinn:organization:identifier-no:<9 digits> or urn:altinn:person:identifier-no:<11 digits>",
       ),
-    /** What the verification depends on: a change to any of them runs it again. */
+    /**
+     * What the verification depends on, each as `<what> <short hash>` (verificationTrigger): a
+     * change to any of them runs it again, and the plan names the part that changed.
+     */
     triggers: z.array(z.string()),
     allowProd: z.boolean().default(false),
     /** How long to look for the message's events (Events lists them 30 s after they happen). */
@@ -44,6 +48,33 @@ export const verificationInputsSchema = z
 
 export type VerificationInputs = z.output<typeof verificationInputsSchema>;
 export type VerificationArgs = Inputs<z.input<typeof verificationInputsSchema>>;
+
+/**
+ * A trigger: what it stands for and a short hash of its declared content, so a plan shows
+ * `resource digdir-melding 3f2a9c1b7d0e => ... 8a7b0c4d2e1f` instead of both documents.
+ */
+export function verificationTrigger(label: string, content: unknown): string {
+  return `${label} ${contentHash(canonicalJson(content))}`;
+}
+
+function contentHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 12);
+}
+
+/**
+ * Triggers as the provider compares them. Stacks deployed before triggers were hashed hold each
+ * part's canonical JSON: it is hashed under the new label, so upgrading sends no message.
+ */
+function comparableTriggers(olds: unknown, news: unknown): unknown {
+  if (!Array.isArray(olds) || !Array.isArray(news)) return olds;
+  return olds.map((old, i) => {
+    const label =
+      typeof news[i] === "string" ? (news[i] as string).replace(/ [0-9a-f]{12}$/, "") : undefined;
+    return typeof old === "string" && old.startsWith("{") && label !== undefined
+      ? `${label} ${contentHash(old)}`
+      : old;
+  });
+}
 
 export const correspondenceVerificationImplementation: ProviderImplementation = {
   async check(_ctx, _olds, news) {
@@ -55,7 +86,9 @@ export const correspondenceVerificationImplementation: ProviderImplementation = 
     const keys = Object.keys(verificationInputsSchema.shape).filter(
       (k) => k !== "eventsWaitSeconds",
     );
-    const changed = keys.filter((k) => !jsonEqual(olds[k], news[k]));
+    const changed = keys.filter(
+      (k) => !jsonEqual(k === "triggers" ? comparableTriggers(olds[k], news[k]) : olds[k], news[k]),
+    );
     return { changes: changed.length > 0, replaces: [] };
   },
 
