@@ -40,7 +40,10 @@ export function resourcePolicies(
 }
 
 /** A template is expanded here; rules and XML go to the provider, which validates them. */
-function policyArgs(spec: PolicySpec, org: string): Pick<ResourcePolicyArgs, "policy" | "xml"> {
+export function policyArgs(
+  spec: PolicySpec,
+  org: string,
+): Pick<ResourcePolicyArgs, "policy" | "xml"> {
   switch (spec.form) {
     case "template": {
       const { form: _form, template: _template, ...options } = spec;

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from "../support/pulumi-cli";
  */
 
 const SCRIPTS: Record<string, string> = {
-  policy: "policies/cli.ts",
+  policy: "program/policy-cli.ts",
   review: "review/cli.ts",
   verify: "verify/cli.ts",
   simulator: "simulator/main.ts",
