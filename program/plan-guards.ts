@@ -3,6 +3,7 @@ import type { ProviderKind } from "../providers/lib/shell";
 import type { StackConfig } from "./config";
 import { DYNAMIC_TYPE_PREFIX, SETUP_TYPE, type DeclaredObject } from "./declared-objects";
 import { ownerFindings, scopeOf, siblingStacks } from "./owner-guard";
+import { weakeningWarnings } from "./weakening";
 import { describeKey, readPreviousDeployment, type PreviousObject } from "./previous-deployment";
 import { isProduction } from "../providers/lib/environments";
 
@@ -161,6 +162,7 @@ export function guardPlan(
   }
   const { errors, warnings } = planFindings(config, declared, previous.objects);
   errors.push(...ownerFindings(config, declared, otherOwners()));
+  warnings.push(...weakeningWarnings(config, previous.objects));
   for (const warning of warnings) void pulumi.log.warn(warning);
   if (errors.length > 0) {
     throw new pulumi.RunError(

@@ -177,6 +177,24 @@ export function validateKeyInputs(raw: Record<string, unknown>): CheckFailure[] 
 /** Why a new current key is due, or "none". */
 export type KeyChange = "none" | "first" | "rotation" | "new-brought-key" | "renewal";
 
+/** What a planned key change does to the client's keys, in the plan's words (rotation: 0 => 1). */
+export function keyChangeNote(
+  change: KeyChange,
+  state: Partial<MaskinportenClientKeyOutputs>,
+  after: { clientId?: unknown; rotation?: unknown },
+): string | undefined {
+  const why =
+    change === "rotation"
+      ? "rotates its key"
+      : change === "renewal"
+        ? `renews its key (it expires at ${state.keyExpiresAt})`
+        : change === "new-brought-key"
+          ? "registers the new public JWK"
+          : undefined;
+  if (why === undefined || state.keyId === undefined) return undefined;
+  return `client ${String(after.clientId)}: this up ${why}: a new current key with a new kid; the current key ${state.keyId} stays registered as the previous one, so senders keep getting tokens while they switch, and the following up removes it`;
+}
+
 export function keyChange(
   olds: Partial<MaskinportenClientKeyOutputs>,
   inputs: MaskinportenClientKeyInputs,
@@ -371,6 +389,13 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
       );
     }
     const overlapPending = (state.previousKeyIds ?? []).length > 0;
+    const note = keyChangeNote(change, state, after);
+    if (note) ctx.warn(note);
+    else if (overlapPending) {
+      ctx.warn(
+        `client ${after.clientId}: this up removes the previous key${state.previousKeyIds!.length === 1 ? "" : "s"} ${state.previousKeyIds!.join(", ")} (the overlap after the last rotation or renewal ends); a sender still using ${state.previousKeyIds!.length === 1 ? "it" : "them"} gets no more tokens`,
+      );
+    }
     const drifted = !sameKeyIds(state.registeredKeyIds ?? [], expectedKeyIds(state));
     return {
       changes: changed.length > 0 || change !== "none" || overlapPending || drifted,

@@ -163,6 +163,11 @@ describe("MaskinportenClientKey with a generated key", () => {
       changes: true,
       replaces: [],
     });
+    // The plan says what the bump does to the keys, not only "rotation: 0 => 1".
+    expect(warnings).toStrictEqual([
+      `client ${clientId}: this up rotates its key: a new current key with a new kid; the current key ${first.keyId} stays registered as the previous one, so senders keep getting tokens while they switch, and the following up removes it`,
+    ]);
+    warnings = [];
     const seq = lastSeq(simulator());
     const second = outs(await impl.update(ctx, clientId, first, rotated));
     expect(second.keyId).not.toBe(first.keyId);
@@ -185,6 +190,9 @@ describe("MaskinportenClientKey with a generated key", () => {
       changes: true,
       replaces: [],
     });
+    expect(warnings).toStrictEqual([
+      `client ${clientId}: this up removes the previous key ${first.keyId} (the overlap after the last rotation or renewal ends); a sender still using it gets no more tokens`,
+    ]);
     const third = outs(await impl.update(ctx, clientId, second, rotated));
     expect(third).toStrictEqual({
       ...second,
