@@ -9,8 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./program/config";
 import { declaredObjects } from "./program/declared-objects";
 import { guardPlan } from "./program/plan-guards";
+import { platformOrigin } from "./program/platform";
 import { ServiceOwnerSetup } from "./program/service-owner-setup";
 import { verificationOutput } from "./program/verification";
+import { accessListUrn } from "./providers/access-list";
+import { resourceUrn } from "./providers/altinn-resource";
+import { resourceUrlAt } from "./providers/api/resource-registry";
 
 const config = loadStackConfig();
 const deployed = guardPlan(config, declaredObjects(config));
@@ -18,13 +22,19 @@ const setup = new ServiceOwnerSetup(config.org.code, { config, deployed });
 
 export const environment = config.environment;
 export const org = config.org;
+// Outputs the program knows from the stack file are given as values: computed by a provider they
+// would be unknown while an update is previewed, and every preview would show them as changes.
+const platform = platformOrigin();
 /** Per resource identifier: its URN (as policies, lists and Events name it) and its URL. */
 export const resources = Object.fromEntries(
-  [...setup.resources].map(([id, r]) => [id, { urn: r.resourceUrn, url: r.resourceUrl }]),
+  [...setup.resources].map(([id, r]) => [
+    id,
+    { urn: resourceUrn(id), url: platform ? resourceUrlAt(platform, id) : r.resourceUrl },
+  ]),
 );
 /** Per access list identifier: its URN. */
 export const accessLists = Object.fromEntries(
-  [...setup.accessLists].map(([id, l]) => [id, { urn: l.accessListUrn }]),
+  [...setup.accessLists.keys()].map((id) => [id, { urn: accessListUrn(config.org.code, id) }]),
 );
 /** Per subscription name: its Events id and whether its endpoint answered the validation event. */
 export const subscriptions = Object.fromEntries(

@@ -77,6 +77,11 @@ export type AccessListInputs = z.output<typeof accessListInputsSchema>;
 export type AccessListArgs = Inputs<z.input<typeof accessListInputsSchema>>;
 export type ResourceConnection = AccessListInputs["resourceConnections"][number];
 
+/** How the API and the PDP name an access list. */
+export function accessListUrn(owner: string, identifier: string): string {
+  return `urn:altinn:access-list:${owner}:${identifier}`;
+}
+
 export interface AccessListOutputs extends AccessListInputs {
   /** `urn:altinn:access-list:{owner}:{identifier}`, as the API and the PDP name the list. */
   accessListUrn: string;
@@ -372,7 +377,7 @@ function refFromState(id: string, props: Record<string, unknown>): api.AccessLis
 function outputsOf(inputs: AccessListInputs): AccessListOutputs {
   return {
     ...inputs,
-    accessListUrn: `urn:altinn:access-list:${inputs.owner}:${inputs.identifier}`,
+    accessListUrn: accessListUrn(String(inputs.owner), String(inputs.identifier)),
   };
 }
 

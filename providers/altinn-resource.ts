@@ -168,6 +168,11 @@ export type AltinnResourceInputs = z.output<typeof altinnResourceInputsSchema>;
 /** What a program passes: every field may be an Output. */
 export type AltinnResourceArgs = Inputs<z.input<typeof altinnResourceInputsSchema>>;
 
+/** How policies, access lists and Events name a resource. */
+export function resourceUrn(identifier: string): string {
+  return `urn:altinn:resource:${identifier}`;
+}
+
 export interface AltinnResourceOutputs extends AltinnResourceInputs {
   /** `urn:altinn:resource:{identifier}`, as policies, access lists and Events name it. */
   resourceUrn: string;
@@ -493,7 +498,7 @@ function withLiveAccessListMode(
 function outputsOf(ctx: ProviderContext, inputs: AltinnResourceInputs): AltinnResourceOutputs {
   return {
     ...inputs,
-    resourceUrn: `urn:altinn:resource:${inputs.identifier}`,
+    resourceUrn: resourceUrn(inputs.identifier),
     resourceUrl: registry.resourceUrl(ctx, inputs.identifier),
   };
 }

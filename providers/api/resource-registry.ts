@@ -150,7 +150,12 @@ export async function deleteResource(ctx: ProviderContext, id: string): Promise<
 }
 
 export function resourceUrl(ctx: ProviderContext, id: string): string {
-  return `${base(ctx)}/${encodeURIComponent(id)}`;
+  return resourceUrlAt(ctx.settings.endpoints.platform, id);
+}
+
+/** A resource's URL at a platform origin (the program's stack outputs know it before any call). */
+export function resourceUrlAt(platform: string, id: string): string {
+  return `${platform}/resourceregistry/api/v1/resource/${encodeURIComponent(id)}`;
 }
 
 /**
