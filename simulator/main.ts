@@ -16,7 +16,8 @@ says what it follows), until Ctrl-C.
                        .altinn-iac/simulator-state.json)
   --environment <e>    tt02 (default) or prod (production's rules, such as no resource deletes)
 
-Reads and writes: the persist file. Listens on 127.0.0.1 only.
+Reads and writes: the persist file (POST /__admin/reset?confirm=all empties it and the simulator).
+Listens on 127.0.0.1 only.
 Exits: 0 when stopped, 1 when it cannot start (such as a port in use), 2 on a usage error.`;
 
 const OPTIONS = ["--port", "--persist", "--environment"];

@@ -13,7 +13,15 @@ import { grantScopes, initialState, type SimClient, type SimJwk, type SimOrg } f
  */
 export const adminRoutes: RouteModule = (router, ctx) => {
   router.on("GET", "/__admin/state", () => json(200, ctx.state));
-  router.on("POST", "/__admin/reset", () => {
+  // A reset wipes every org's objects (and the persisted file): asked for by name, never by a
+  // stray request.
+  router.on("POST", "/__admin/reset", (req) => {
+    if (req.query.get("confirm") !== "all") {
+      return text(
+        400,
+        "a reset wipes every object of every org in this simulator, and its persisted state: POST /__admin/reset?confirm=all to do that",
+      );
+    }
     Object.assign(ctx.state, initialState());
     ctx.calls.length = 0;
     ctx.changed();

@@ -62,7 +62,7 @@ function context(): ProviderContext {
 }
 
 async function reset(): Promise<void> {
-  await fetch(`${simulator().url}/__admin/reset`, { method: "POST" });
+  await fetch(`${simulator().url}/__admin/reset?confirm=all`, { method: "POST" });
 }
 
 async function advanceClock(seconds: number): Promise<void> {

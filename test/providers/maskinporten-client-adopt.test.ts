@@ -38,7 +38,7 @@ let warnings: string[];
 let ctx: ProviderContext;
 
 beforeEach(async () => {
-  await fetch(`${simulator().url}/__admin/reset`, { method: "POST" });
+  await fetch(`${simulator().url}/__admin/reset?confirm=all`, { method: "POST" });
   warnings = [];
   ctx = selfServiceContext(simulator(), { warn: (m) => warnings.push(m) });
 });

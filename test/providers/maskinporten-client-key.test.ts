@@ -88,7 +88,7 @@ function outs(result: { outs?: unknown }): KeyOutputs {
 
 beforeEach(async () => {
   warnings = [];
-  await fetch(`${simulator().url}/__admin/reset`, { method: "POST" });
+  await fetch(`${simulator().url}/__admin/reset?confirm=all`, { method: "POST" });
 });
 
 describe("MaskinportenClientKey with a generated key", () => {

@@ -116,7 +116,7 @@ async function unconfirmedCreate(
 }
 
 beforeEach(async () => {
-  await fetch(`${simulator().url}/__admin/reset`, { method: "POST" });
+  await fetch(`${simulator().url}/__admin/reset?confirm=all`, { method: "POST" });
   simulator().context.faults = undefined;
   warnings = [];
   seeded = new Set(Object.keys(simulator().context.state.clients));

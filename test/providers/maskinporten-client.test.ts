@@ -39,7 +39,7 @@ function context(): ProviderContext {
 }
 
 beforeEach(async () => {
-  await fetch(`${simulator().url}/__admin/reset`, { method: "POST" });
+  await fetch(`${simulator().url}/__admin/reset?confirm=all`, { method: "POST" });
 });
 
 describe("MaskinportenClient check", () => {
