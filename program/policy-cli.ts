@@ -155,7 +155,7 @@ if (require.main === module) {
         err: (text) => process.stderr.write(text),
         readFile: (path) => readFileSync(path, "utf8"),
       },
-      resolve(__dirname, ".."),
+      process.cwd(),
     ),
   );
 }

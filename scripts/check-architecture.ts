@@ -129,7 +129,7 @@ export function checkArchitecture(root: string): ArchitectureReport {
     if (lines > MAX_LINES) longFiles.push({ file, lines });
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT)) {
-      const target = resolveImport(root, file, match[1]);
+      const target = resolveImport(root, file, match[1]!);
       if (!target || !files.includes(target)) continue;
       targets.push(target);
       const [own, theirs] = [layerOf(file), layerOf(target)];
