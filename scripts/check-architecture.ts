@@ -12,6 +12,7 @@ export const MAX_LINES = 400;
 /** Product code: what ships or runs as the tool (tests, bench and scripts are not product). */
 const PRODUCT_ROOTS = [
   "index.ts",
+  "cli",
   "policies",
   "vocabulary",
   "providers",
@@ -28,6 +29,8 @@ const PRODUCT_ROOTS = [
  */
 const LAYERS: Array<{ name: string; matches: (file: string) => boolean; rank: number }> = [
   { name: "domain", matches: (f) => /^(policies|vocabulary)\//.test(f), rank: 0 },
+  // Pure Node helpers every command shares (vocabulary's refresh too), so at the bottom.
+  { name: "command line", matches: (f) => f.startsWith("cli/"), rank: 0 },
   { name: "provider core", matches: (f) => f.startsWith("providers/lib/"), rank: 1 },
   { name: "auth", matches: (f) => f.startsWith("providers/auth/"), rank: 2 },
   { name: "API clients", matches: (f) => f.startsWith("providers/api/"), rank: 3 },
