@@ -1,11 +1,14 @@
+import { parseCommandLine, usageError, UsageError } from "../cli/command";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ENVIRONMENTS, isProduction, type EnvironmentName } from "../providers/lib/environments";
 import {
   DEMO_CLIENT_ID,
   DEMO_ORG,
   DEMO_ORGNR,
   DEMO_SELF_SERVICE_CLIENT_ID,
 } from "../simulator/state";
+import { environmentMeant } from "./config-issues";
 
 /**
  * The stack file `npm run init` writes for a new org: the structure of the committed example
@@ -15,25 +18,13 @@ import {
  * previews at once.
  */
 
-export const INIT_ENVIRONMENTS = ["local", "test", "prod"] as const;
-export type InitEnvironment = (typeof INIT_ENVIRONMENTS)[number];
-
-/** What people call the environments (Altinn's names), mapped to the stack's. */
-const ENVIRONMENT_ALIASES: Record<string, InitEnvironment> = {
-  tt02: "test",
-  production: "prod",
-  simulator: "local",
-};
-
 export interface InitOptions {
   org: string;
-  environment: InitEnvironment;
+  environment: EnvironmentName;
   stack: string;
   orgNumber?: string;
   secretsProvider: string;
 }
-
-export class InitUsageError extends Error {}
 
 export const INIT_HELP = `usage: npm run init -- --org <code> --env <local|test|prod> [--stack <name>]
                       [--org-number <9 digits>] [--secrets-provider <provider>]
@@ -57,63 +48,59 @@ Writes: Pulumi.<stack>.yaml (never over an existing file) and the new stack in t
 Exits:  0 made; 1 pulumi failed (the file it wrote is removed); 2 usage, an existing stack file, or
         no passphrase for the passphrase provider.`;
 
+const INIT_COMMAND_LINE = {
+  options: {
+    org: "string",
+    env: "string",
+    stack: "string",
+    "org-number": "string",
+    "secrets-provider": "string",
+  },
+  usage: `\n${INIT_HELP}`,
+  unknownArgument: (arg: string) => `unknown argument "${arg}"`,
+} as const;
+
 export function parseInitArgs(argv: string[]): InitOptions | "help" {
-  const given: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") return "help";
-    const name = arg.replace(/^--/, "");
-    if (
-      !arg.startsWith("--") ||
-      !["org", "env", "stack", "org-number", "secrets-provider"].includes(name)
-    ) {
-      throw new InitUsageError(`unknown argument "${arg}"\n\n${INIT_HELP}`);
-    }
-    const value = argv[++i];
-    if (value === undefined || value.startsWith("--")) {
-      throw new InitUsageError(`${arg} needs a value`);
-    }
-    given[name] = value;
-  }
+  const parsed = parseCommandLine(INIT_COMMAND_LINE, argv);
+  if (parsed === "help") return "help";
+  const given = parsed.options;
   const org = given.org;
-  if (!org)
-    throw new InitUsageError(
-      `--org is required: the org code Altinn gave you, such as brg\n\n${INIT_HELP}`,
+  if (!org) {
+    throw usageError(
+      INIT_COMMAND_LINE,
+      "--org is required: the org code Altinn gave you, such as brg",
     );
+  }
   if (!/^[a-z][a-z0-9]{1,19}$/.test(org)) {
-    throw new InitUsageError(
+    throw new UsageError(
       `--org ${org}: an Altinn org code is lower-case letters and digits, such as digdir or brg`,
     );
   }
   const rawEnvironment = given.env;
-  if (!rawEnvironment) throw new InitUsageError(`--env is required: local, test or prod`);
-  const environment =
-    ENVIRONMENT_ALIASES[rawEnvironment] ?? INIT_ENVIRONMENTS.find((e) => e === rawEnvironment);
+  if (!rawEnvironment) throw new UsageError(`--env is required: local, test or prod`);
+  const environment = environmentMeant(rawEnvironment);
   if (!environment) {
-    throw new InitUsageError(
-      `--env ${rawEnvironment}: use local (the simulator), test (tt02) or prod`,
-    );
+    throw new UsageError(`--env ${rawEnvironment}: use local (the simulator), test (tt02) or prod`);
   }
   const orgNumber = given["org-number"];
   if (orgNumber !== undefined && !/^\d{9}$/.test(orgNumber)) {
-    throw new InitUsageError(`--org-number ${orgNumber}: an organisation number is 9 digits`);
+    throw new UsageError(`--org-number ${orgNumber}: an organisation number is 9 digits`);
   }
-  if (environment === "local" && org !== DEMO_ORG) {
-    throw new InitUsageError(
+  const { simulator } = ENVIRONMENTS[environment];
+  if (simulator && org !== DEMO_ORG) {
+    throw new UsageError(
       `--org ${org} --env local: the simulator's demo clients act for ${DEMO_ORG} (${DEMO_ORGNR}), so a local stack is made for --org ${DEMO_ORG}; make ${org}'s own stack with --env test`,
     );
   }
   const stack = given.stack ?? `${org}-${environment}`;
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
-    throw new InitUsageError(`--stack ${stack}: a stack name is letters, digits, _ . and -`);
+    throw new UsageError(`--stack ${stack}: a stack name is letters, digits, _ . and -`);
   }
   return {
     org,
     environment,
     stack,
-    ...(orgNumber !== undefined || environment === "local"
-      ? { orgNumber: orgNumber ?? DEMO_ORGNR }
-      : {}),
+    ...(orgNumber !== undefined || simulator ? { orgNumber: orgNumber ?? DEMO_ORGNR } : {}),
     secretsProvider: given["secrets-provider"] ?? "passphrase",
   };
 }
@@ -136,23 +123,40 @@ export function localSecrets(): Record<string, string> {
 
 const quoted = (text: string) => JSON.stringify(text);
 
+const TENOR_PLACEHOLDER = "REPLACE: a Tenor test organisation number (9 digits)";
+
+/** How a new stack file names each environment, and the access list's members it starts with. */
+const STACK_FILE_WORDING: Record<
+  EnvironmentName,
+  { label: string; titleSuffix: string; members: string[] }
+> = {
+  // The simulator's demo organisations.
+  local: {
+    label: "the local simulator",
+    titleSuffix: " (simulator)",
+    members: ["310654321", "311987654"],
+  },
+  test: {
+    label: "Altinn tt02 and Maskinporten test",
+    titleSuffix: " (test)",
+    members: [TENOR_PLACEHOLDER],
+  },
+  prod: {
+    label: "production",
+    titleSuffix: "",
+    members: ["REPLACE: the organisation number of a recipient (9 digits)"],
+  },
+};
+
 /** The new stack file's text. */
 export function stackFileText(options: InitOptions): string {
   const { org, environment, stack } = options;
-  const local = environment === "local";
-  const label = {
-    local: "the local simulator",
-    test: "Altinn tt02 and Maskinporten test",
-    prod: "production",
-  }[environment];
-  const suffix = environment === "test" ? " (test)" : environment === "local" ? " (simulator)" : "";
+  const local = ENVIRONMENTS[environment].simulator;
+  const { label, titleSuffix: suffix, members: startMembers } = STACK_FILE_WORDING[environment];
   const number = options.orgNumber ?? `REPLACE: ${org}'s organisation number (9 digits)`;
-  const recipient = local ? "310654321" : "REPLACE: a Tenor test organisation number (9 digits)";
-  const members = local
-    ? `["310654321", "311987654"]`
-    : environment === "test"
-      ? `[${quoted("REPLACE: a Tenor test organisation number (9 digits)")}]`
-      : `[${quoted("REPLACE: the organisation number of a recipient (9 digits)")}]`;
+  // verify's recipient must be on the access list.
+  const recipient = startMembers[0]!;
+  const members = `[${startMembers.map(quoted).join(", ")}]`;
   const certificate = local
     ? `|-\n${readFileSync(join(DEMO_DIR, "demo-business-certificate.pem"), "utf8")
         .trim()
@@ -177,10 +181,10 @@ export function stackFileText(options: InitOptions): string {
   altinn-iac:selfServiceClientId: ${quoted("REPLACE: the self-service admin client's client_id")}
   altinn-iac:selfServiceCertificate: ${certificate}
   altinn-iac:selfServicePrivateKey: ${quoted("REPLACE: the business certificate's private key, set with --secret")}`;
-  const verification =
-    environment === "prod"
-      ? ""
-      : `  # What \`npm run verify -- --stack ${stack}\` sends: a test message to this recipient, who must be on
+  // verify sends a real message: a production stack starts without one.
+  const verification = isProduction(environment)
+    ? ""
+    : `  # What \`npm run verify -- --stack ${stack}\` sends: a test message to this recipient, who must be on
   # the access list (runOnUp: true also sends it at the end of every up that changes the chain).
   altinn-iac:verification:
     client: melding-sender
