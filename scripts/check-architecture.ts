@@ -15,7 +15,6 @@ const PRODUCT_ROOTS = [
   "policies",
   "vocabulary",
   "providers",
-  "verify",
   "program",
   "review",
   "simulator",
@@ -37,7 +36,8 @@ const LAYERS: Array<{ name: string; matches: (file: string) => boolean; rank: nu
     rank: 4,
   },
   { name: "provider runtime", matches: (f) => f === "providers/runtime.ts", rank: 5 },
-  { name: "checks and CLIs", matches: (f) => /^(verify|review)\//.test(f), rank: 6 },
+  // The verification's checks are providers/verification/ (the provider runs them); review/ reads plans.
+  { name: "checks and CLIs", matches: (f) => f.startsWith("review/"), rank: 6 },
   { name: "program", matches: (f) => f.startsWith("program/") || f === "index.ts", rank: 7 },
   { name: "simulator", matches: (f) => f.startsWith("simulator/"), rank: 100 },
 ];

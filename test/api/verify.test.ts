@@ -2,8 +2,9 @@ import { buildPolicyXml } from "../../policies/build";
 import { parsePolicyModel } from "../../policies/model";
 import { correspondencePolicy } from "../../policies/templates";
 import { simulatorEndpoints } from "../../providers/lib/environments";
-import { verify, type VerificationTarget } from "../../verify/verify";
-import { parseArgs } from "../../verify/cli";
+import { parseArgs } from "../../program/verify-cli";
+import type { VerificationTarget } from "../../providers/verification/target";
+import { verify } from "../../providers/verification/verify";
 import {
   DEMO_CLIENT_ID,
   DEMO_KEY_ID,

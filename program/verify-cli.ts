@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { usePulumiEngine } from "../program/pulumi-engine";
 import { z } from "zod";
 import { ENVIRONMENT_NAMES, resolveEndpoints } from "../providers/lib/environments";
-import { checkLabel, verify } from "./verify";
+import { checkLabel } from "../providers/verification/target";
+import { verify } from "../providers/verification/verify";
+import { usePulumiEngine } from "./pulumi-engine";
 
 /**
  * `npm run verify -- --stack <name> [--allow-prod]`: verifies a deployed stack end to end from its
@@ -10,7 +11,7 @@ import { checkLabel, verify } from "./verify";
  * stack's backend and passphrase come from the environment, as for any `pulumi` command.
  */
 
-export const verificationOutputSchema = z.object({
+const verificationOutputSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
   simulatorUrl: z.string().optional(),
   orgCode: z.string(),
