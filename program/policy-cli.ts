@@ -134,6 +134,6 @@ if (require.main === module) {
       err: (text) => process.stderr.write(text),
       readFile: (path) => readFileSync(path, "utf8"),
     },
-    resolve(__dirname, ".."),
+    process.cwd(),
   );
 }

@@ -10,6 +10,11 @@ ensure_node_modules() {
   fi
 }
 
+# Compiles the program and providers to dist/ when a source changed (Pulumi.yaml runs dist/index.js).
+ensure_build() {
+  node "$root/scripts/build.js"
+}
+
 # Puts the Pulumi engine on PATH (built from Go modules unless the official CLI is installed).
 ensure_engine() {
   local bin
