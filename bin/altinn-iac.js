@@ -15,10 +15,7 @@ const COMMANDS = {
   promote: ["program/promote-cli.js", "copies a stack file's setup to another environment"],
   "client-key": ["program/client-key-cli.js", "writes a Maskinporten client's key to a file"],
   review: ["review/cli.js", "the Markdown summary of a pulumi preview, for a pull request"],
-  verify: [
-    "program/verify-cli.js",
-    "proves a deployed stack end to end with a test correspondence",
-  ],
+  verify: ["verify/cli.js", "proves a deployed stack end to end with a test correspondence"],
   simulator: ["simulator/main.js", "the Altinn simulator (the local environment)"],
 };
 

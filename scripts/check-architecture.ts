@@ -12,9 +12,11 @@ export const MAX_LINES = 400;
 /** Product code: what ships or runs as the tool (tests, bench and scripts are not product). */
 const PRODUCT_ROOTS = [
   "index.ts",
+  "cli",
   "policies",
   "vocabulary",
   "providers",
+  "verify",
   "program",
   "review",
   "simulator",
@@ -27,6 +29,8 @@ const PRODUCT_ROOTS = [
  */
 const LAYERS: Array<{ name: string; matches: (file: string) => boolean; rank: number }> = [
   { name: "domain", matches: (f) => /^(policies|vocabulary)\//.test(f), rank: 0 },
+  // Pure Node helpers every command shares (vocabulary's refresh too), so at the bottom.
+  { name: "command line", matches: (f) => f.startsWith("cli/"), rank: 0 },
   { name: "provider core", matches: (f) => f.startsWith("providers/lib/"), rank: 1 },
   { name: "auth", matches: (f) => f.startsWith("providers/auth/"), rank: 2 },
   { name: "API clients", matches: (f) => f.startsWith("providers/api/"), rank: 3 },
@@ -36,8 +40,7 @@ const LAYERS: Array<{ name: string; matches: (file: string) => boolean; rank: nu
     rank: 4,
   },
   { name: "provider runtime", matches: (f) => f === "providers/runtime.ts", rank: 5 },
-  // The verification's checks are providers/verification/ (the provider runs them); review/ reads plans.
-  { name: "checks and CLIs", matches: (f) => f.startsWith("review/"), rank: 6 },
+  { name: "checks and CLIs", matches: (f) => /^(verify|review)\//.test(f), rank: 6 },
   { name: "program", matches: (f) => f.startsWith("program/") || f === "index.ts", rank: 7 },
   { name: "simulator", matches: (f) => f.startsWith("simulator/"), rank: 100 },
 ];

@@ -4,7 +4,7 @@ import type { RetryPolicy } from "../lib/http";
 
 /**
  * What a verification is given and what it reports, shared by its steps (verify.ts), the
- * CorrespondenceVerification resource and `npm run verify` (program/verify-cli.ts).
+ * CorrespondenceVerification resource and `npm run verify` (verify/cli.ts).
  */
 
 export interface VerificationTarget {

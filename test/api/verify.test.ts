@@ -2,9 +2,9 @@ import { buildPolicyXml } from "../../policies/build";
 import { parsePolicyModel } from "../../policies/model";
 import { correspondencePolicy } from "../../policies/templates";
 import { simulatorEndpoints } from "../../providers/lib/environments";
-import { parseArgs } from "../../program/verify-cli";
 import type { VerificationTarget } from "../../providers/verification/target";
 import { verify } from "../../providers/verification/verify";
+import { parseArgs } from "../../verify/cli";
 import {
   DEMO_CLIENT_ID,
   DEMO_KEY_ID,

@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from "../support/pulumi-cli";
 const SCRIPTS: Record<string, string> = {
   policy: "program/policy-cli.ts",
   review: "review/cli.ts",
-  verify: "program/verify-cli.ts",
+  verify: "verify/cli.ts",
   simulator: "simulator/main.ts",
   bench: "bench/run.ts",
   export: "program/export-cli.ts",

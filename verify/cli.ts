@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { usePulumiEngine } from "../cli/pulumi-engine";
 import { z } from "zod";
 import { ENVIRONMENT_NAMES, resolveEndpoints } from "../providers/lib/environments";
 import { checkLabel } from "../providers/verification/target";
 import { verify } from "../providers/verification/verify";
-import { usePulumiEngine } from "./pulumi-engine";
 
 /**
  * `npm run verify -- --stack <name> [--allow-prod]`: verifies a deployed stack end to end from its
@@ -11,7 +11,7 @@ import { usePulumiEngine } from "./pulumi-engine";
  * stack's backend and passphrase come from the environment, as for any `pulumi` command.
  */
 
-const verificationOutputSchema = z.object({
+export const verificationOutputSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
   simulatorUrl: z.string().optional(),
   orgCode: z.string(),
