@@ -31,7 +31,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { exportJWK, exportPKCS8, generateKeyPair } from "jose";
 import { z } from "zod";
 import * as selfService from "./api/self-service";
-import { createdInThisProcess } from "./maskinporten-client";
 import {
   checkWithSchema,
   containsUnknown,
@@ -343,7 +342,7 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
     if (!isNew || containsUnknown(raw.clientId)) return result;
     const clientId = String(result.inputs.clientId);
     // A client this process has just made exists and has room: nothing to check.
-    if (createdInThisProcess(ctx, clientId)) return result;
+    if (selfService.createdInThisProcess(ctx, clientId)) return result;
     const live = await selfService.getJwks(ctx, clientId);
     if (!live) {
       return {
@@ -407,7 +406,7 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
     const inputs = inputsOf(props);
     // The key set is replaced whole, so keys already there are read to keep them; a client this
     // process has just made has none.
-    const live = createdInThisProcess(ctx, inputs.clientId)
+    const live = selfService.createdInThisProcess(ctx, inputs.clientId)
       ? { keys: [] }
       : await selfService.getJwks(ctx, inputs.clientId);
     if (!live) throw new Error(missingClientError(inputs.clientId));
