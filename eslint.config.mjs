@@ -2,7 +2,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "engine/", ".altinn-iac/", "coverage/", "bench/results/"] },
+  { ignores: ["node_modules/", "dist/", "engine/", ".altinn-iac/", "coverage/", "bench/results/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

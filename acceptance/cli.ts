@@ -8,7 +8,7 @@ import {
   type ProviderSettings,
 } from "../providers/lib/settings";
 import { orgOf, readStackValues, stackFileValues } from "../program/stack-values";
-import { usePulumiEngine } from "../program/pulumi-engine";
+import { usePulumiEngine } from "../cli/pulumi-engine";
 import { sweep } from "./remote";
 import { runAcceptance } from "./run";
 import { acceptanceSetups, newRunId, prefixPattern, runPrefix } from "./setup";

@@ -1,28 +1,33 @@
 /**
  * The policy linter: what the Resource Registry would reject (errors), what silently never matches
- * (errors), and what breaks a Correspondence service later, at send or subscribe time (errors
- * when nothing could work, warnings when only some paths break). Every finding names the rule and
- * the fix. docs/altinn-apis.md sections 3.1 and 3.4 are the sources.
+ * (errors), and what breaks a Correspondence service later (correspondence-lint.ts). Every finding
+ * names the rule and the fix. docs/altinn-apis.md sections 3.1 and 3.4 are the sources.
  */
-import { isPermitted } from "./evaluate";
+import { correspondenceFindings } from "./correspondence-lint";
 import { closest, type Finding } from "./findings";
 import { describeSubject } from "./describe";
+import { checkAttribute, checkComparison, checkValue, PLACEHOLDER } from "./lint-values";
 import {
   actionId,
   actionMatch,
   CORRESPONDENCE_ACTIONS,
-  DATA_TYPE,
   KNOWN_RESOURCE_ATTRIBUTES,
   KNOWN_SUBJECT_ATTRIBUTES,
   matchesValue,
-  parseInt32,
   RESOURCE_ATTRIBUTE,
   SUBJECT_SHORTHANDS,
   subjectMatches,
-  type AttributeMatch,
   type Policy,
 } from "./model";
-import { readPolicy, registryFindings } from "./parse";
+import { readPolicy } from "./parse";
+import {
+  APP_ATTRIBUTE,
+  appOf,
+  ORG_ATTRIBUTE,
+  registryFindings,
+  registryRefusal,
+  type RegistryRefusal,
+} from "./registry";
 import type { XacmlPolicy } from "./xacml";
 import { subjectFinding } from "../vocabulary";
 
@@ -36,11 +41,6 @@ export interface LintContext {
   /** The line of each rule in the XML it was read from, to point at it. */
   ruleLines?: number[];
 }
-
-/** The access package that makes every message of the resource confidential. */
-export const CONFIDENTIAL_PACKAGE = "post-til-virksomheten-med-taushetsbelagt-innhold";
-
-const PLACEHOLDER = /\[[^\]]*\]|\{[^}]*\}|<[^>]*>|^\s*(todo|tbd|xxx+|changeme)\s*$/i;
 
 export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[] {
   const findings: Finding[] = [];
@@ -62,6 +62,8 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
         message,
         fix,
       });
+    const refuse = (path: string, { code, message, fix }: RegistryRefusal) =>
+      add("error", code, path, message, fix);
 
     rule.subjects.forEach((subject, s) => {
       for (const match of subjectMatches(subject)) {
@@ -123,7 +125,8 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
         rule
           .resources!.flat()
           .some((m) => m.attribute === attribute && m.value.toLowerCase() === value?.toLowerCase());
-      let referencesThis = app !== undefined && names(ORG, app.org) && names(APP, app.app);
+      let referencesThis =
+        app !== undefined && names(ORG_ATTRIBUTE, app.org) && names(APP_ATTRIBUTE, app.app);
       let foreign = false;
       rule.resources.forEach((group, g) => {
         for (const match of group) {
@@ -131,13 +134,7 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
           if (match.attribute === RESOURCE_ATTRIBUTE) {
             if (resourceId !== undefined && match.value !== resourceId) {
               foreign = true;
-              add(
-                "error",
-                "foreign-resource",
-                path,
-                `targets the resource ${JSON.stringify(match.value)}, not ${JSON.stringify(resourceId)}: the Resource Registry rejects the policy ("Policy not accepted: Contains rules for a different registry resource")`,
-                `target "${resourceId}" (each resource has its own policy)`,
-              );
+              refuse(path, registryRefusal.foreignResource(match.value, resourceId));
             }
             if (match.value === resourceId) referencesThis = true;
             continue;
@@ -174,13 +171,7 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
       });
       // The server stops at the first reason; so does this, per rule.
       if (resourceId !== undefined && !referencesThis && !foreign) {
-        add(
-          "error",
-          "no-resource-reference",
-          "resources",
-          `does not target ${JSON.stringify(resourceId)}: the Resource Registry rejects the policy ("Policy not accepted: Contains rule without reference to registry resource id")`,
-          `add urn:altinn:resource = "${resourceId}" to the rule`,
-        );
+        refuse("resources", registryRefusal.noReference(resourceId));
       }
     }
   });
@@ -190,179 +181,12 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
   return findings;
 }
 
-const ORG = "urn:altinn:org";
-const APP = "urn:altinn:app";
-const APP_RESOURCE_ATTRIBUTES = [ORG, APP, "urn:altinn:task", "urn:altinn:end-event"];
-
-/** The org and app of an app resource (`app_<org>_<app>`, split as the registry splits it). */
-function appOf(resourceId: string | undefined): { org: string; app: string } | undefined {
-  const parts = resourceId?.startsWith("app_") ? resourceId.split("_") : [];
-  return parts.length === 3 ? { org: parts[1]!, app: parts[2]! } : undefined;
-}
-
-type Report = (severity: Finding["severity"], code: string, message: string, fix: string) => void;
-
-function checkAttribute(attribute: string, kind: string, known: readonly string[], report: Report) {
-  if (known.includes(attribute)) return;
-  const suggestion = closest(attribute, known);
-  if (suggestion) {
-    report(
-      "error",
-      "misspelled-attribute",
-      `the ${kind} attribute "${attribute}" is not one Altinn supplies, so the rule never matches`,
-      `did you mean "${suggestion}"?`,
-    );
-  } else {
-    report(
-      "warning",
-      "unknown-attribute",
-      `the ${kind} attribute "${attribute}" is not one altinn-iac knows Altinn to supply; if the PDP does not, the rule never matches`,
-      `use one of ${known.join(", ")}`,
-    );
-  }
-}
-
-/**
- * Typed values: Altinn's PDP compares data types before values (ABAC XacmlMatch.IsMatch), and its
- * PEP sends every subject and resource attribute as a string (PEP DecisionHelper DefaultType), so
- * an integer matches only a caller that sends the attribute typed integer. integer-equal reads
- * both sides with int.TryParse (AttributeMatcher.MatchInteger).
- */
-function checkComparison(
-  match: AttributeMatch,
-  what: string,
-  report: (message: string, fix: string) => void,
-): void {
-  if (match.dataType === "integer") {
-    report(
-      `${what} is typed integer: Altinn's PDP matches it only when the request sends the attribute as an integer too (Altinn's PEP sends strings), so other callers never match it`,
-      `keep it if the caller sends an integer (Skatteetaten's token exchange does); otherwise use DataType="${DATA_TYPE.string}"`,
-    );
-  }
-  if (match.match === "integerEqual" && parseInt32(match.value) === undefined) {
-    report(
-      `${what} is compared with integer-equal but is not a 32-bit integer, so the PDP never matches it`,
-      "write a whole number, or compare it as a string",
-    );
-  }
-}
-
-function checkValue(
-  value: string,
-  what: string,
-  report: (code: string, message: string, fix: string) => void,
-): void {
-  if (PLACEHOLDER.test(value)) {
-    report(
-      "placeholder",
-      `${what} holds the placeholder ${JSON.stringify(value)}; Altinn compares it literally, so the rule never matches (Altinn Studio left "[org]" in policies, altinn-studio#18044)`,
-      "write the real value, such as the org code",
-    );
-  } else if (value !== value.trim()) {
-    report(
-      "whitespace",
-      `${what} has spaces around ${JSON.stringify(value)}; Altinn compares the whole text, so the rule never matches`,
-      `write ${JSON.stringify(value.trim())}`,
-    );
-  }
-}
-
-function correspondenceFindings(policy: Policy, context: LintContext): Finding[] {
-  const findings: Finding[] = [];
-  const resourceId = context.resourceId ?? "(this resource)";
-  const targetsThis = (rule: Policy["rules"][number]) =>
-    !rule.resources ||
-    rule.resources.some((group) =>
-      group.some((m) => m.attribute === RESOURCE_ATTRIBUTE && m.value === context.resourceId),
-    );
-  const permitsRead = policy.rules.some(
-    (rule) =>
-      rule.effect === "Permit" &&
-      rule.actions.some((action) => matchesValue(actionMatch(action), "read")) &&
-      targetsThis(rule),
-  );
-  if (!permitsRead) {
-    findings.push({
-      severity: "error",
-      code: "no-reader",
-      message: "no subject may read this resource, so no recipient can open a message sent with it",
-      fix: 'add a rule that lets the recipients read, for example { subjects: [{ role: "DAGL" }, { accessPackage: "ordinaer-post-til-virksomheten" }], actions: ["read"] }',
-    });
-  }
-  const { owners, inferred } = ownersOf(policy, context.owner);
-  const ownerText =
-    owners.length === 0
-      ? "the service owner"
-      : owners.map((owner) => `service owner ${owner}`).join(" or ");
-  const ownerExample = owners[0] ?? "<org code>";
-  const ownerMay = (action: string) =>
-    owners.some((owner) =>
-      isPermitted(policy, { subject: { [SUBJECT_SHORTHANDS.org]: owner }, action }, resourceId),
-    );
-  const source = inferred ? " (the org codes the policy names)" : "";
-  if (!ownerMay("subscribe")) {
-    findings.push({
-      severity: "warning",
-      code: "owner-subscribe",
-      message: `${ownerText}${source} may not subscribe, so Altinn Events refuses the owner's event subscription for this resource (403 "Not authorized to create a subscription")`,
-      fix: `add a rule { subjects: [{ org: "${ownerExample}" }], actions: ["write", "subscribe"] }`,
-    });
-  }
-  if (!ownerMay("write")) {
-    findings.push({
-      severity: "warning",
-      code: "owner-write",
-      message: `${ownerText}${source} may not write, so sending works only with a token that carries altinn:serviceowner (Correspondence otherwise asks the PDP for write)`,
-      fix: `add write for { org: "${ownerExample}" }`,
-    });
-  }
-  if (policy.authenticationLevel === undefined) {
-    findings.push({
-      severity: "warning",
-      code: "no-authentication-level",
-      message:
-        "the policy has no minimum-authentication-level obligation, so Correspondence rejects every send with allowForwarding: true (it reads the level from the policy)",
-      fix: "set authenticationLevel (Altinn's example policy uses 3)",
-    });
-  }
-  policy.rules.forEach((rule, index) => {
-    rule.subjects.forEach((subject, s) => {
-      if (
-        subjectMatches(subject).some(
-          (m) =>
-            m.attribute === SUBJECT_SHORTHANDS.accessPackage &&
-            m.value.toLowerCase() === CONFIDENTIAL_PACKAGE,
-        )
-      ) {
-        findings.push({
-          severity: "warning",
-          code: "confidential",
-          rule: index + 1,
-          path: `rules.${index}.subjects.${s}`,
-          message: `the access package ${CONFIDENTIAL_PACKAGE} makes the resource confidential: Correspondence then rejects every send without isConfidential: true`,
-          fix: "keep it only if every message is confidential; otherwise use ordinaer-post-til-virksomheten",
-        });
-      }
-    });
-  });
-  return findings;
-}
-
-/** The owner given, or else the org codes the policy's subjects name. */
-function ownersOf(
-  policy: Policy,
-  owner: string | undefined,
-): { owners: string[]; inferred: boolean } {
-  if (owner !== undefined) return { owners: [owner], inferred: false };
-  const named = policy.rules.flatMap((rule) =>
-    rule.subjects.flatMap((subject) =>
-      subjectMatches(subject)
-        .filter((m) => m.attribute === SUBJECT_SHORTHANDS.org && !PLACEHOLDER.test(m.value))
-        .map((m) => m.value.toLowerCase()),
-    ),
-  );
-  return { owners: [...new Set(named)], inferred: true };
-}
+const APP_RESOURCE_ATTRIBUTES = [
+  ORG_ATTRIBUTE,
+  APP_ATTRIBUTE,
+  "urn:altinn:task",
+  "urn:altinn:end-event",
+];
 
 /**
  * What stays an error in XML, which is uploaded as written: what the Resource Registry refuses

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { usePulumiEngine } from "./pulumi-engine";
+import { parseCommandLine, printHelp, runMain, usageError } from "../cli/command";
+import { usePulumiEngine } from "../cli/pulumi-engine";
 
 export const CLIENT_KEY_HELP = `usage: npm run client-key -- --stack <name> --client <name> --out <file> [--format pem|jwk]
        npm run -s client-key -- --stack <name> --client <name> --out - | <your secret store's command>
@@ -30,36 +31,27 @@ export interface ClientKeyArgs {
   format: "pem" | "jwk";
 }
 
+const CLIENT_KEY_COMMAND_LINE = {
+  options: { stack: "string", client: "string", out: "string", format: "string" },
+  usage: `\n${CLIENT_KEY_HELP}`,
+} as const;
+
 export function parseArgs(argv: string[]): ClientKeyArgs | "help" {
-  if (argv.includes("--help") || argv.includes("-h")) return "help";
-  const given: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i]!, argv[i + 1]];
-    if (!["--stack", "--client", "--out", "--format"].includes(flag) || value === undefined) {
-      throw new Error(`unknown or incomplete argument "${flag}"\n\n${CLIENT_KEY_HELP}`);
-    }
-    given[flag.slice(2)] = value;
+  const parsed = parseCommandLine(CLIENT_KEY_COMMAND_LINE, argv);
+  if (parsed === "help") return "help";
+  const { stack, client, out, format = "pem" } = parsed.options;
+  if (!stack || !client || !out) {
+    throw usageError(CLIENT_KEY_COMMAND_LINE, "--stack, --client and --out are required");
   }
-  const { stack, client, out } = given;
-  const format = given.format ?? "pem";
-  if (!stack || !client || !out || (format !== "pem" && format !== "jwk")) {
-    throw new Error(CLIENT_KEY_HELP);
+  if (format !== "pem" && format !== "jwk") {
+    throw usageError(CLIENT_KEY_COMMAND_LINE, `--format ${format}: write pem or jwk`);
   }
   return { stack, client, out, format };
 }
 
 export function main(argv: string[]): number {
-  let args: ClientKeyArgs | "help";
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
-  if (args === "help") {
-    console.log(CLIENT_KEY_HELP);
-    return 0;
-  }
+  const args = parseArgs(argv);
+  if (args === "help") return printHelp(CLIENT_KEY_HELP);
   const { stack, client, out, format } = args;
   if (out === "-" && process.stdout.isTTY) {
     console.error(
@@ -117,11 +109,4 @@ export function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runMain(main);

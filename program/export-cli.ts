@@ -1,13 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseCommandLine, printHelp, runMain, usageError } from "../cli/command";
 import { createContext } from "../providers/lib/context";
 import { CONFIG_KEYS, settingsFromConfig } from "../providers/lib/settings";
 import { mergeSetup, type MergeOptions } from "./export-merge";
 import { exportSetup } from "./export-setup";
 import { INCLUDE_KEY, readIncludes, type IncludedFile } from "./include";
 import { orgOf, readStackValues } from "./stack-values";
-import { usePulumiEngine } from "./pulumi-engine";
+import { usePulumiEngine } from "../cli/pulumi-engine";
 import { unifiedDiff } from "./text-diff";
 
 export const EXPORT_HELP = `usage: npm run export -- --stack <name> [--dry-run] [--overwrite-differences]
@@ -49,28 +50,22 @@ export interface ExportArgs {
   overwriteDifferences: boolean;
 }
 
+const EXPORT_COMMAND_LINE = {
+  options: { stack: "string", "dry-run": "boolean", "overwrite-differences": "boolean" },
+  usage: EXPORT_HELP.split("\n")[0]!,
+} as const;
+
 /** The arguments, or "help"; throws a usage error naming what is wrong. */
 export function parseArgs(argv: string[]): ExportArgs | "help" {
-  if (argv.includes("--help") || argv.includes("-h")) return "help";
-  const usage = EXPORT_HELP.split("\n")[0]!;
-  let stack: string | undefined;
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--stack") {
-      stack = argv[++i];
-    } else if (arg === "--dry-run" || arg === "--overwrite-differences") {
-      flags.add(arg);
-    } else {
-      throw new Error(`unknown argument ${arg}\n${usage}`);
-    }
-  }
-  if (!stack || stack.startsWith("--")) throw new Error(`--stack <name> is required\n${usage}`);
-  return {
+  const parsed = parseCommandLine(EXPORT_COMMAND_LINE, argv);
+  if (parsed === "help") return "help";
+  const {
     stack,
-    dryRun: flags.has("--dry-run"),
-    overwriteDifferences: flags.has("--overwrite-differences"),
-  };
+    "dry-run": dryRun,
+    "overwrite-differences": overwriteDifferences,
+  } = parsed.options;
+  if (!stack) throw usageError(EXPORT_COMMAND_LINE, "--stack <name> is required");
+  return { stack, dryRun: dryRun === true, overwriteDifferences: overwriteDifferences === true };
 }
 
 /** The stack's included files, read before any call so a broken one stops the export. */
@@ -117,12 +112,9 @@ function managedObjects(stack: string): MergeOptions["managed"] {
   };
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
-  if (args === "help") {
-    process.stdout.write(EXPORT_HELP);
-    return 0;
-  }
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args === "help") return printHelp(EXPORT_HELP);
   const { stack, dryRun, overwriteDifferences } = args;
   usePulumiEngine(stack);
   const file = join(process.cwd(), `Pulumi.${stack}.yaml`);
@@ -167,12 +159,5 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : String(error));
-      process.exit(2);
-    },
-  );
-}
+// Every failure is the stack's or its setup's to fix (exit 2, as EXPORT_HELP says).
+if (require.main === module) runMain(main, 2);

@@ -1,31 +1,16 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { printHelp, runMain } from "../cli/command";
 import { findPlaceholders } from "./placeholders";
-import { ensurePulumiEngine, LOCAL_STATE_DIR } from "./pulumi-engine";
-import { stackFileValues } from "./stack-values";
-import {
-  INIT_HELP,
-  InitUsageError,
-  localSecrets,
-  parseInitArgs,
-  stackFileText,
-} from "./init-stack";
+import { ensurePulumiEngine, LOCAL_STATE_DIR } from "../cli/pulumi-engine";
+import { engineConfig, stackFileValues } from "./stack-values";
+import { INIT_HELP, localSecrets, parseInitArgs, stackFileText } from "./init-stack";
 
 /** `npm run init`: INIT_HELP says what it reads, writes and exits with. */
 export function main(argv: string[], cwd: string = process.cwd()): number {
-  let options;
-  try {
-    options = parseInitArgs(argv);
-  } catch (error) {
-    if (!(error instanceof InitUsageError)) throw error;
-    console.error(error.message);
-    return 2;
-  }
-  if (options === "help") {
-    console.log(INIT_HELP);
-    return 0;
-  }
+  const options = parseInitArgs(argv);
+  if (options === "help") return printHelp(INIT_HELP);
   const { stack, secretsProvider } = options;
   const file = join(cwd, `Pulumi.${stack}.yaml`);
   if (existsSync(file)) {
@@ -74,10 +59,7 @@ export function main(argv: string[], cwd: string = process.cwd()): number {
     }
   }
   console.log(`wrote ${file} and made stack ${stack} (secrets provider: ${secretsProvider})`);
-  const values = Object.fromEntries(
-    [...stackFileValues(file)].map(([key, value]) => [`altinn-iac:${key}`, value]),
-  );
-  const placeholders = findPlaceholders(values, stack);
+  const placeholders = findPlaceholders(engineConfig(stackFileValues(file)), stack);
   if (placeholders.length > 0) {
     console.log(
       `next: fill its ${placeholders.length} placeholders (REPLACE ...): npm run pulumi -- preview --stack ${stack} lists each with its command;`,
@@ -91,11 +73,4 @@ export function main(argv: string[], cwd: string = process.cwd()): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runMain(main);

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { requestTexts, stackFacts, type Language } from "./init-requests";
+import { parseCommandLine, printHelp, runMain, usageError } from "../cli/command";
+import { requestTexts, stackFacts } from "./init-requests";
 import { stackFileValues } from "./stack-values";
 
 export const REQUESTS_HELP = `usage: npm run requests -- --stack <name> [--lang nb|en]
@@ -15,28 +16,18 @@ Reads:  Pulumi.<name>.yaml (its plain values only: no backend or passphrase need
 Writes: nothing (the texts go to stdout).
 Exits:  0 printed; 2 usage or no such stack file.`;
 
+const REQUESTS_COMMAND_LINE = {
+  options: { stack: "string", lang: "string" },
+  usage: `\n${REQUESTS_HELP}`,
+} as const;
+
 export function main(argv: string[], cwd: string = process.cwd()): number {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(REQUESTS_HELP);
-    return 0;
-  }
-  let stack: string | undefined;
-  let language: Language = "nb";
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === "--stack" && value && !value.startsWith("--")) stack = argv[++i];
-    else if (arg === "--lang" && (value === "nb" || value === "en")) {
-      language = value;
-      i++;
-    } else {
-      console.error(`unknown or incomplete argument "${arg}"\n\n${REQUESTS_HELP}`);
-      return 2;
-    }
-  }
-  if (!stack) {
-    console.error(`--stack is required\n\n${REQUESTS_HELP}`);
-    return 2;
+  const parsed = parseCommandLine(REQUESTS_COMMAND_LINE, argv);
+  if (parsed === "help") return printHelp(REQUESTS_HELP);
+  const { stack, lang: language = "nb" } = parsed.options;
+  if (!stack) throw usageError(REQUESTS_COMMAND_LINE, "--stack is required");
+  if (language !== "nb" && language !== "en") {
+    throw usageError(REQUESTS_COMMAND_LINE, `--lang ${language}: write nb or en`);
   }
   const file = join(cwd, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
@@ -49,11 +40,4 @@ export function main(argv: string[], cwd: string = process.cwd()): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runMain(main);

@@ -1,3 +1,4 @@
+import { parseCommandLine, usageError, UsageError } from "../cli/command";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -33,8 +34,6 @@ export interface InitOptions {
   secretsProvider: string;
 }
 
-export class InitUsageError extends Error {}
-
 export const INIT_HELP = `usage: npm run init -- --org <code> --env <local|test|prod> [--stack <name>]
                       [--org-number <9 digits>] [--secrets-provider <provider>]
 
@@ -57,55 +56,53 @@ Writes: Pulumi.<stack>.yaml (never over an existing file) and the new stack in t
 Exits:  0 made; 1 pulumi failed (the file it wrote is removed); 2 usage, an existing stack file, or
         no passphrase for the passphrase provider.`;
 
+const INIT_COMMAND_LINE = {
+  options: {
+    org: "string",
+    env: "string",
+    stack: "string",
+    "org-number": "string",
+    "secrets-provider": "string",
+  },
+  usage: `\n${INIT_HELP}`,
+  unknownArgument: (arg: string) => `unknown argument "${arg}"`,
+} as const;
+
 export function parseInitArgs(argv: string[]): InitOptions | "help" {
-  const given: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") return "help";
-    const name = arg.replace(/^--/, "");
-    if (
-      !arg.startsWith("--") ||
-      !["org", "env", "stack", "org-number", "secrets-provider"].includes(name)
-    ) {
-      throw new InitUsageError(`unknown argument "${arg}"\n\n${INIT_HELP}`);
-    }
-    const value = argv[++i];
-    if (value === undefined || value.startsWith("--")) {
-      throw new InitUsageError(`${arg} needs a value`);
-    }
-    given[name] = value;
-  }
+  const parsed = parseCommandLine(INIT_COMMAND_LINE, argv);
+  if (parsed === "help") return "help";
+  const given = parsed.options;
   const org = given.org;
-  if (!org)
-    throw new InitUsageError(
-      `--org is required: the org code Altinn gave you, such as brg\n\n${INIT_HELP}`,
+  if (!org) {
+    throw usageError(
+      INIT_COMMAND_LINE,
+      "--org is required: the org code Altinn gave you, such as brg",
     );
+  }
   if (!/^[a-z][a-z0-9]{1,19}$/.test(org)) {
-    throw new InitUsageError(
+    throw new UsageError(
       `--org ${org}: an Altinn org code is lower-case letters and digits, such as digdir or brg`,
     );
   }
   const rawEnvironment = given.env;
-  if (!rawEnvironment) throw new InitUsageError(`--env is required: local, test or prod`);
+  if (!rawEnvironment) throw new UsageError(`--env is required: local, test or prod`);
   const environment =
     ENVIRONMENT_ALIASES[rawEnvironment] ?? INIT_ENVIRONMENTS.find((e) => e === rawEnvironment);
   if (!environment) {
-    throw new InitUsageError(
-      `--env ${rawEnvironment}: use local (the simulator), test (tt02) or prod`,
-    );
+    throw new UsageError(`--env ${rawEnvironment}: use local (the simulator), test (tt02) or prod`);
   }
   const orgNumber = given["org-number"];
   if (orgNumber !== undefined && !/^\d{9}$/.test(orgNumber)) {
-    throw new InitUsageError(`--org-number ${orgNumber}: an organisation number is 9 digits`);
+    throw new UsageError(`--org-number ${orgNumber}: an organisation number is 9 digits`);
   }
   if (environment === "local" && org !== DEMO_ORG) {
-    throw new InitUsageError(
+    throw new UsageError(
       `--org ${org} --env local: the simulator's demo clients act for ${DEMO_ORG} (${DEMO_ORGNR}), so a local stack is made for --org ${DEMO_ORG}; make ${org}'s own stack with --env test`,
     );
   }
   const stack = given.stack ?? `${org}-${environment}`;
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
-    throw new InitUsageError(`--stack ${stack}: a stack name is letters, digits, _ . and -`);
+    throw new UsageError(`--stack ${stack}: a stack name is letters, digits, _ . and -`);
   }
   return {
     org,

@@ -5,6 +5,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import {
+  errorText,
+  parseCommandLine,
+  runMain,
+  usageError,
+  UsageError,
+  wantsHelp,
+} from "../cli/command";
 import { buildPolicyXml } from "../policies/build";
 import { runPolicyCli, POLICY_HELP, type CliIo } from "../policies/cli";
 import { explainPolicy } from "../policies/describe";
@@ -13,7 +21,7 @@ import { lintPolicy } from "../policies/lint";
 import { policySchema } from "../policies/model";
 import { loadStackConfig } from "./config";
 import { policyArgs } from "./resource-policies";
-import { stackFileValues } from "./stack-values";
+import { engineConfig, stackFileValues } from "./stack-values";
 
 const STACK_USAGE = `  npm run policy -- lint --stack <stack or file> [--resource <id>]
   npm run policy -- explain --stack <stack or file> [--resource <id>]
@@ -33,26 +41,39 @@ Reads: the stack file and the files it includes; its plain values only (no secre
 /** The keys a policy depends on: the rest (credentials, clients) is not read. */
 const POLICY_KEYS = ["environment", "org", "resources", "include"];
 
+const STACK_COMMAND_LINE = {
+  options: { stack: "string", resource: "string" },
+  positionals: true,
+  usage: `usage:\n${STACK_USAGE}(npm run policy -- --help says more)`,
+  unknownArgument: (arg: string) => `unexpected ${arg}`,
+} as const;
+
+/** The stack command's parts; throws a usage error when they do not make one. */
+function stackCommandLine(args: string[]): { command: string; stack: string; only?: string } {
+  const parsed = parseCommandLine(STACK_COMMAND_LINE, args);
+  const [command, ...extra] = parsed === "help" ? [] : parsed.positionals;
+  const { stack, resource } = parsed === "help" ? {} : parsed.options;
+  if (extra.length > 0) throw usageError(STACK_COMMAND_LINE, `unexpected ${extra.join(" ")}`);
+  if (command === undefined || !["lint", "explain", "build"].includes(command) || !stack) {
+    throw new UsageError(STACK_COMMAND_LINE.usage);
+  }
+  return { command, stack, ...(resource === undefined ? {} : { only: resource }) };
+}
+
 export function runStackPolicyCli(args: string[], io: CliIo, projectDir: string): number {
-  if (args.includes("--help") || args.includes("-h") || args[0] === "help") {
+  if (wantsHelp(args) || args[0] === "help") {
     io.out(HELP);
     return 0;
   }
-  const at = args.indexOf("--stack");
-  if (at < 0) return runPolicyCli(args, io);
-  const [command] = args;
-  const stack = args[at + 1];
-  const resourceAt = args.indexOf("--resource");
-  const only = resourceAt >= 0 ? args[resourceAt + 1] : undefined;
-  const extra = args.filter(
-    (a, i) => i > 0 && i !== at && i !== at + 1 && i !== resourceAt && i !== resourceAt + 1,
-  );
-  if (!["lint", "explain", "build"].includes(command ?? "") || !stack || extra.length > 0) {
-    io.err(
-      `${extra.length > 0 ? `unexpected ${extra.join(" ")}\n` : ""}usage:\n${STACK_USAGE}(npm run policy -- --help says more)\n`,
-    );
+  if (!args.includes("--stack")) return runPolicyCli(args, io);
+  let parts: ReturnType<typeof stackCommandLine>;
+  try {
+    parts = stackCommandLine(args);
+  } catch (error) {
+    io.err(`${errorText(error)}\n`);
     return 2;
   }
+  const { command, stack, only } = parts;
   const file = /\.ya?ml$/.test(stack)
     ? isAbsolute(stack)
       ? stack
@@ -66,9 +87,8 @@ export function runStackPolicyCli(args: string[], io: CliIo, projectDir: string)
   }
   let config: ReturnType<typeof loadStackConfig>;
   try {
-    const values = [...stackFileValues(file)].filter(([key]) => POLICY_KEYS.includes(key));
     config = loadStackConfig(
-      Object.fromEntries(values.map(([key, value]) => [`altinn-iac:${key}`, value])),
+      engineConfig(stackFileValues(file), POLICY_KEYS),
       projectDir,
       () => false,
     );
@@ -94,7 +114,7 @@ export function runStackPolicyCli(args: string[], io: CliIo, projectDir: string)
       const code =
         command === "build"
           ? (io.out(`${args.xml}\n`), 0)
-          : runPolicyCli([command!, spec.identifier, "--resource", spec.identifier], {
+          : runPolicyCli([command, spec.identifier, "--resource", spec.identifier], {
               ...io,
               readFile: () => args.xml as string,
             });
@@ -127,13 +147,15 @@ function plural(count: number, word: string): string {
 }
 
 if (require.main === module) {
-  process.exitCode = runStackPolicyCli(
-    process.argv.slice(2),
-    {
-      out: (text) => process.stdout.write(text),
-      err: (text) => process.stderr.write(text),
-      readFile: (path) => readFileSync(path, "utf8"),
-    },
-    resolve(__dirname, ".."),
+  runMain((argv) =>
+    runStackPolicyCli(
+      argv,
+      {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+        readFile: (path) => readFileSync(path, "utf8"),
+      },
+      process.cwd(),
+    ),
   );
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseCommandLine, printHelp, runMain, usageError } from "../cli/command";
 import { promoteStack, stackEnvironment } from "./promote-stack";
 import { unifiedDiff } from "./text-diff";
 
@@ -41,38 +42,38 @@ export interface PromoteArgs {
   overwriteTargetValues: boolean;
 }
 
+const PROMOTE_COMMAND_LINE = {
+  options: {
+    from: "string",
+    to: "string",
+    "dry-run": "boolean",
+    "overwrite-target-values": "boolean",
+  },
+  usage: PROMOTE_HELP.split("\n")[0]!,
+} as const;
+
 /** The arguments, or "help"; throws a usage error naming what is wrong. */
 export function parseArgs(argv: string[]): PromoteArgs | "help" {
-  if (argv.includes("--help") || argv.includes("-h")) return "help";
-  const usage = PROMOTE_HELP.split("\n")[0]!;
-  const values: Record<string, string | undefined> = {};
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--from" || arg === "--to") values[arg] = argv[++i];
-    else if (arg === "--dry-run" || arg === "--overwrite-target-values") flags.add(arg);
-    else throw new Error(`unknown argument ${arg}\n${usage}`);
+  const parsed = parseCommandLine(PROMOTE_COMMAND_LINE, argv);
+  if (parsed === "help") return "help";
+  const { from, to } = parsed.options;
+  if (!from || !to) {
+    throw usageError(PROMOTE_COMMAND_LINE, "--from <stack> and --to <stack> are required");
   }
-  const from = values["--from"];
-  const to = values["--to"];
-  if (!from || !to || from.startsWith("--") || to.startsWith("--")) {
-    throw new Error(`--from <stack> and --to <stack> are required\n${usage}`);
+  if (from === to) {
+    throw usageError(PROMOTE_COMMAND_LINE, `--from and --to name the same stack (${from})`);
   }
-  if (from === to) throw new Error(`--from and --to name the same stack (${from})\n${usage}`);
   return {
     from,
     to,
-    dryRun: flags.has("--dry-run"),
-    overwriteTargetValues: flags.has("--overwrite-target-values"),
+    dryRun: parsed.options["dry-run"] === true,
+    overwriteTargetValues: parsed.options["overwrite-target-values"] === true,
   };
 }
 
 export function main(argv: string[], cwd: string = process.cwd()): number {
   const args = parseArgs(argv);
-  if (args === "help") {
-    process.stdout.write(PROMOTE_HELP);
-    return 0;
-  }
+  if (args === "help") return printHelp(PROMOTE_HELP);
   const read = (stack: string) => {
     const file = join(cwd, `Pulumi.${stack}.yaml`);
     return { file, text: existsSync(file) ? readFileSync(file, "utf8") : undefined };
@@ -100,11 +101,5 @@ export function main(argv: string[], cwd: string = process.cwd()): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exit(main(process.argv.slice(2)));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(2);
-  }
-}
+// A refused target is a usage error too (exit 2, as PROMOTE_HELP says).
+if (require.main === module) runMain(main, 2);

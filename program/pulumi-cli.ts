@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { printHelp, runMain, wantsHelp } from "../cli/command";
 import { startSimulator } from "../simulator/server";
 import {
   ensurePulumiEngine,
@@ -10,7 +11,7 @@ import {
   localBackendUrl,
   exportLines,
   stackArgument,
-} from "./pulumi-engine";
+} from "../cli/pulumi-engine";
 
 export const PULUMI_HELP = `usage: npm run pulumi -- <pulumi arguments>      such as: npm run pulumi -- preview --stack local
        npm run -s pulumi -- --print-env [--stack <name>]   then: eval "$(npm run -s pulumi -- --print-env --stack local)"
@@ -69,9 +70,11 @@ function run(args: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h"))) {
-    console.log(PULUMI_HELP);
-    return argv.length === 0 ? 2 : 0;
+  // Every other argument is pulumi's, its --help included (npm run pulumi -- up --help).
+  if (argv.length === 1 && wantsHelp(argv)) return printHelp(PULUMI_HELP);
+  if (argv.length === 0) {
+    printHelp(PULUMI_HELP);
+    return 2;
   }
   const stack = stackArgument(argv);
   if (argv.includes("--print-env")) {
@@ -115,10 +118,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -59,3 +59,19 @@ export function stackFileValues(file: string): Map<string, string> {
   }
   return values;
 }
+
+/**
+ * Plain values (stackFileValues) keyed as the engine hands the stack's config to the program
+ * (`altinn-iac:<key>`), all of them or only `keys`: what loadStackConfig and the placeholder
+ * finder read.
+ */
+export function engineConfig(
+  values: Map<string, string>,
+  keys?: readonly string[],
+): Record<string, string> {
+  return Object.fromEntries(
+    [...values]
+      .filter(([key]) => keys === undefined || keys.includes(key))
+      .map(([key, value]) => [`altinn-iac:${key}`, value]),
+  );
+}

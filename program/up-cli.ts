@@ -2,8 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { printHelp, runMain, UsageError, wantsHelp } from "../cli/command";
 import { alive } from "../providers/lib/engine-watch";
-import { usePulumiEngine } from "./pulumi-engine";
+import { usePulumiEngine } from "../cli/pulumi-engine";
 
 export const UP_HELP = `usage: npm run up -- --stack <name> [pulumi up options]
 
@@ -28,10 +29,8 @@ The backend and passphrase come from the environment, as for any pulumi command.
 export const UP_USAGE_ERROR =
   "name the stack: npm run up -- --stack <name> [pulumi up options] (npm run up -- --help says more)";
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: string[]): { stack: string; upArgs: string[] } | "help" {
-  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  if (wantsHelp(argv)) return "help";
   const at = argv.indexOf("--stack");
   const stack = at >= 0 ? argv[at + 1] : undefined;
   if (!stack || stack.startsWith("-")) throw new UsageError(UP_USAGE_ERROR);
@@ -87,12 +86,9 @@ function pulumi(args: string[], capture = false): { status: number; stdout: stri
   return { status: result.status ?? 1, stdout: result.stdout ?? "" };
 }
 
-function main(): number {
-  const parsed = parseArgs(process.argv.slice(2));
-  if (parsed === "help") {
-    console.log(UP_HELP);
-    return 0;
-  }
+function main(argv: string[]): number {
+  const parsed = parseArgs(argv);
+  if (parsed === "help") return printHelp(UP_HELP);
   const { stack, upArgs } = parsed;
   usePulumiEngine(stack);
   const target = ["--stack", stack, "--non-interactive"];
@@ -127,11 +123,4 @@ function main(): number {
   return pulumi(["up", ...upArgs, ...target]).status;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  }
-}
+if (require.main === module) runMain(main);

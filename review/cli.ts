@@ -9,6 +9,7 @@
  * stack file does not list under altinn-iac:acceptChanges; writes nothing but standard output.
  */
 import { readFileSync } from "node:fs";
+import { parseCommandLine, printHelp, runMain, usageError } from "../cli/command";
 import { resolve } from "node:path";
 import { parsePreview, renderSummary, unacceptedDestructiveChanges } from "./preview-summary";
 
@@ -26,27 +27,19 @@ Exits: 0, or 1 (after the summary) when a production plan deletes or replaces an
 altinn-iac:acceptChanges does not list; 2 on a usage or input error.
 `;
 
+const REVIEW_COMMAND_LINE = {
+  options: { stack: "string" },
+  positionals: true,
+  usage: `${USAGE}(npm run review -- --help says more)`,
+} as const;
+
 function main(argv: string[]): number {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const unknown = argv.find(
-    (a, i) => a.startsWith("-") && a !== "-" && a !== "--stack" && argv[i - 1] !== "--stack",
-  );
-  if (unknown) {
-    process.stderr.write(
-      `unknown option ${unknown}\n${USAGE}(npm run review -- --help says more)\n`,
-    );
-    return 2;
-  }
-  const file = argv.find((a, i) => (a === "-" || !a.startsWith("-")) && argv[i - 1] !== "--stack");
-  const stackIndex = argv.indexOf("--stack");
-  const stack = stackIndex >= 0 ? argv[stackIndex + 1] : undefined;
-  if (!file) {
-    process.stderr.write(`name the preview file\n${USAGE}(npm run review -- --help says more)\n`);
-    return 2;
-  }
+  const parsed = parseCommandLine(REVIEW_COMMAND_LINE, argv);
+  if (parsed === "help") return printHelp(HELP);
+  const [file, ...extra] = parsed.positionals;
+  if (extra.length > 0) throw usageError(REVIEW_COMMAND_LINE, `unexpected ${extra.join(" ")}`);
+  if (!file) throw usageError(REVIEW_COMMAND_LINE, "name the preview file");
+  const { stack } = parsed.options;
   let text: string;
   try {
     // npm runs scripts from the package root; INIT_CWD is where the user typed the command.
@@ -71,4 +64,4 @@ function main(argv: string[]): number {
   return unacceptedDestructiveChanges(model).length > 0 ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runMain(main);

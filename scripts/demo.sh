@@ -5,7 +5,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+ensure_node
 ensure_node_modules
+ensure_build
 ensure_engine
 
 url=$(node -e 'const y=require("fs").readFileSync("Pulumi.local.yaml","utf8");const m=/altinn-iac:simulatorUrl: (\S+)/.exec(y);console.log(m?m[1]:"http://127.0.0.1:5055")')
@@ -14,7 +16,7 @@ mkdir -p .altinn-iac/state
 if curl -fsS "$url/resourceregistry/api/v1/resource/orgs" >/dev/null 2>&1; then
   echo "using the simulator already running at $url"
 else
-  node -r ts-node/register/transpile-only simulator/main.ts --port "$port" \
+  node dist/simulator/main.js --port "$port" \
     --persist .altinn-iac/simulator-state.json >.altinn-iac/simulator.log 2>&1 &
   simulator_pid=$!
   trap 'kill $simulator_pid 2>/dev/null || true' EXIT
@@ -36,7 +38,7 @@ export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-altinn-iac-local}"
 pulumi stack select local --create --non-interactive >/dev/null
 # --refresh: the simulator's state file may have been removed while Pulumi's state was kept.
 # program/up-cli.ts (npm run up) first settles what an interrupted run left (lock, pending operations).
-node -r ts-node/register/transpile-only program/up-cli.ts --stack local --yes --refresh --skip-preview
+node dist/program/up-cli.js --stack local --yes --refresh --skip-preview
 echo
 echo "stack outputs:"
 pulumi stack output --stack local --json

@@ -4,9 +4,10 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+ensure_node
 ensure_node_modules
 ensure_engine
-echo "pulumi: $(command -v pulumi) ($(pulumi version))"
+echo "node: $(command -v node) ($(node --version)); pulumi: $(command -v pulumi) ($(pulumi version))"
 
 npm run --silent typecheck
 npm run --silent lint

@@ -4,6 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+ensure_node
 ensure_node_modules
+ensure_build
 ensure_engine
 npx jest --ci test/e2e "$@"

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { usePulumiEngine } from "../program/pulumi-engine";
+import { usePulumiEngine } from "../cli/pulumi-engine";
 import { z } from "zod";
 import { ENVIRONMENT_NAMES, resolveEndpoints } from "../providers/lib/environments";
 import { checkLabel, verify } from "./verify";

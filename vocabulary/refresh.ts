@@ -7,6 +7,7 @@
  * answers were read.
  */
 import { writeFileSync } from "node:fs";
+import { parseCommandLine, printHelp, runCommand, runMain, usageError } from "../cli/command";
 import { join } from "node:path";
 import {
   ACCESS_PACKAGES,
@@ -224,36 +225,34 @@ function difference(what: string, before: string[], after: string[]): string[] {
   ];
 }
 
-export async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(VOCABULARY_HELP);
-    return 0;
+const REFRESH_COMMAND_LINE = {
+  options: { env: "string", url: "string", out: "string", "dry-run": "boolean" },
+  positionals: true,
+  usage: `\n${VOCABULARY_HELP}`,
+} as const;
+
+/** What to refresh from where, from the command line; throws a usage error. */
+function refreshOptions(argv: string[]): RefreshOptions | "help" {
+  const parsed = parseCommandLine(REFRESH_COMMAND_LINE, argv);
+  if (parsed === "help") return "help";
+  const [command, ...extra] = parsed.positionals;
+  if (command !== "refresh") {
+    throw usageError(REFRESH_COMMAND_LINE, command ? `unknown command ${command}` : "no command");
   }
-  const [command, ...rest] = argv;
-  const options: RefreshOptions = { origin: PLATFORMS.prod!, out: __dirname, dryRun: false };
-  const fail = (message: string) => {
-    console.error(`${message}\n\n${VOCABULARY_HELP}`);
-    return 2;
-  };
-  if (command !== "refresh") return fail(command ? `unknown command ${command}` : "no command");
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const value = rest[i + 1];
-    if (arg === "--dry-run") {
-      options.dryRun = true;
-      continue;
-    }
-    if (value === undefined || !["--env", "--url", "--out"].includes(arg)) {
-      return fail(`unknown or incomplete option ${arg}`);
-    }
-    i++;
-    if (arg === "--env") {
-      const origin = PLATFORMS[value];
-      if (!origin) return fail(`--env is prod or test, not ${value}`);
-      options.origin = origin;
-    } else if (arg === "--url") options.origin = value;
-    else options.out = value;
-  }
+  if (extra.length > 0) throw usageError(REFRESH_COMMAND_LINE, `unexpected ${extra.join(" ")}`);
+  const { env, url, out = __dirname } = parsed.options;
+  const platform = env === undefined ? PLATFORMS.prod : PLATFORMS[env];
+  if (!platform) throw usageError(REFRESH_COMMAND_LINE, `--env is prod or test, not ${env}`);
+  return { origin: url ?? platform, out, dryRun: parsed.options["dry-run"] === true };
+}
+
+export function main(argv: string[]): Promise<number> {
+  return runCommand(refresh, argv);
+}
+
+async function refresh(argv: string[]): Promise<number> {
+  const options = refreshOptions(argv);
+  if (options === "help") return printHelp(VOCABULARY_HELP);
   try {
     const changes = await refreshVocabulary(options);
     const verb = options.dryRun ? "would be written" : `written to ${options.out}`;
@@ -270,6 +269,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+if (require.main === module) runMain(refresh);

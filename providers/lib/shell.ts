@@ -20,25 +20,20 @@ export type ProviderKind =
  * outputs). With real HTTP, auth and XACML code that is tens of kilobytes per resource, and
  * `read`/`delete` would keep running the copy from the day the resource was last updated
  * (pulumi/pulumi#6490). So the serialized part is only this shell: each method loads the
- * implementation from the project on disk (`providers/load-runtime.js`, which registers ts-node as
- * Pulumi does for index.ts and loads `providers/runtime.ts`) and delegates. Consequences, chosen on
- * purpose: state stays small, and a fix in `read` or `delete` takes effect at once; the provider
- * process must run in the project directory (Pulumi starts it there).
+ * implementation, the compiled `altinn-iac/providers/runtime`, by Node resolution from the Pulumi
+ * project the provider process runs in (Pulumi starts it there): the package installed in a
+ * consumer's node_modules, or this repository itself (self-reference through package.json
+ * `exports`). Consequences, chosen on purpose: state stays small, and a fix in `read` or `delete`
+ * takes effect at once, with the package version the project has installed.
  *
  * Nothing here may capture a value from outside the function but `kind` (a string literal), and
- * every character is stored twice per resource: the loading lives in load-runtime.js, and one
- * `call` serves all methods.
+ * every character is stored twice per resource: one `call` serves all methods.
  */
 export function runtimeProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
-  const call = (method: string, args: unknown[]) => {
-    const entry = `${process.env.ALTINN_IAC_ROOT || process.cwd()}/providers/load-runtime.js`;
-    if (!require("fs").existsSync(entry)) {
-      throw new Error(
-        `altinn-iac: ${entry} not found; run pulumi from the altinn-iac project directory (or set ALTINN_IAC_ROOT)`,
-      );
-    }
-    return require(entry).call(kind, method, args);
-  };
+  const call = (method: string, args: unknown[]) =>
+    require("module")
+      .createRequire(`${process.cwd()}/package.json`)("altinn-iac/providers/runtime")
+      .call(kind, method, args);
   return {
     configure: (...args) => call("configure", args),
     check: (...args) => call("check", args),

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { inferResourceId } from "../../policies/parse";
+import { inferResourceId } from "../../policies/registry";
 import { readXacml } from "../../policies/xacml";
 import type { Simulator } from "../../simulator/server";
 import { DEMO_ORG, DEMO_ORGNR } from "./simulator";

@@ -11,7 +11,7 @@ import {
   exportLines,
   stackArgument,
   usePulumiEngine,
-} from "../../program/pulumi-engine";
+} from "../../cli/pulumi-engine";
 import { stackFileValues } from "../../program/stack-values";
 import { PROJECT_ROOT } from "../support/pulumi-cli";
 

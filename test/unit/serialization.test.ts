@@ -12,7 +12,7 @@ describe("runtimeProvider serialized by Pulumi", () => {
     // Stored twice per resource (inputs and outputs): bench/README.md counts it against 10 KB.
     expect(text.length).toBeLessThan(2600);
     expect(text).toContain('"AltinnResource"');
-    expect(text).toContain("/providers/load-runtime.js");
+    expect(text).toContain('"altinn-iac/providers/runtime"');
     expect(text).not.toContain(process.cwd());
     expect(text).not.toContain(__dirname);
     expect(text).not.toMatch(/axios|jose|zod|fast-xml-parser/);
