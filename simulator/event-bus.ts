@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { subscribeDecision } from "./routes/events";
-import type { SimContext } from "./server";
-import type { SimSubscription } from "./state";
+import type { SimContext } from "./context";
+import { subscribeDecision } from "./event-authorization";
+import type { CloudEvent, DeliveryRecord, SimSubscription } from "./state-types";
 
 /**
  * Altinn Events' delivery side in the simulator: a cloud event published by an API (Correspondence
@@ -9,27 +9,8 @@ import type { SimSubscription } from "./state";
  * POSTed as JSON to every validated subscription whose filters match, as Events' push does.
  */
 
-export interface CloudEvent {
-  id: string;
-  source: string;
-  specversion: "1.0";
-  type: string;
-  time: string;
-  resource: string;
-  resourceinstance?: string;
-  subject?: string;
-  alternativesubject?: string;
-}
-
-export interface DeliveryRecord {
-  subscriptionId: number;
-  eventId: string;
-  endPoint: string;
-  status: number;
-}
-
 /** Subscription filters as Events matches them: each set filter must equal the event's field. */
-export function matches(subscription: SimSubscription, event: CloudEvent): boolean {
+function matches(subscription: SimSubscription, event: CloudEvent): boolean {
   if (!subscription.validated) return false;
   if (subscription.resourceFilter && subscription.resourceFilter !== event.resource) return false;
   if (subscription.typeFilter !== undefined && subscription.typeFilter !== event.type) return false;

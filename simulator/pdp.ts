@@ -1,7 +1,7 @@
 import { decide, decideXacml, type DecisionRequest } from "../policies/evaluate";
 import { readPolicy } from "../policies/parse";
-import { organizationOfPartyId, partyOfOrganization } from "./routes/access-lists";
-import type { SimContext } from "./server";
+import type { SimContext } from "./context";
+import { organizationOfPartyId, partyOfOrganization } from "./parties";
 import { currentResource } from "./state";
 
 /**

@@ -1,10 +1,12 @@
 import { FaultInjector, type FaultPlan } from "../faults";
-import { empty, json, readJson, text } from "../router";
-import type { RouteModule } from "../server";
-import { registerAccessListAdmin } from "./access-lists";
+import { empty, json, text } from "../http/replies";
+import { readJson } from "../http/requests";
+import type { RouteModule } from "../context";
+import { registerAccessListAdmin } from "./access-lists/admin";
 import { registerEventsAdmin } from "./events";
 import { registerWebhookAdmin } from "./webhooks";
-import { grantScopes, initialState, type SimClient, type SimJwk, type SimOrg } from "../state";
+import { grantScopes, initialState } from "../state";
+import type { SimClient, SimJwk, SimOrg } from "../state-types";
 
 /**
  * The admin API (`/__admin/...`): what tests and the demo use to look at the simulator and to

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { empty, json, text } from "../router";
-import type { RouteModule } from "../server";
+import { empty, json, text } from "../http/replies";
+import type { RouteModule } from "../context";
 import { orgCodeOf } from "../state";
-import { bearer, consumerOrgnr, scopesOf, signJwt, verifyJwt } from "../tokens";
+import { bearer, consumerOrgnr, scopesOf, signJwt } from "../tokens";
 
 /**
  * Altinn Authentication's token exchange (altinn-authentication AuthenticationController,
@@ -24,12 +24,7 @@ export const authenticationRoutes: RouteModule = (router, ctx) => {
     }
     const token = bearer(req.headers);
     if (!token) return empty(401);
-    const mp = await verifyJwt(
-      token,
-      ctx.keys.maskinporten,
-      ctx.maskinportenIssuer(req.origin),
-      ctx.nowSeconds(),
-    );
+    const mp = await ctx.verifyMaskinporten(token, req.origin);
     const orgnr = mp ? consumerOrgnr(mp) : undefined;
     if (!mp || !orgnr) return empty(401);
 

@@ -1,12 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { JWTPayload } from "jose";
-import { decide, type DecisionRequest } from "../../policies/evaluate";
-import { readPolicy } from "../../policies/parse";
+import type { RouteModule, SimContext } from "../context";
 import { newEvent, publish } from "../event-bus";
-import { empty, json, readJson, traceId, type SimRequest, type SimResponse } from "../router";
-import type { RouteModule, SimContext } from "../server";
-import { currentResource, type SimCorrespondence } from "../state";
-import { bearer, consumerOrgnr, scopesOf, verifyJwt } from "../tokens";
+import { traceId } from "../http/problems";
+import { json } from "../http/replies";
+import { readJson } from "../http/requests";
+import type { SimRequest, SimResponse } from "../http/router";
+import { currentResource } from "../state";
+import type { SimCorrespondence } from "../state-types";
+import { authenticate, senderMayWrite } from "./correspondence/access";
+import { CORRESPONDENCE_ERRORS, correspondenceProblem } from "./correspondence/errors";
+import {
+  modelErrors,
+  recipientKnown,
+  recipientUrn,
+  type InitializeBody,
+} from "./correspondence/request";
 
 /**
  * Altinn Correspondence's send and status endpoints (docs/altinn-apis.md section 7), as
@@ -28,241 +36,13 @@ import { bearer, consumerOrgnr, scopesOf, verifyJwt } from "../tokens";
  */
 
 const BASE = "/correspondence/api/v1/correspondence";
-const WRITE_SCOPE = "altinn:correspondence.write";
-const SERVICE_OWNER_SCOPE = "altinn:serviceowner";
-const ORGANIZATION_PREFIX = "urn:altinn:organization:identifier-no:";
-const PERSON_PREFIX = "urn:altinn:person:identifier-no:";
-const RECIPIENT_PATTERN =
-  /^(urn:altinn:organization:identifier-no:\d{9}|urn:altinn:person:identifier-no:\d{11}|urn:altinn:person:idporten-email:.+|urn:altinn:person:legacy-selfidentified:.+|\d{9}|\d{4}:\d{9}|\d{11})$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Correspondence's Error records (Application/Errors.cs) that the simulator answers with. */
-export const CORRESPONDENCE_ERRORS = {
-  correspondenceNotFound: [1001, 404, "The requested correspondence was not found"],
-  duplicateRecipients: [1006, 400, "Recipients must be unique"],
-  invalidIdempotencyKey: [1033, 400, "The idempotency key must be a valid non-empty GUID"],
-  duplicateInitCorrespondenceRequest: [
-    1034,
-    409,
-    "A correspondence with the same idempotent key already exists",
-  ],
-  invalidResource: [
-    1036,
-    400,
-    "ResourceId must match an existing resource in the resource registry",
-  ],
-  idempotencyKeyNotAllowedWithMultipleRecipients: [
-    1047,
-    400,
-    "Idempotency key is not supported for requests with multiple recipients",
-  ],
-  noAccessToResource: [
-    4001,
-    401,
-    "You must use an Altinn token, DialogToken or log in to IDPorten as someone with access to the resource and organization in Altinn Authorization",
-  ],
-  incorrectResourceType: [
-    4009,
-    400,
-    "Resource type is not supported. Resource must be of type GenericAccessResource or CorrespondenceService.",
-  ],
-} as const satisfies Record<string, readonly [number, number, string]>;
-
-const STATUS_TYPES: Record<number, [string, string]> = {
-  400: ["https://tools.ietf.org/html/rfc9110#section-15.5.1", "Bad Request"],
-  401: ["https://tools.ietf.org/html/rfc9110#section-15.5.2", "Unauthorized"],
-  404: ["https://tools.ietf.org/html/rfc9110#section-15.5.5", "Not Found"],
-  409: ["https://tools.ietf.org/html/rfc9110#section-15.5.10", "Conflict"],
-};
-
-/** ProblemDetailsHelper.ToProblemResult: the RFC 9110 type and title, CORR-code and errorCode. */
-export function correspondenceProblem(
-  [errorCode, status, detail]: readonly [number, number, string],
-  detailOverride?: string,
-): SimResponse {
-  const [type, title] = STATUS_TYPES[status]!;
-  return json(status, {
-    type,
-    title,
-    status,
-    detail: detailOverride ?? detail,
-    code: `CORR-${String(errorCode).padStart(5, "0")}`,
-    traceId: traceId(),
-    errorCode,
-  });
-}
-
-interface Caller {
-  claims: JWTPayload;
-  scheme: "Altinn" | "Maskinporten";
-}
-
-/** The caller's token under either scheme, or the response the authentication layer gives. */
-async function authenticate(ctx: SimContext, req: SimRequest): Promise<Caller | SimResponse> {
-  const token = bearer(req.headers);
-  if (!token) return empty(401, { "www-authenticate": "Bearer" });
-  const now = ctx.nowSeconds();
-  const altinn = await verifyJwt(token, ctx.keys.altinn, ctx.altinnIssuer(req.origin), now);
-  if (altinn) {
-    return scopesOf(altinn).includes(WRITE_SCOPE)
-      ? { claims: altinn, scheme: "Altinn" }
-      : empty(403);
-  }
-  const mp = await verifyJwt(token, ctx.keys.maskinporten, ctx.maskinportenIssuer(req.origin), now);
-  if (mp) {
-    const scopes = scopesOf(mp);
-    return scopes.includes(WRITE_SCOPE) && scopes.includes(SERVICE_OWNER_SCOPE)
-      ? { claims: mp, scheme: "Maskinporten" }
-      : empty(403);
-  }
-  return empty(401, { "www-authenticate": 'Bearer error="invalid_token"' });
-}
-
-/**
- * The subject of the PDP request as Altinn.Common.PEP's DecisionHelper builds it from the token's
- * claims: the org number claim becomes `urn:altinn:organizationnumber` and
- * `urn:altinn:organization:identifier-no`, scope becomes `urn:scope`, other `urn:` claims are kept.
- */
-export function subjectOf(claims: JWTPayload): DecisionRequest["subject"] {
-  const subject: Record<string, string | string[]> = {};
-  for (const [type, value] of Object.entries(claims)) {
-    if (value === undefined || value === null || typeof value === "object") continue;
-    const text = String(value);
-    if (type === "urn:altinn:orgNumber") {
-      subject["urn:altinn:organizationnumber"] = text;
-      subject["urn:altinn:organization:identifier-no"] = text;
-    } else if (type === "scope") {
-      subject["urn:scope"] = text;
-    } else if (type.startsWith("urn:")) {
-      subject[type] = text;
-    }
-  }
-  return subject;
-}
-
-/**
- * AltinnAuthorizationService.CheckUserAccess for `write`: the service-owner bypass, else the PDP
- * over the resource's stored policy. A policy that cannot be read decides nothing (deny).
- */
-export function senderMayWrite(
-  ctx: SimContext,
-  caller: Caller,
-  resourceId: string,
-  ownerOrgnr: string,
-): boolean {
-  const consumer = consumerOrgnr(caller.claims);
-  if (scopesOf(caller.claims).includes(SERVICE_OWNER_SCOPE) && consumer === ownerOrgnr) {
-    return true;
-  }
-  const xml = Object.entries(ctx.state.policies).find(
-    ([id]) => id.toLowerCase() === resourceId.toLowerCase(),
-  )?.[1];
-  if (xml === undefined) return false;
-  const { policy } = readPolicy(xml, { resourceId });
-  if (!policy) return false;
-  return (
-    decide(policy, { subject: subjectOf(caller.claims), action: "write" }, resourceId) === "Permit"
-  );
-}
 
 function ownerOf(doc: Record<string, unknown> | undefined): string | undefined {
   const authority = doc?.hasCompetentAuthority as { organization?: unknown } | undefined;
   return typeof authority?.organization === "string" && authority.organization !== ""
     ? authority.organization
     : undefined;
-}
-
-/** The Register lookup of a recipient: org and person numbers must be known parties. */
-function recipientKnown(ctx: SimContext, recipient: string): boolean {
-  const number = recipient.startsWith(ORGANIZATION_PREFIX)
-    ? recipient.slice(ORGANIZATION_PREFIX.length)
-    : recipient.startsWith(PERSON_PREFIX)
-      ? recipient.slice(PERSON_PREFIX.length)
-      : /^\d{4}:\d{9}$/.test(recipient)
-        ? recipient.slice(5)
-        : /^\d{9}$|^\d{11}$/.test(recipient)
-          ? recipient
-          : undefined;
-  if (number === undefined) return true;
-  return (
-    ctx.state.parties[number] !== undefined ||
-    Object.values(ctx.state.orgs).some((org) => org.orgnr === number)
-  );
-}
-
-/** The recipient as a party URN, the event subject Correspondence publishes. */
-function recipientUrn(recipient: string): string {
-  if (/^\d{9}$/.test(recipient)) return `${ORGANIZATION_PREFIX}${recipient}`;
-  if (/^\d{4}:\d{9}$/.test(recipient)) return `${ORGANIZATION_PREFIX}${recipient.slice(5)}`;
-  if (/^\d{11}$/.test(recipient)) return `${PERSON_PREFIX}${recipient}`;
-  return recipient;
-}
-
-interface InitializeBody {
-  correspondence?: {
-    resourceId?: unknown;
-    sendersReference?: unknown;
-    content?: { language?: unknown; messageTitle?: unknown; messageBody?: unknown };
-    requestedPublishTime?: unknown;
-  };
-  recipients?: unknown;
-  idempotentKey?: unknown;
-}
-
-/** Model binding (InitializeCorrespondencesExt's attributes): the ASP.NET validation problem. */
-function modelErrors(body: InitializeBody): Record<string, string[]> {
-  const errors: Record<string, string[]> = {};
-  const add = (key: string, message: string) => (errors[key] ??= []).push(message);
-  const c = body.correspondence;
-  if (!c || typeof c !== "object") {
-    add("Correspondence", "The Correspondence field is required.");
-    return errors;
-  }
-  const resourceId = c.resourceId;
-  if (typeof resourceId !== "string" || resourceId === "") {
-    add("Correspondence.ResourceId", "The ResourceId field is required.");
-  } else if (
-    resourceId.length > 255 ||
-    resourceId.replace(/^urn:altinn:resource:/, "").includes(":")
-  ) {
-    add(
-      "Correspondence.ResourceId",
-      "Resource id is not valid: use the resource identifier, optionally prefixed with urn:altinn:resource:",
-    );
-  }
-  if (typeof c.sendersReference !== "string" || c.sendersReference === "") {
-    add("Correspondence.SendersReference", "The SendersReference field is required.");
-  }
-  if (!c.content || typeof c.content !== "object") {
-    add("Correspondence.Content", "The Content field is required.");
-  } else {
-    if (typeof c.content.messageTitle !== "string" || c.content.messageTitle === "") {
-      add("Correspondence.Content.MessageTitle", "The MessageTitle field is required.");
-    }
-    if (typeof c.content.messageBody !== "string" || c.content.messageBody === "") {
-      add("Correspondence.Content.MessageBody", "The MessageBody field is required.");
-    }
-    if (typeof c.content.language !== "string" || !/^[a-z]{2}$/.test(c.content.language)) {
-      add(
-        "Correspondence.Content.Language",
-        "The Language field is required and has two letters (nb, nn or en).",
-      );
-    }
-  }
-  const recipients = body.recipients;
-  if (!Array.isArray(recipients) || recipients.length === 0 || recipients.length > 500) {
-    add("Recipients", "Recipients must contain between 1 and 500 entries.");
-  } else {
-    for (const recipient of recipients) {
-      if (typeof recipient !== "string" || !RECIPIENT_PATTERN.test(recipient)) {
-        add(
-          "Recipients",
-          `Recipient ${String(recipient)} is not a valid organization number or national identity number urn.`,
-        );
-      }
-    }
-  }
-  return errors;
 }
 
 async function initialize(ctx: SimContext, req: SimRequest): Promise<SimResponse> {

@@ -1,8 +1,9 @@
 import { createPublicKey, randomUUID } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
-import { json, type SimRequest, type SimResponse } from "../router";
-import type { RouteModule, SimContext } from "../server";
-import type { SimClient, SimJwk } from "../state";
+import { json } from "../http/replies";
+import type { SimRequest, SimResponse } from "../http/router";
+import type { RouteModule, SimContext } from "../context";
+import type { SimClient, SimJwk } from "../state-types";
 import { signJwt } from "../tokens";
 
 /**

@@ -9,9 +9,12 @@ import {
   type FlatRule,
   type XacmlPolicy,
 } from "../../policies/xacml";
-import { empty, json, traceId, type SimRequest, type SimResponse } from "../router";
-import type { RouteModule, SimContext } from "../server";
-import { findResource, type ServiceResourceDoc } from "../state";
+import { statusProblem } from "../http/problems";
+import { empty, json } from "../http/replies";
+import type { SimRequest, SimResponse } from "../http/router";
+import type { RouteModule, SimContext } from "../context";
+import { findResource } from "../state";
+import type { ServiceResourceDoc } from "../state-types";
 import { hasWriteAccess, withWriteToken } from "./resource-registry";
 
 /**
@@ -33,7 +36,7 @@ const APP_PREFIX = "app_";
 
 export const policyRoutes: RouteModule = (router, ctx) => {
   const write = (req: SimRequest) => {
-    if (!isMultipart(req)) return problem(415, "Unsupported Media Type", "15.5.16");
+    if (!isMultipart(req)) return statusProblem(415);
     return withWriteToken(ctx, req, (claims) => writePolicy(ctx, req, claims));
   };
   router.on("POST", `${BASE}/{id}/policy`, write);
@@ -66,11 +69,11 @@ async function writePolicy(
   claims: JWTPayload,
 ): Promise<SimResponse> {
   const xml = await policyFile(req);
-  if (xml === undefined) return jsonString(400, "The policy file can not be null");
+  if (xml === undefined) return json(400, "The policy file can not be null");
   const id = req.params.id!;
   const resource = findResource(ctx.state, id);
   const current = resource?.versions[resource.versions.length - 1];
-  if (!current) return jsonString(400, "Unknown resource");
+  if (!current) return json(400, "Unknown resource");
   const owner = current.hasCompetentAuthority as Record<string, unknown> | undefined;
   if (!hasWriteAccess(claims, owner?.organization)) return empty(403);
   let policy: XacmlPolicy;
@@ -78,12 +81,12 @@ async function writePolicy(
     policy = readXacml(xml);
   } catch (error) {
     if (error instanceof XacmlSyntaxError) {
-      return problem(500, "An error occurred while processing your request.", "15.6.1");
+      return statusProblem(500);
     }
     throw error;
   }
   const rejection = ruleCheck(current, policy);
-  if (rejection) return jsonString(400, rejection);
+  if (rejection) return json(400, rejection);
   for (const key of Object.keys(ctx.state.policies)) {
     if (key.toLowerCase() === current.identifier.toLowerCase()) delete ctx.state.policies[key];
   }
@@ -128,11 +131,11 @@ function withFlatRules(
   respond: (rules: FlatRule[]) => SimResponse,
 ): SimResponse {
   const xml = storedPolicy(ctx, req.params.id!);
-  if (xml === undefined) return problem(404, "Not Found", "15.5.5");
+  if (xml === undefined) return statusProblem(404);
   try {
     return respond(flattenRules(readXacml(xml)));
   } catch {
-    return problem(500, "An error occurred while processing your request.", "15.6.1");
+    return statusProblem(500);
   }
 }
 
@@ -197,25 +200,6 @@ function policyFile(req: SimRequest): Promise<string | undefined> {
     parser.on("error", () => resolve(undefined));
     parser.end(req.body);
   });
-}
-
-/** ASP.NET's ProblemDetails for a bare status result under [ApiController]. */
-function problem(status: number, title: string, section: string): SimResponse {
-  return json(
-    status,
-    {
-      type: `https://tools.ietf.org/html/rfc9110#section-${section}`,
-      title,
-      status,
-      traceId: traceId(),
-    },
-    { "content-type": "application/problem+json; charset=utf-8" },
-  );
-}
-
-/** A string result under [Produces("application/json")]: written as a JSON string. */
-function jsonString(status: number, message: string): SimResponse {
-  return json(status, message);
 }
 
 /**

@@ -1,15 +1,11 @@
 import type { JWTPayload } from "jose";
-import {
-  empty,
-  json,
-  readJsonBody,
-  text,
-  validationProblem,
-  type SimRequest,
-  type SimResponse,
-} from "../router";
-import type { RouteModule, SimContext } from "../server";
-import { currentResource, findResource, type ServiceResourceDoc } from "../state";
+import { validationProblem } from "../http/problems";
+import { empty, json, text } from "../http/replies";
+import { readJsonBody } from "../http/requests";
+import type { SimRequest, SimResponse } from "../http/router";
+import type { RouteModule, SimContext } from "../context";
+import { currentResource, findResource } from "../state";
+import type { ServiceResourceDoc } from "../state-types";
 import { consumerOrgnr, scopesOf } from "../tokens";
 
 /**
@@ -19,7 +15,7 @@ import { consumerOrgnr, scopesOf } from "../tokens";
  * deletes refused when the simulator runs as production.
  */
 const BASE = "/resourceregistry/api/v1/resource";
-export const WRITE_SCOPES = [
+const WRITE_SCOPES = [
   "altinn:resourceregistry/resource.write",
   "altinn:resourceregistry/resource.admin",
 ];
@@ -96,11 +92,11 @@ export async function withWriteToken(
   req: SimRequest,
   handler: (claims: JWTPayload) => SimResponse | Promise<SimResponse>,
 ): Promise<SimResponse> {
-  const claims = await ctx.authenticateAltinn(req);
-  if (!("iss" in claims) && "status" in claims) return claims as SimResponse;
-  const token = claims as JWTPayload;
-  if (!scopesOf(token).some((s) => WRITE_SCOPES.includes(s))) return empty(403);
-  return handler(token);
+  const authenticated = await ctx.authenticateAltinn(req);
+  if ("status" in authenticated) return authenticated;
+  const { claims } = authenticated;
+  if (!scopesOf(claims).some((s) => WRITE_SCOPES.includes(s))) return empty(403);
+  return handler(claims);
 }
 
 /**

@@ -1,6 +1,8 @@
-import { empty, json, readJson, text, type Router } from "../router";
-import type { RouteModule, SimContext } from "../server";
-import type { SimWebhook } from "../state";
+import { empty, json, text } from "../http/replies";
+import { readJson } from "../http/requests";
+import type { Router } from "../http/router";
+import type { RouteModule, SimContext } from "../context";
+import type { SimWebhook } from "../state-types";
 
 /**
  * The demo webhook receiver: not an Altinn API, but the endpoint a local stack's event

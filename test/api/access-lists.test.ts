@@ -1,5 +1,6 @@
 import * as api from "../../providers/api/access-lists";
-import { etagOf, partyOfOrganization } from "../../simulator/routes/access-lists";
+import { etagOf } from "../../simulator/http/conditional";
+import { partyOfOrganization } from "../../simulator/parties";
 import {
   admin,
   altinnTokenOf,

@@ -10,8 +10,8 @@ import {
   type IssuedToken,
 } from "../../providers/auth/maskinporten";
 import { simulatorEndpoints } from "../../providers/lib/environments";
-import { CORRESPONDENCE_ERRORS } from "../../simulator/routes/correspondence";
-import type { CloudEvent } from "../../simulator/event-bus";
+import { CORRESPONDENCE_ERRORS } from "../../simulator/routes/correspondence/errors";
+import type { CloudEvent } from "../../simulator/state";
 import {
   DEMO_CLIENT_ID,
   DEMO_KEY_ID,

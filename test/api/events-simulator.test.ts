@@ -9,7 +9,7 @@ import {
 } from "../support/events";
 import { demoContext, useSimulator } from "../support/simulator";
 import { newEvent, publish } from "../../simulator/event-bus";
-import { partyOfOrganization } from "../../simulator/routes/access-lists";
+import { partyOfOrganization } from "../../simulator/parties";
 import { currentResource } from "../../simulator/state";
 
 /**

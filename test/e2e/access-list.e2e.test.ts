@@ -1,4 +1,4 @@
-import { partyOfOrganization } from "../../simulator/routes/access-lists";
+import { partyOfOrganization } from "../../simulator/parties";
 import { startSimulator, type CallRecord, type Simulator } from "../../simulator/server";
 import { currentResource } from "../../simulator/state";
 import { admin, orgNumbers, orgUrn } from "../support/access-lists";

@@ -1,7 +1,7 @@
 import { accessListImplementation as impl } from "../../providers/access-list";
 import type { ProviderContext } from "../../providers/lib/context";
 import { PartialCreateError } from "../../providers/lib/provider";
-import { partyOfOrganization } from "../../simulator/routes/access-lists";
+import { partyOfOrganization } from "../../simulator/parties";
 import type { CallRecord } from "../../simulator/server";
 import { admin, LISTS, orgNumbers, orgUrn, rawCall } from "../support/access-lists";
 import { demoContext, DEMO_ORGNR, lastSeq, useSimulator } from "../support/simulator";
