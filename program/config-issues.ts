@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { closest } from "../policies/findings";
+import { ENVIRONMENTS, type EnvironmentName } from "../providers/lib/environments";
 
 /**
  * zod's issues in the words of a stack file: what is wrong with the value and what to write
@@ -14,7 +15,7 @@ import { closest } from "../policies/findings";
  * `altinn-iac:environment` as written, and production safeguards key on the exact word `prod`
  * (docs/decisions.md, "One spelling per environment").
  */
-export const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
+export const ENVIRONMENT_ALIASES: Readonly<Record<string, EnvironmentName>> = {
   tt02: "test",
   production: "prod",
   prd: "prod",
@@ -23,18 +24,25 @@ export const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
   sim: "local",
 };
 
+/** What each environment is, in the words people use for it. */
+const ENVIRONMENT_MEANINGS: Readonly<Record<EnvironmentName, string>> = {
+  local: "the built-in simulator",
+  test: "Altinn's test environment (tt02, with Maskinporten test)",
+  prod: "production",
+};
+
+/** The environment a word means: its name, or an alias of it (tt02, production, ...). */
+export function environmentMeant(word: string): EnvironmentName | undefined {
+  const key = word.trim().toLowerCase();
+  return Object.hasOwn(ENVIRONMENTS, key) ? (key as EnvironmentName) : ENVIRONMENT_ALIASES[key];
+}
+
 /** Why an environment alias is refused, and its canonical name. */
 export function environmentAliasMessage(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
   const canonical = ENVIRONMENT_ALIASES[value.trim().toLowerCase()];
   if (canonical === undefined) return undefined;
-  const what =
-    canonical === "test"
-      ? "Altinn's test environment (tt02, with Maskinporten test)"
-      : canonical === "prod"
-        ? "production"
-        : "the built-in simulator";
-  return `"${value}" means ${what}, which a stack file calls ${canonical}: write environment: ${canonical} (one spelling, because the providers, the review and the deploy workflows read this value as written)`;
+  return `"${value}" means ${ENVIRONMENT_MEANINGS[canonical]}, which a stack file calls ${canonical}: write environment: ${canonical} (one spelling, because the providers, the review and the deploy workflows read this value as written)`;
 }
 
 /** The keys an object schema at `path` allows (through lists, defaults, optionals and pipes). */

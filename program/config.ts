@@ -446,7 +446,6 @@ export function loadStackConfig(
       `the stack config is invalid:\n${hostile.map((f) => `  ${locate(f.property.split("."))}: ${f.reason}`).join("\n")}`,
     );
   }
-  raw.environment ??= "local";
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

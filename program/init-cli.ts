@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { printHelp, runMain } from "../cli/command";
+import { ENVIRONMENTS } from "../providers/lib/environments";
 import { findPlaceholders } from "./placeholders";
 import { ensurePulumiEngine, LOCAL_STATE_DIR } from "../cli/pulumi-engine";
 import { engineConfig, stackFileValues } from "./stack-values";
@@ -50,7 +51,7 @@ export function main(argv: string[], cwd: string = process.cwd()): number {
     console.error(`pulumi stack init ${stack} failed (above); ${file} was removed`);
     return 1;
   }
-  if (options.environment === "local") {
+  if (ENVIRONMENTS[options.environment].simulator) {
     for (const [key, value] of Object.entries(localSecrets())) {
       if (pulumi(["config", "set", "--secret", key], value).status !== 0) {
         console.error(`setting ${key} failed (above): set it with pulumi config set --secret`);

@@ -14,7 +14,8 @@ Samarbeidsportalen. Fill in the <...> parts and send them. Default language: Nor
 
 Reads:  Pulumi.<name>.yaml (its plain values only: no backend or passphrase needed).
 Writes: nothing (the texts go to stdout).
-Exits:  0 printed; 2 usage or no such stack file.`;
+Exits:  0 printed; 1 a stack file it cannot read (such as an unknown environment); 2 usage or
+        no such stack file.`;
 
 const REQUESTS_COMMAND_LINE = {
   options: { stack: "string", lang: "string" },

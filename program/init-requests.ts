@@ -1,8 +1,10 @@
 import { ACCESS_LIST_SCOPES } from "../providers/api/access-lists";
 import { EVENTS_SCOPES } from "../providers/api/events";
 import { RESOURCE_WRITE_SCOPES } from "../providers/api/resource-registry";
+import { isProduction, type EnvironmentName } from "../providers/lib/environments";
 import { DEFAULT_SELF_SERVICE_SCOPES } from "../providers/lib/settings";
 import { PLACEHOLDER } from "./placeholders";
+import { environmentOf } from "./stack-values";
 
 /**
  * The requests to Altinn and Digdir a stack needs, as ready-to-send e-mails made from its stack
@@ -14,7 +16,7 @@ import { PLACEHOLDER } from "./placeholders";
 export type Language = "nb" | "en";
 
 interface StackFacts {
-  environment: string;
+  environment: EnvironmentName;
   org: { code: string; number: string };
   /** The provisioning client's scopes: what the stack's objects need. */
   provisioningScopes: string[];
@@ -61,7 +63,7 @@ export function stackFacts(values: Map<string, string>): StackFacts {
   ] as string[];
   const selfService = values.get("selfServiceScopes");
   return {
-    environment: values.get("environment") ?? "local",
+    environment: environmentOf(values),
     org: {
       code: typeof org.code === "string" ? org.code : "<org code>",
       number: PLACEHOLDER.test(number) || number === "" ? "<organisation number>" : number,
@@ -77,7 +79,7 @@ export function stackFacts(values: Map<string, string>): StackFacts {
   };
 }
 
-const ENVIRONMENT_NAMES: Record<Language, Record<string, string>> = {
+const ENVIRONMENT_WORDS: Record<Language, Record<EnvironmentName, string>> = {
   nb: {
     test: "tt02 (testmiljøet)",
     prod: "produksjon",
@@ -95,7 +97,8 @@ const bullets = (items: string[]) => items.map((item) => `  - ${item}`).join("\n
 /** The e-mails, separated by a line of dashes; the first line of each says to whom. */
 export function requestTexts(facts: StackFacts, language: Language): string {
   const { org, environment } = facts;
-  const where = ENVIRONMENT_NAMES[language][environment] ?? environment;
+  const where = ENVIRONMENT_WORDS[language][environment];
+  const production = isProduction(environment);
   const altinnScopes = [...new Set([...facts.provisioningScopes, ...facts.clientScopes])].sort();
   const mails: string[] = [];
   if (language === "nb") {
@@ -122,7 +125,7 @@ Hei,
 ${org.code} (organisasjonsnummer ${org.number}) vil administrere Maskinporten-klientene sine gjennom
 selvbetjenings-API-et. Vi ber om en administrasjonsklient (selvbetjeningsklient) i ${where} med
 scopene ${facts.selfServiceScopes.join(" og ")}, som autentiserer med virksomhetssertifikatet vårt
-(${environment === "prod" ? "produksjonssertifikat" : "testsertifikat"}, organisasjonsnummer ${org.number}).
+(${production ? "produksjonssertifikat" : "testsertifikat"}, organisasjonsnummer ${org.number}).
 
 Med vennlig hilsen
 <navn, rolle, telefon>`);
@@ -151,7 +154,7 @@ Hello,
 ${org.code} (organisation number ${org.number}) wants to manage its Maskinporten clients through
 the self-service API. Please issue an admin client (selvbetjeningsklient) in ${where} with the
 scopes ${facts.selfServiceScopes.join(" and ")}, authenticating with our business certificate
-(${environment === "prod" ? "production" : "test"} virksomhetssertifikat, organisation number ${org.number}).
+(${production ? "production" : "test"} virksomhetssertifikat, organisation number ${org.number}).
 
 Kind regards
 <name, role, phone>`);

@@ -1,12 +1,14 @@
 import { parseCommandLine, usageError, UsageError } from "../cli/command";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ENVIRONMENTS, isProduction, type EnvironmentName } from "../providers/lib/environments";
 import {
   DEMO_CLIENT_ID,
   DEMO_ORG,
   DEMO_ORGNR,
   DEMO_SELF_SERVICE_CLIENT_ID,
 } from "../simulator/state";
+import { environmentMeant } from "./config-issues";
 
 /**
  * The stack file `npm run init` writes for a new org: the structure of the committed example
@@ -16,19 +18,9 @@ import {
  * previews at once.
  */
 
-export const INIT_ENVIRONMENTS = ["local", "test", "prod"] as const;
-export type InitEnvironment = (typeof INIT_ENVIRONMENTS)[number];
-
-/** What people call the environments (Altinn's names), mapped to the stack's. */
-const ENVIRONMENT_ALIASES: Record<string, InitEnvironment> = {
-  tt02: "test",
-  production: "prod",
-  simulator: "local",
-};
-
 export interface InitOptions {
   org: string;
-  environment: InitEnvironment;
+  environment: EnvironmentName;
   stack: string;
   orgNumber?: string;
   secretsProvider: string;
@@ -86,8 +78,7 @@ export function parseInitArgs(argv: string[]): InitOptions | "help" {
   }
   const rawEnvironment = given.env;
   if (!rawEnvironment) throw new UsageError(`--env is required: local, test or prod`);
-  const environment =
-    ENVIRONMENT_ALIASES[rawEnvironment] ?? INIT_ENVIRONMENTS.find((e) => e === rawEnvironment);
+  const environment = environmentMeant(rawEnvironment);
   if (!environment) {
     throw new UsageError(`--env ${rawEnvironment}: use local (the simulator), test (tt02) or prod`);
   }
@@ -95,7 +86,8 @@ export function parseInitArgs(argv: string[]): InitOptions | "help" {
   if (orgNumber !== undefined && !/^\d{9}$/.test(orgNumber)) {
     throw new UsageError(`--org-number ${orgNumber}: an organisation number is 9 digits`);
   }
-  if (environment === "local" && org !== DEMO_ORG) {
+  const { simulator } = ENVIRONMENTS[environment];
+  if (simulator && org !== DEMO_ORG) {
     throw new UsageError(
       `--org ${org} --env local: the simulator's demo clients act for ${DEMO_ORG} (${DEMO_ORGNR}), so a local stack is made for --org ${DEMO_ORG}; make ${org}'s own stack with --env test`,
     );
@@ -108,9 +100,7 @@ export function parseInitArgs(argv: string[]): InitOptions | "help" {
     org,
     environment,
     stack,
-    ...(orgNumber !== undefined || environment === "local"
-      ? { orgNumber: orgNumber ?? DEMO_ORGNR }
-      : {}),
+    ...(orgNumber !== undefined || simulator ? { orgNumber: orgNumber ?? DEMO_ORGNR } : {}),
     secretsProvider: given["secrets-provider"] ?? "passphrase",
   };
 }
@@ -133,23 +123,40 @@ export function localSecrets(): Record<string, string> {
 
 const quoted = (text: string) => JSON.stringify(text);
 
+const TENOR_PLACEHOLDER = "REPLACE: a Tenor test organisation number (9 digits)";
+
+/** How a new stack file names each environment, and the access list's members it starts with. */
+const STACK_FILE_WORDING: Record<
+  EnvironmentName,
+  { label: string; titleSuffix: string; members: string[] }
+> = {
+  // The simulator's demo organisations.
+  local: {
+    label: "the local simulator",
+    titleSuffix: " (simulator)",
+    members: ["310654321", "311987654"],
+  },
+  test: {
+    label: "Altinn tt02 and Maskinporten test",
+    titleSuffix: " (test)",
+    members: [TENOR_PLACEHOLDER],
+  },
+  prod: {
+    label: "production",
+    titleSuffix: "",
+    members: ["REPLACE: the organisation number of a recipient (9 digits)"],
+  },
+};
+
 /** The new stack file's text. */
 export function stackFileText(options: InitOptions): string {
   const { org, environment, stack } = options;
-  const local = environment === "local";
-  const label = {
-    local: "the local simulator",
-    test: "Altinn tt02 and Maskinporten test",
-    prod: "production",
-  }[environment];
-  const suffix = environment === "test" ? " (test)" : environment === "local" ? " (simulator)" : "";
+  const local = ENVIRONMENTS[environment].simulator;
+  const { label, titleSuffix: suffix, members: startMembers } = STACK_FILE_WORDING[environment];
   const number = options.orgNumber ?? `REPLACE: ${org}'s organisation number (9 digits)`;
-  const recipient = local ? "310654321" : "REPLACE: a Tenor test organisation number (9 digits)";
-  const members = local
-    ? `["310654321", "311987654"]`
-    : environment === "test"
-      ? `[${quoted("REPLACE: a Tenor test organisation number (9 digits)")}]`
-      : `[${quoted("REPLACE: the organisation number of a recipient (9 digits)")}]`;
+  // verify's recipient must be on the access list.
+  const recipient = startMembers[0]!;
+  const members = `[${startMembers.map(quoted).join(", ")}]`;
   const certificate = local
     ? `|-\n${readFileSync(join(DEMO_DIR, "demo-business-certificate.pem"), "utf8")
         .trim()
@@ -174,10 +181,10 @@ export function stackFileText(options: InitOptions): string {
   altinn-iac:selfServiceClientId: ${quoted("REPLACE: the self-service admin client's client_id")}
   altinn-iac:selfServiceCertificate: ${certificate}
   altinn-iac:selfServicePrivateKey: ${quoted("REPLACE: the business certificate's private key, set with --secret")}`;
-  const verification =
-    environment === "prod"
-      ? ""
-      : `  # What \`npm run verify -- --stack ${stack}\` sends: a test message to this recipient, who must be on
+  // verify sends a real message: a production stack starts without one.
+  const verification = isProduction(environment)
+    ? ""
+    : `  # What \`npm run verify -- --stack ${stack}\` sends: a test message to this recipient, who must be on
   # the access list (runOnUp: true also sends it at the end of every up that changes the chain).
   altinn-iac:verification:
     client: melding-sender

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { ENVIRONMENTS, type EnvironmentName } from "../providers/lib/environments";
 import type { StackConfig } from "./config";
 import type { DeclaredObject } from "./declared-objects";
 import { describeKey, type PreviousObject } from "./previous-deployment";
@@ -26,13 +27,19 @@ export interface StackScope {
 
 export function scopeOf(config: Record<string, unknown>): StackScope | undefined {
   const environment = config[`${NAMESPACE}:environment`];
-  if (typeof environment !== "string") return undefined;
+  // An unknown environment is its own stack's error, reported when that stack runs.
+  if (typeof environment !== "string" || !Object.hasOwn(ENVIRONMENTS, environment)) {
+    return undefined;
+  }
   const simulatorUrl = config[`${NAMESPACE}:simulatorUrl`];
   const org = config[`${NAMESPACE}:org`];
   const code = typeof org === "string" ? safeJson(org) : org;
   return {
     environment,
-    simulatorUrl: environment === "local" && typeof simulatorUrl === "string" ? simulatorUrl : "",
+    simulatorUrl:
+      ENVIRONMENTS[environment as EnvironmentName].simulator && typeof simulatorUrl === "string"
+        ? simulatorUrl
+        : "",
     org:
       typeof (code as { code?: unknown } | undefined)?.code === "string"
         ? (code as { code: string }).code

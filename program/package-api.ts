@@ -4,8 +4,17 @@
  * dynamic providers behind the resources run from this package's compiled code wherever it is
  * installed (providers/lib/shell.ts).
  */
+import type { z } from "zod";
+import { loadStackConfig, type stackConfigSchema, type StackConfig } from "./config";
+
 export { ServiceOwnerSetup, type ServiceOwnerSetupArgs } from "./service-owner-setup";
-export { loadStackConfig, stackConfigSchema, type StackConfig } from "./config";
+export { type StackConfig };
+export {
+  AltinnConnection,
+  type AltinnConnectionArgs,
+  type MaskinportenSigner,
+  type SelfServiceSigner,
+} from "../providers/altinn-connection";
 export { AccessList, type AccessListArgs } from "../providers/access-list";
 export { AltinnResource, type AltinnResourceArgs } from "../providers/altinn-resource";
 export {
@@ -27,3 +36,17 @@ export { ServiceOwnerPreflight, type PreflightArgs } from "../providers/service-
 export { buildPolicyXml } from "../policies/build";
 export { lintPolicy, lintPolicyXml } from "../policies/lint";
 export { correspondencePolicy, type CorrespondenceTemplate } from "../policies/templates";
+
+/** One org's setup as a stack file's `altinn-iac:` keys hold it (README, One org per stack file). */
+export type ServiceOwnerSetupConfig = z.input<typeof stackConfigSchema>;
+
+/**
+ * The setup checked as a stack file is: every problem named by its key path, at preview, before
+ * any remote call. `altinn-iac:include` paths are read from the Pulumi project's directory.
+ */
+export function serviceOwnerConfig(setup: ServiceOwnerSetupConfig): StackConfig {
+  const asStackConfig = Object.fromEntries(
+    Object.entries(setup).map(([key, value]) => [`altinn-iac:${key}`, JSON.stringify(value)]),
+  );
+  return loadStackConfig(asStackConfig, process.cwd(), () => false);
+}

@@ -1,6 +1,11 @@
 import { isMap, parseDocument } from "yaml";
 import { canonicalJson } from "../providers/lib/check";
-import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
+import {
+  ENVIRONMENT_NAMES,
+  isProduction,
+  type EnvironmentName,
+} from "../providers/lib/environments";
+import { environmentMeant } from "./config-issues";
 import { appendEntries, setValue, stackFileText, updateValue } from "./yaml-edit";
 
 /**
@@ -18,7 +23,6 @@ import { appendEntries, setValue, stackFileText, updateValue } from "./yaml-edit
 const NS = "altinn-iac:";
 
 type Entry = Record<string, unknown>;
-type Environment = (typeof ENVIRONMENT_NAMES)[number];
 
 /** Keys of one environment only: never copied, each reported when the target lacks it. */
 const ENVIRONMENT_KEYS = [
@@ -67,7 +71,7 @@ const TEST_WORDING = /\b(test|tt02|staging)\b/i;
 
 export interface PromoteOptions {
   /** The target's environment (targetEnvironment), set when its file has none. */
-  environment: Environment;
+  environment: EnvironmentName;
   /** Take the source's value over the target's for the environment's fields too. */
   overwriteTargetValues: boolean;
 }
@@ -85,7 +89,7 @@ export interface PromoteResult {
  * The environment of the stack `name` whose file has `text`; throws, with the fix, when there is
  * no such file or when its `altinn-iac:environment` contradicts the stack's name.
  */
-export function stackEnvironment(name: string, text: string | undefined): Environment {
+export function stackEnvironment(name: string, text: string | undefined): EnvironmentName {
   const file = `Pulumi.${name}.yaml`;
   if (text === undefined) {
     return refuse(
@@ -111,16 +115,16 @@ export function stackEnvironment(name: string, text: string | undefined): Enviro
       `${file} says altinn-iac:environment: ${String(declared)}, but the stack's name says ${implied}: fix the value (pulumi config set altinn-iac:environment ${implied} --stack ${name}) or use the stack that is ${String(declared)}`,
     );
   }
-  return declared as Environment;
+  return declared as EnvironmentName;
 }
 
-/** `prod`, `digdir-prod`, `production` are prod; `test`, `brg-test`, `tt02` are test. */
-function environmentOfName(name: string): Environment | undefined {
-  const words = name.toLowerCase().split(/[^a-z0-9]+/);
-  if (words.some((w) => w === "prod" || w === "production")) return "prod";
-  if (words.some((w) => w === "test" || w === "tt02")) return "test";
-  if (words.includes("local")) return "local";
-  return undefined;
+/**
+ * The environment a stack's name says, by its words: `prod`, `digdir-prod` and `production` are
+ * prod; `test`, `brg-test` and `tt02` are test. A name with a production word is production.
+ */
+function environmentOfName(name: string): EnvironmentName | undefined {
+  const named = name.split(/[^A-Za-z0-9]+/).flatMap((word) => environmentMeant(word) ?? []);
+  return named.find(isProduction) ?? named[0];
 }
 
 function refuse(message: string): never {

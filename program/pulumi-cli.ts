@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { DEFAULT_SIMULATOR_URL, ENVIRONMENTS } from "../providers/lib/environments";
 import { printHelp, runMain, wantsHelp } from "../cli/command";
 import { startSimulator } from "../simulator/server";
 import {
@@ -12,6 +12,7 @@ import {
   exportLines,
   stackArgument,
 } from "../cli/pulumi-engine";
+import { environmentOf, stackFileValues } from "./stack-values";
 
 export const PULUMI_HELP = `usage: npm run pulumi -- <pulumi arguments>      such as: npm run pulumi -- preview --stack local
        npm run -s pulumi -- --print-env [--stack <name>]   then: eval "$(npm run -s pulumi -- --print-env --stack local)"
@@ -36,18 +37,16 @@ pulumi's own help: npm run pulumi -- help`;
 /** Commands that call the remote APIs (so, for a local stack, the simulator). */
 const REMOTE_COMMANDS = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "import"]);
 
-/** The stack file's environment and simulator URL, when the file exists. */
-function stackSettings(stack: string): { environment?: string; simulatorUrl?: string } {
+/**
+ * The simulator URL of a stack whose environment the simulator serves (its stack file's plain
+ * values), or undefined: no stack file, or another environment.
+ */
+function simulatorUrlOf(stack: string): string | undefined {
   const file = `Pulumi.${stack}.yaml`;
-  if (!existsSync(file)) return {};
-  const config =
-    (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ??
-    {};
-  const text = (key: string) =>
-    typeof config[`altinn-iac:${key}`] === "string"
-      ? (config[`altinn-iac:${key}`] as string)
-      : undefined;
-  return { environment: text("environment") ?? "local", simulatorUrl: text("simulatorUrl") };
+  if (!existsSync(file)) return undefined;
+  const values = stackFileValues(file);
+  if (!ENVIRONMENTS[environmentOf(values)].simulator) return undefined;
+  return values.get("simulatorUrl") ?? DEFAULT_SIMULATOR_URL;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -94,14 +93,10 @@ async function main(argv: string[]): Promise<number> {
       stdio: ["ignore", "ignore", "inherit"],
     });
   }
-  const settings = stack ? stackSettings(stack) : {};
-  const url = settings.simulatorUrl ?? "http://127.0.0.1:5055";
+  // Only a command that calls the APIs reads the environment (config set may be fixing it).
+  const url = stack && argv.some((a) => REMOTE_COMMANDS.has(a)) ? simulatorUrlOf(stack) : undefined;
   let simulator: { close(): Promise<void> } | undefined;
-  if (
-    settings.environment === "local" &&
-    argv.some((a) => REMOTE_COMMANDS.has(a)) &&
-    !(await answers(url))
-  ) {
+  if (url !== undefined && !(await answers(url))) {
     simulator = await startSimulator({
       host: new URL(url).hostname,
       port: Number(new URL(url).port || 80),

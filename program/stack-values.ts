@@ -1,6 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import {
+  ENVIRONMENT_NAMES,
+  ENVIRONMENTS,
+  type EnvironmentName,
+} from "../providers/lib/environments";
+import { environmentAliasMessage } from "./config-issues";
 
 /**
  * A stack's config values by key without the `altinn-iac:` namespace, secrets decrypted
@@ -73,5 +79,22 @@ export function engineConfig(
     [...values]
       .filter(([key]) => keys === undefined || keys.includes(key))
       .map(([key, value]) => [`altinn-iac:${key}`, value]),
+  );
+}
+
+/**
+ * The stack's altinn-iac:environment. A missing or unknown one is an error naming the key, the
+ * value and the choices, as the program's own.
+ */
+export function environmentOf(values: Map<string, string>): EnvironmentName {
+  const name = values.get("environment");
+  if (name !== undefined && Object.hasOwn(ENVIRONMENTS, name)) return name as EnvironmentName;
+  const choices = `write one of ${ENVIRONMENT_NAMES.join(", ")}`;
+  throw new Error(
+    `altinn-iac:environment: ${
+      name === undefined
+        ? `not set: ${choices}`
+        : (environmentAliasMessage(name) ?? `"${name}" is not an environment: ${choices}`)
+    }`,
   );
 }

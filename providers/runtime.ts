@@ -41,7 +41,8 @@ let context: ProviderContext | undefined;
 let contextSettings: string | undefined;
 
 /**
- * Called from the dynamic provider's `configure` with the stack config (secrets decrypted).
+ * Called from the dynamic provider's `configure` with the stack config (secrets decrypted), or
+ * with an AltinnConnection's settings when a resource has one as its provider.
  * Pulumi configures each serialized provider, that is each resource kind, on its first use; the
  * same config keeps the context, and with it the token cache, so a run costs one token per scope
  * set rather than one per kind.
@@ -80,7 +81,8 @@ export function provider(kind: string): pulumi.dynamic.ResourceProvider {
 export function call(kind: string, method: string, args: unknown[]): unknown {
   if (method === "configure") {
     const [request] = args as [pulumi.dynamic.ConfigureRequest];
-    return configure((key) => request.config.get(key));
+    // Named with the namespace: Config.get would read `<consumer's project>:<key>` otherwise.
+    return configure((key) => request.config.get(`altinn-iac:${key}`));
   }
   const methods = provider(kind) as unknown as Record<string, (...a: unknown[]) => unknown>;
   const handler = methods[method];

@@ -20,19 +20,30 @@ export interface EnvironmentProperties {
   production: boolean;
   /** Whether the Resource Registry deletes a resource (production refuses: retained instead). */
   resourceDeletion: boolean;
+  /**
+   * Served by the built-in simulator at the stack's simulatorUrl: `npm run pulumi` starts it, and
+   * `npm run init` gives the stack the simulator's demo clients.
+   */
+  simulator: boolean;
   /** How messages name it. */
   description: string;
 }
 
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentProperties> = {
   // The simulator stands in for the test environment, and messages name what a user asks for there.
-  local: { production: false, resourceDeletion: true, description: "the test environment" },
+  local: {
+    production: false,
+    resourceDeletion: true,
+    simulator: true,
+    description: "the test environment",
+  },
   test: {
     production: false,
     resourceDeletion: true,
+    simulator: false,
     description: "the test environment (tt02 / Maskinporten test)",
   },
-  prod: { production: true, resourceDeletion: false, description: "production" },
+  prod: { production: true, resourceDeletion: false, simulator: false, description: "production" },
 };
 
 /** The properties of an environment; an unknown name is an error, never a silent default. */

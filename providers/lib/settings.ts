@@ -86,7 +86,13 @@ export function settingsFromConfig(
   read: ConfigReader,
   env: NodeJS.ProcessEnv = process.env,
 ): ProviderSettings {
-  const environment = (read(CONFIG_KEYS.environment) ?? "local") as EnvironmentName;
+  const given = read(CONFIG_KEYS.environment);
+  if (given === undefined || given === "") {
+    throw new Error(
+      `altinn-iac:${CONFIG_KEYS.environment} is not set: set it to ${ENVIRONMENT_NAMES.join(", ")} (\`pulumi config set altinn-iac:${CONFIG_KEYS.environment} test\`), or give the AltinnConnection its environment`,
+    );
+  }
+  const environment = given as EnvironmentName;
   if (!ENVIRONMENT_NAMES.includes(environment)) {
     throw new Error(
       `altinn-iac:${CONFIG_KEYS.environment} must be one of ${ENVIRONMENT_NAMES.join(", ")}, got "${environment}"`,

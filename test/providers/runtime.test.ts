@@ -50,12 +50,13 @@ describe("the provider runtime", () => {
   });
 
   it("serves the shell's call: configure from the request's config map, then the kind's method", async () => {
+    // Keys with their namespace, as the engine gives them whatever the Pulumi project is called.
     const config = new Map<string, string>([
-      ["environment", "local"],
-      ["simulatorUrl", simulator().url],
-      ["maskinportenClientId", DEMO_CLIENT_ID],
-      ["maskinportenKeyId", DEMO_KEY_ID],
-      ["maskinportenPrivateKey", DEMO_PRIVATE_KEY],
+      ["altinn-iac:environment", "local"],
+      ["altinn-iac:simulatorUrl", simulator().url],
+      ["altinn-iac:maskinportenClientId", DEMO_CLIENT_ID],
+      ["altinn-iac:maskinportenKeyId", DEMO_KEY_ID],
+      ["altinn-iac:maskinportenPrivateKey", DEMO_PRIVATE_KEY],
     ]);
     await call("AltinnResource", "configure", [{ config }]);
     const created = (await call("AltinnResource", "create", [

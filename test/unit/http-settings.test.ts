@@ -2,7 +2,7 @@ import { DEFAULT_RETRY } from "../../providers/lib/http";
 import { settingsFromConfig } from "../../providers/lib/settings";
 
 function settingsWith(http: string | undefined) {
-  return settingsFromConfig((key) => (key === "http" ? http : undefined), {});
+  return settingsFromConfig((key) => ({ environment: "local", http })[key], {});
 }
 
 describe("settingsFromConfig reading altinn-iac:http", () => {

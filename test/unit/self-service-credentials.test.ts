@@ -12,8 +12,11 @@ const [LEAF, CA] = DEMO_BUSINESS_CERTIFICATE.match(
 )!;
 const der = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
 
+/** A stack of the local environment with nothing else set. */
+const LOCAL = (key: string) => (key === "environment" ? "local" : undefined);
+
 function settings(selfService: ProviderSettings["selfService"]): ProviderSettings {
-  return { ...settingsFromConfig(() => undefined, {}), selfService };
+  return { ...settingsFromConfig(LOCAL, {}), selfService };
 }
 
 function failure(run: () => unknown): string {
@@ -26,13 +29,19 @@ function failure(run: () => unknown): string {
 }
 
 describe("settingsFromConfig", () => {
+  it("refuses a stack without an environment instead of assuming local", () => {
+    expect(failure(() => settingsFromConfig(() => undefined, {}))).toBe(
+      "altinn-iac:environment is not set: set it to local, test, prod (`pulumi config set altinn-iac:environment test`), or give the AltinnConnection its environment",
+    );
+  });
+
   it("reads the admin client's scopes, space-separated, defaulting to dcr.read and dcr.write", () => {
-    expect(settingsFromConfig(() => undefined, {}).selfServiceScopes).toStrictEqual([
+    expect(settingsFromConfig(LOCAL, {}).selfServiceScopes).toStrictEqual([
       "idporten:dcr.read",
       "idporten:dcr.write",
     ]);
     const read = (value: string) => (key: string) =>
-      key === "selfServiceScopes" ? value : undefined;
+      key === "selfServiceScopes" ? value : LOCAL(key);
     expect(
       settingsFromConfig(read(" idporten:dcr.read  idporten:dcr.modify "), {}).selfServiceScopes,
     ).toStrictEqual(["idporten:dcr.read", "idporten:dcr.modify"]);
@@ -43,6 +52,7 @@ describe("settingsFromConfig", () => {
 
   it("reads the self-service admin client from the stack config, else from the environment", () => {
     const config: Record<string, string> = {
+      environment: "local",
       selfServiceClientId: "admin-from-config",
       selfServiceCertificate: DEMO_BUSINESS_CERTIFICATE,
     };
@@ -56,11 +66,14 @@ describe("settingsFromConfig", () => {
       certificate: DEMO_BUSINESS_CERTIFICATE,
       privateKey: DEMO_BUSINESS_CERTIFICATE_KEY,
     });
-    expect(settingsFromConfig(() => undefined, {}).selfService).toBeUndefined();
+    expect(settingsFromConfig(LOCAL, {}).selfService).toBeUndefined();
   });
 
   it("moves the provider clock by clockOffsetSeconds in the local environment", () => {
-    const local = settingsFromConfig((key) => ({ clockOffsetSeconds: "86400" })[key], {});
+    const local = settingsFromConfig(
+      (key) => ({ environment: "local", clockOffsetSeconds: "86400" })[key],
+      {},
+    );
     expect(local.clockOffsetMs).toBe(86_400_000);
     const before = Date.now();
     const now = createContext(local).now();
@@ -77,7 +90,12 @@ describe("settingsFromConfig", () => {
       "altinn-iac:clockOffsetSeconds is for the local simulator only: remove it from the test stack",
     );
     expect(
-      failure(() => settingsFromConfig((key) => ({ clockOffsetSeconds: "a year" })[key], {})),
+      failure(() =>
+        settingsFromConfig(
+          (key) => ({ environment: "local", clockOffsetSeconds: "a year" })[key],
+          {},
+        ),
+      ),
     ).toBe('altinn-iac:clockOffsetSeconds must be a number of seconds, got "a year"');
   });
 });
