@@ -239,7 +239,7 @@ export function tally(calls: ReadonlyArray<Pick<CallRecord, "method" | "path" | 
 
 const RESOURCE_WRITE = "altinn:resourceregistry/resource.write";
 const ACCESS_LIST_WRITE = "altinn:resourceregistry/accesslist.write";
-/** One token with every scope the admin client holds (providers/api/self-service.ts). */
+/** One token with every scope the admin client holds (providers/api/self-service/). */
 const DCR = "idporten:dcr.read idporten:dcr.write";
 const EVENTS = "altinn:events.subscribe altinn:serviceowner";
 
