@@ -8,7 +8,7 @@ import { numberText, ORG_CODE_PATTERN, ORGANIZATION_NUMBER } from "../providers/
 import { asWritten } from "../providers/lib/object-kind";
 import { objectKinds } from "../providers/object-kinds";
 import { closest } from "../policies/findings";
-import { RECIPIENT_PATTERN } from "../verify/verify";
+import { RECIPIENT_PATTERN } from "../providers/verification/target";
 import { issueText, shapeKeysAt, unknownKeyText } from "./config-issues";
 import { valueAt } from "./config-paths";
 

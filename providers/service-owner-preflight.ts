@@ -20,6 +20,7 @@ import {
   SELF_SERVICE_OPERATIONS,
   uncoveredOperations,
 } from "./api/self-service";
+import { listServiceOwners, type ServiceOwnerEntry } from "./api/service-owners";
 import {
   checkWithSchema,
   containsUnknown,
@@ -30,7 +31,6 @@ import {
 import type { ProviderContext } from "./lib/context";
 import { isApiError } from "./lib/errors";
 import { hasSelfServiceCredentials } from "./lib/settings";
-import { send } from "./lib/http";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -52,26 +52,14 @@ export type PreflightArgs = Inputs<z.input<typeof preflightInputsSchema>>;
 /** The service-owner list names Altinn's environments this way. */
 const ORG_LIST_ENVIRONMENT = { local: "tt02", test: "tt02", prod: "production" } as const;
 
-interface OrgList {
-  orgs?: Record<string, { orgnr?: string; environments?: string[] }>;
-}
-
 export async function serviceOwnerFailures(
   ctx: ProviderContext,
   inputs: PreflightInputs,
 ): Promise<CheckFailure[]> {
   const environment = ORG_LIST_ENVIRONMENT[ctx.settings.environment];
-  let list: OrgList;
+  let owners: Record<string, ServiceOwnerEntry>;
   try {
-    list = (
-      await send({
-        service: "Service-owner list",
-        operation: "read the Altinn service-owner list",
-        method: "GET",
-        url: ctx.settings.endpoints.orgList,
-        retry: ctx.settings.retry,
-      })
-    ).data as OrgList;
+    owners = await listServiceOwners(ctx);
   } catch (error) {
     return [
       {
@@ -80,7 +68,7 @@ export async function serviceOwnerFailures(
       },
     ];
   }
-  const entry = list.orgs?.[inputs.orgCode];
+  const entry = owners[inputs.orgCode];
   const becomeOwner =
     "becoming an Altinn service owner is a manual step: sign the service-owner agreement with Digdir (servicedesk@altinn.no); Altinn then adds the org code to altinn-orgs.json";
   if (!entry) {

@@ -8,7 +8,7 @@
 "use strict";
 const { execFileSync } = require("node:child_process");
 const { cpSync, existsSync, readdirSync, rmSync, statSync, utimesSync } = require("node:fs");
-const { join } = require("node:path");
+const { join, relative } = require("node:path");
 
 const root = join(__dirname, "..");
 const dist = join(root, "dist");
@@ -41,6 +41,23 @@ function stale() {
   );
 }
 
+/**
+ * Removes compiled files whose source is gone (a module moved into a folder): tsc never deletes,
+ * and a stale `dist/x.js` would be loaded instead of the new `dist/x/index.js`.
+ */
+function pruneOrphans(dir) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const source = relative(dist, path);
+    if (ASSETS.includes(source)) continue;
+    if (statSync(path).isDirectory()) pruneOrphans(path);
+    else if (/\.(d\.ts|js)$/.test(entry)) {
+      const base = join(root, source.replace(/\.(d\.ts|js)$/, ""));
+      if (!existsSync(`${base}.ts`) && !existsSync(`${base}.js`)) rmSync(path);
+    }
+  }
+}
+
 function build({ clean }) {
   if (clean) rmSync(dist, { recursive: true, force: true });
   if (!stale()) return;
@@ -48,6 +65,7 @@ function build({ clean }) {
   execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
     stdio: "inherit",
   });
+  pruneOrphans(dist);
   for (const asset of ASSETS) cpSync(join(root, asset), join(dist, asset), { recursive: true });
   // tsc leaves its build info as it was when no output changed; the stamp must say "checked now".
   const now = new Date();

@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { oncePerContext, type ProviderContext } from "../lib/context";
 import { ApiError, isApiError } from "../lib/errors";
-import { send } from "../lib/http";
+import { send, type HttpRequest, type HttpResponse } from "../lib/http";
 import { getResource } from "./resource-registry";
+import { parseBody } from "./response";
 
 /**
  * Altinn Events subscriptions (docs/altinn-apis.md section 5). Every call takes an
@@ -36,12 +38,57 @@ export interface SubscriptionDto {
   includeSubunits?: boolean | null;
 }
 
-function base(ctx: ProviderContext): string {
-  return `${ctx.settings.endpoints.platform}/events/api/v1/subscriptions`;
+const subscriptionSchema: z.ZodType<SubscriptionDto> = z.looseObject({
+  id: z.number(),
+  endPoint: z.string(),
+  sourceFilter: z.string().nullish(),
+  resourceFilter: z.string().nullish(),
+  subjectFilter: z.string().nullish(),
+  alternativeSubjectFilter: z.string().nullish(),
+  typeFilter: z.string().nullish(),
+  consumer: z.string(),
+  createdBy: z.string(),
+  created: z.string(),
+  validated: z.boolean(),
+});
+
+/** The list answer (SubscriptionList); a body without `subscriptions` is none. */
+const subscriptionListSchema = z.preprocess(
+  (body) => (body && typeof body === "object" ? body : {}),
+  z.looseObject({
+    subscriptions: z.preprocess(
+      (list) => (Array.isArray(list) ? list : []),
+      z.array(subscriptionSchema),
+    ),
+  }),
+);
+
+const EVENTS = "Altinn Events";
+
+/** A call to the subscriptions API: `path` is under `/events/api/v1/subscriptions`. */
+type EventsRequest = Pick<
+  HttpRequest,
+  "operation" | "method" | "body" | "accept" | "safeToRetry" | "fixFor"
+> & { path?: string };
+
+/** `send` with the base URL, the Events token and the retries bound. */
+function eventsCall(ctx: ProviderContext, { path = "", ...rest }: EventsRequest) {
+  return send({
+    ...rest,
+    service: EVENTS,
+    url: `${ctx.settings.endpoints.platform}/events/api/v1/subscriptions${path}`,
+    token: () => ctx.tokens.altinnToken(EVENTS_SCOPES),
+    retry: ctx.settings.retry,
+  });
 }
 
-function token(ctx: ProviderContext): () => Promise<string> {
-  return () => ctx.tokens.altinnToken(EVENTS_SCOPES);
+/** The subscription's path, its id made a safe path segment. */
+function subscriptionPath(id: string): string {
+  return `/${encodeURIComponent(id)}`;
+}
+
+function subscriptionOf(response: HttpResponse, operation: string): SubscriptionDto {
+  return parseBody(subscriptionSchema, response, { service: EVENTS, operation });
 }
 
 export async function createSubscription(
@@ -49,20 +96,17 @@ export async function createSubscription(
   request: SubscriptionRequest,
 ): Promise<SubscriptionDto> {
   subscriptionSnapshot.forget(ctx);
+  const operation = `subscribe to ${request.resourceFilter}`;
   try {
-    const response = await send({
-      service: "Altinn Events",
-      operation: `subscribe to ${request.resourceFilter}`,
+    const response = await eventsCall(ctx, {
+      operation,
       method: "POST",
-      url: base(ctx),
       body: request,
-      token: token(ctx),
-      retry: ctx.settings.retry,
       // Events returns the existing subscription for an identical request, so a repeat is harmless.
       safeToRetry: async () => true,
       fixFor: (status) => (status === 403 ? SCOPE_FIX : undefined),
     });
-    return response.data as SubscriptionDto;
+    return subscriptionOf(response, operation);
   } catch (error) {
     if (isApiError(error) && error.status === 403 && /Not authorized/i.test(error.detail)) {
       // The PDP said no: its policy, or, in access-list mode, the lists. Which one is the fix.
@@ -97,16 +141,9 @@ export function pdpRefusalFix(
 
 /** The caller's subscriptions (Events lists those filed under the token's consumer). */
 export async function listSubscriptions(ctx: ProviderContext): Promise<SubscriptionDto[]> {
-  const response = await send({
-    service: "Altinn Events",
-    operation: "list the org's subscriptions",
-    method: "GET",
-    url: base(ctx),
-    token: token(ctx),
-    retry: ctx.settings.retry,
-  });
-  const body = response.data as { subscriptions?: SubscriptionDto[] };
-  return Array.isArray(body.subscriptions) ? body.subscriptions : [];
+  const operation = "list the org's subscriptions";
+  const response = await eventsCall(ctx, { operation, method: "GET" });
+  return parseBody(subscriptionListSchema, response, { service: EVENTS, operation }).subscriptions;
 }
 
 /** The live subscription with exactly this request's endpoint and filters, as Events matches a repeat. */
@@ -160,17 +197,15 @@ export async function getSubscription(
   ctx: ProviderContext,
   id: string,
 ): Promise<SubscriptionDto | undefined> {
-  const response = await send({
-    service: "Altinn Events",
-    operation: `read subscription ${id}`,
+  const operation = `read subscription ${id}`;
+  const response = await eventsCall(ctx, {
+    operation,
     method: "GET",
-    url: `${base(ctx)}/${encodeURIComponent(id)}`,
-    token: token(ctx),
+    path: subscriptionPath(id),
     accept: [404],
-    retry: ctx.settings.retry,
     fixFor: (status) => (status === 403 ? ownerFix(id) : undefined),
   });
-  return response.status === 404 ? undefined : (response.data as SubscriptionDto);
+  return response.status === 404 ? undefined : subscriptionOf(response, operation);
 }
 
 export async function deleteSubscription(
@@ -178,14 +213,11 @@ export async function deleteSubscription(
   id: string,
 ): Promise<"deleted" | "absent"> {
   subscriptionSnapshot.forget(ctx);
-  const response = await send({
-    service: "Altinn Events",
+  const response = await eventsCall(ctx, {
     operation: `delete subscription ${id}`,
     method: "DELETE",
-    url: `${base(ctx)}/${encodeURIComponent(id)}`,
-    token: token(ctx),
+    path: subscriptionPath(id),
     accept: [404],
-    retry: ctx.settings.retry,
     fixFor: (status) => (status === 403 ? ownerFix(id) : undefined),
   });
   return response.status === 404 ? "absent" : "deleted";

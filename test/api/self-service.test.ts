@@ -15,7 +15,7 @@ import {
 import { useSimulator, writes } from "../support/simulator";
 
 /**
- * The self-service API client (providers/api/self-service.ts) against the simulator's
+ * The self-service API client (providers/api/self-service/) against the simulator's
  * self-service API over HTTP, and the simulator's contract: client model, JWKS rules and errors,
  * scope access, the org binding, and the link to the Maskinporten token endpoint (a registered key
  * gets tokens, a removed or expired one does not). What it does not prove: Digdir's exact message

@@ -1,9 +1,7 @@
 import { isApiError } from "../../providers/lib/errors";
 import { PartialCreateError } from "../../providers/lib/provider";
-import {
-  createdInThisProcess,
-  maskinportenClientImplementation as impl,
-} from "../../providers/maskinporten-client";
+import { createdInThisProcess } from "../../providers/api/self-service";
+import { maskinportenClientImplementation as impl } from "../../providers/maskinporten-client";
 import { DEMO_ORGNR } from "../../simulator/state";
 import { failure } from "../support/failure";
 import { ScriptedFaults, type ScriptedFault } from "../support/faults";
