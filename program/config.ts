@@ -25,7 +25,7 @@ import {
   type VocabularyFinding,
 } from "../vocabulary";
 import { environmentAliasMessage, issueText, shapeKeysAt, unknownKeyText } from "./config-issues";
-import { RECIPIENT_PATTERN } from "../verify/verify";
+import { RECIPIENT_PATTERN } from "../providers/verification/target";
 import {
   INCLUDABLE_KEYS,
   INCLUDE_KEY,
