@@ -23,7 +23,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { IDENTIFIER_PATTERN } from "./altinn-resource";
 import { listsConnectedTo } from "./api/access-lists";
 import * as registry from "./api/resource-registry";
 import { checkWithSchema, userInputs } from "./lib/check";
@@ -33,6 +32,7 @@ import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { ObjectKind } from "./lib/object-kind";
 import type { Inputs } from "./lib/types";
+import { RESOURCE_IDENTIFIER_PATTERN } from "./lib/identifiers";
 
 export const resourceAccessListModeInputsSchema = z
   .object({
@@ -40,7 +40,7 @@ export const resourceAccessListModeInputsSchema = z
     resourceIdentifier: z
       .string()
       .regex(
-        IDENTIFIER_PATTERN,
+        RESOURCE_IDENTIFIER_PATTERN,
         'resourceIdentifier must be a resource identifier (lowercase a-z, 0-9, "_" and "-", at least 4 characters): the identifier of the resource to set the mode on',
       ),
     /** @default "Enabled" */

@@ -37,7 +37,6 @@ import { lintPolicy, lintPolicyXml } from "../policies/lint";
 import { policySchema, type Policy } from "../policies/model";
 import { normalizePolicy, xmlMeaning } from "../policies/normalize";
 import { readPolicy } from "../policies/parse";
-import { resourceCreatedInThisProcess } from "./altinn-resource";
 import * as registry from "./api/resource-registry";
 import {
   canonicalJson,
@@ -222,7 +221,7 @@ export const resourcePolicyImplementation: ProviderImplementation = {
     // A policy already in force with the declared meaning (an adopted resource's, or our own
     // upload whose answer was lost) is kept as it is: uploading it again changes nothing. A
     // resource this process just created has none.
-    const live = resourceCreatedInThisProcess(ctx, inputs.resourceId)
+    const live = registry.resourceCreatedInThisProcess(ctx, inputs.resourceId)
       ? undefined
       : await registry.getPolicy(ctx, inputs.resourceId);
     const liveMeaning = live === undefined ? undefined : xmlMeaning(live, inputs.resourceId);

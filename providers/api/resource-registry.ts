@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { oncePerContext, type ProviderContext } from "../lib/context";
+import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "../lib/context";
 import { serviceClient, type ServiceCall } from "../lib/service-client";
 
 /**
@@ -80,6 +80,21 @@ export async function readResource(
     ? undefined
     : (await resourceSnapshot(ctx)).find((r) => r.identifier === id);
   return listed ?? (await getResource(ctx, id));
+}
+
+const createdHere = new CreatedInThisProcess();
+
+/** Notes that this provider process created the resource. */
+export function recordCreated(ctx: ProviderContext, identifier: string): void {
+  createdHere.add(ctx, identifier);
+}
+
+/**
+ * Whether this provider process created the resource: it then has no policy until this process
+ * uploads one, so ResourcePolicy need not read it first.
+ */
+export function resourceCreatedInThisProcess(ctx: ProviderContext, identifier: string): boolean {
+  return createdHere.has(ctx, identifier);
 }
 
 /**
