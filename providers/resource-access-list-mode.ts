@@ -25,7 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { listsConnectedTo } from "./api/access-lists";
 import * as registry from "./api/resource-registry";
-import { checkWithSchema, userInputs } from "./lib/check";
+import { lifecycle, readResult } from "./lib/lifecycle";
 import type { ProviderContext } from "./lib/context";
 import { readExpected } from "./lib/http";
 import type { ProviderImplementation } from "./lib/provider";
@@ -53,13 +53,16 @@ export type ResourceAccessListModeArgs = Inputs<z.input<typeof resourceAccessLis
 
 export const RESOURCE_ACCESS_LIST_MODE_REPLACE_ON = ["resourceIdentifier"] as const;
 
-function managedInputs(props: Record<string, unknown>): ResourceAccessListModeInputs {
-  const raw = userInputs(props);
-  return {
-    resourceIdentifier: String(raw.resourceIdentifier),
-    mode: raw.mode === "Disabled" ? "Disabled" : "Enabled",
-  };
-}
+export const resourceAccessListModeLifecycle = lifecycle<ResourceAccessListModeInputs>({
+  schema: resourceAccessListModeInputsSchema,
+  replaceOn: RESOURCE_ACCESS_LIST_MODE_REPLACE_ON,
+  normalize: (inputs) => ({
+    resourceIdentifier: String(inputs.resourceIdentifier),
+    mode: inputs.mode === "Disabled" ? "Disabled" : "Enabled",
+  }),
+});
+
+const { managedInputs } = resourceAccessListModeLifecycle;
 
 function liveMode(doc: registry.ServiceResourceDto): "Disabled" | "Enabled" {
   return doc.accessListMode === "Enabled" ? "Enabled" : "Disabled";
@@ -100,14 +103,11 @@ async function warnIfNoListConnected(
 
 export const resourceAccessListModeImplementation: ProviderImplementation = {
   async check(_ctx, _olds, news) {
-    return checkWithSchema(resourceAccessListModeInputsSchema, news);
+    return resourceAccessListModeLifecycle.check(news).result;
   },
 
   async diff(_ctx, _id, olds, news) {
-    const before = managedInputs(olds);
-    const after = managedInputs(news);
-    const replaces = RESOURCE_ACCESS_LIST_MODE_REPLACE_ON.filter((f) => before[f] !== after[f]);
-    return { changes: before.mode !== after.mode || replaces.length > 0, replaces };
+    return resourceAccessListModeLifecycle.diff(olds, news);
   },
 
   async create(ctx, props) {
@@ -120,7 +120,7 @@ export const resourceAccessListModeImplementation: ProviderImplementation = {
     const live = await registry.getResource(ctx, id);
     if (!live) return {};
     const inputs: ResourceAccessListModeInputs = { resourceIdentifier: id, mode: liveMode(live) };
-    return { id, props: { ...inputs }, inputs: { ...inputs } };
+    return readResult(id, inputs, { ...inputs });
   },
 
   async update(ctx, _id, _olds, news) {
@@ -164,4 +164,5 @@ const resourceAccessListModeProvider = runtimeProvider("ResourceAccessListMode")
 export const resourceAccessListModeKind = {
   kind: "ResourceAccessListMode",
   implementation: resourceAccessListModeImplementation,
+  lifecycle: resourceAccessListModeLifecycle,
 } as const satisfies ObjectKind;

@@ -46,6 +46,7 @@ import {
   type CheckFailure,
 } from "./lib/check";
 import type { ProviderContext } from "./lib/context";
+import { lifecycle, readResult } from "./lib/lifecycle";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { ObjectKind } from "./lib/object-kind";
@@ -80,9 +81,14 @@ export interface ResourcePolicyOutputs extends ResourcePolicyInputs {
 
 export const RESOURCE_POLICY_REPLACE_ON = ["resourceId"] as const;
 
-const MANAGED_FIELDS = Object.keys(resourcePolicyInputsSchema.shape) as Array<
-  keyof ResourcePolicyInputs
->;
+/** Diff compares meaning (meaningOf), not fields: the lifecycle gives the managed inputs. */
+export const resourcePolicyLifecycle = lifecycle<ResourcePolicyInputs>({
+  schema: resourcePolicyInputsSchema,
+  replaceOn: RESOURCE_POLICY_REPLACE_ON,
+  rules: (inputs) => validatePolicyInputs(inputs).failures,
+});
+
+const { managedInputs } = resourcePolicyLifecycle;
 
 /** The policy an input describes, with what the parser or the linter found. */
 export function policyOf(inputs: ResourcePolicyInputs): {
@@ -160,13 +166,6 @@ function modelOf(inputs: ResourcePolicyInputs): Policy | undefined {
 export function policyXml(inputs: ResourcePolicyInputs): string {
   if (inputs.policy) return buildPolicyXml(inputs.policy, { resourceId: inputs.resourceId });
   return inputs.xml!;
-}
-
-function managedInputs(props: Record<string, unknown>): ResourcePolicyInputs {
-  const inputs = userInputs(props);
-  return Object.fromEntries(
-    MANAGED_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
-  ) as ResourcePolicyInputs;
 }
 
 /** The rules and obligations in words: from the model, or from XML the model cannot hold. */
@@ -253,11 +252,7 @@ export const resourcePolicyImplementation: ProviderImplementation = {
       inputs = { ...context, xml: live };
     }
     // The sentences go into the inputs too: the next preview diffs them against the program's.
-    return {
-      id,
-      props: outputsOf(ctx, inputs),
-      inputs: { ...inputs, ...derived(inputs) },
-    };
+    return readResult(id, { ...inputs, ...derived(inputs) }, { ...outputsOf(ctx, inputs) });
   },
 
   async update(ctx, _id, _olds, news) {
@@ -308,4 +303,5 @@ const resourcePolicyProvider = runtimeProvider("ResourcePolicy");
 export const resourcePolicyKind = {
   kind: "ResourcePolicy",
   implementation: resourcePolicyImplementation,
+  lifecycle: resourcePolicyLifecycle,
 } as const satisfies ObjectKind;
