@@ -1,6 +1,6 @@
 import { policySchema } from "../policies/model";
 import { readPolicy } from "../policies/parse";
-import { memberKeys, projectConnections, projectMembers } from "../providers/access-list";
+import { inputsFromLive, memberKeys } from "../providers/access-list";
 import { fromServiceResourceDto, validateResource } from "../providers/altinn-resource";
 import * as accessLists from "../providers/api/access-lists";
 import * as events from "../providers/api/events";
@@ -250,24 +250,27 @@ async function exportAccessLists(
       continue;
     }
     const own: string[] = [];
-    const connected = projectConnections(connections.value).filter((c) => {
+    const live = inputsFromLive(ref, list, members.value, connections.value, {
+      members: [],
+      adopt: true,
+    });
+    const connected = live.resources.filter((c) => {
       if (resources.has(c.identifier)) return true;
       own.push(
         `access list ${owner}/${list.identifier}: the connection to resource ${c.identifier} is left out, since that resource is not ${owner}'s; up will remove it from the list`,
       );
       return false;
     });
-    const entry = {
-      identifier: list.identifier,
-      name: list.name,
-      ...(list.description ? { description: list.description } : {}),
-      members: projectMembers(members.value, []),
-      resources: connected.map((c) => ({
-        identifier: c.identifier,
-        ...(c.actionFilters.length > 0 ? { actionFilters: c.actionFilters } : {}),
-      })),
-      adopt: true,
-    };
+    // The stack-file entry: the inputs but the owner (the stack's org), and no empty text.
+    const entry = Object.fromEntries(
+      Object.entries({
+        ...live,
+        resources: connected.map((c) => ({
+          identifier: c.identifier,
+          ...(c.actionFilters.length > 0 ? { actionFilters: c.actionFilters } : {}),
+        })),
+      }).filter(([key, value]) => key !== "owner" && value !== ""),
+    );
     notes.entries.set(entry, own);
     notes.memberKeys.set(list.identifier, members.value.map(memberKeys));
     result.push(entry);

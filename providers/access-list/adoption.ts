@@ -2,7 +2,7 @@ import * as api from "../api/access-lists";
 import { jsonEqual } from "../lib/check";
 import { oncePerContext, type ProviderContext } from "../lib/context";
 import { adoptionPreview, type AdoptionPreview, type ExistingObject } from "../lib/lifecycle";
-import type { Removable } from "./mapping";
+import { listBody, type Removable } from "./mapping";
 import { liveInputs, refOf } from "./reconcile";
 import type { AccessListInputs } from "./schema";
 
@@ -16,7 +16,7 @@ export function existingListDecision(
   live: AccessListInputs,
   inputs: AccessListInputs,
 ): ExistingObject {
-  const sameFields = live.name === inputs.name && live.description === inputs.description;
+  const sameFields = jsonEqual(listBody(live), listBody(inputs));
   if (
     sameFields &&
     jsonEqual(live.members, inputs.members) &&

@@ -63,6 +63,34 @@ export function normalizeAccessList(inputs: AccessListInputs): AccessListInputs 
   };
 }
 
+/** The list's own fields as the API writes them (PUT the list). */
+export function listBody(inputs: AccessListInputs): { name: string; description: string } {
+  return { name: inputs.name, description: inputs.description };
+}
+
+/** Whether the live list's own fields differ from the declared ones. */
+export function listFieldsDiffer(live: api.AccessListInfoDto, inputs: AccessListInputs): boolean {
+  return !jsonEqual(listBody({ ...inputs, ...live }), listBody(inputs));
+}
+
+/** The live list projected on the inputs: what `read` reports, export writes and adoption compares. */
+export function inputsFromLive(
+  ref: api.AccessListRef,
+  list: api.AccessListInfoDto,
+  members: api.AccessListMemberDto[],
+  connections: api.ResourceConnectionDto[],
+  managed: Pick<AccessListInputs, "members" | "adopt">,
+): AccessListInputs {
+  return {
+    owner: ref.owner,
+    identifier: ref.identifier,
+    ...listBody({ ...managed, ...list } as AccessListInputs),
+    members: projectMembers(members, managed.members),
+    resources: projectConnections(connections),
+    adopt: managed.adopt,
+  };
+}
+
 /** Members this stack may remove: the ones it knew and no longer declares, or every undeclared one. */
 export type Removable = { known: string[] } | "every-undeclared";
 

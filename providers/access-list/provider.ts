@@ -5,7 +5,7 @@ import { accessListUrn } from "../lib/identifiers";
 import { isNew, lifecycle, previewedAdopting, readResult, withAdoption } from "../lib/lifecycle";
 import { PartialCreateError, type ProviderImplementation } from "../lib/provider";
 import { accessListAdoption, existingListPlan } from "./adoption";
-import { normalizeAccessList, type Removable } from "./mapping";
+import { listBody, normalizeAccessList, type Removable } from "./mapping";
 import { liveInputs, reconcile, refOf } from "./reconcile";
 import { validateAccessList } from "./rules";
 import {
@@ -48,12 +48,9 @@ async function createIfAbsent(
   inputs: AccessListInputs,
 ): Promise<string | undefined> {
   try {
-    const created = await api.putAccessList(
-      ctx,
-      refOf(inputs),
-      { name: inputs.name, description: inputs.description },
-      { ifNoneMatch: "*" },
-    );
+    const created = await api.putAccessList(ctx, refOf(inputs), listBody(inputs), {
+      ifNoneMatch: "*",
+    });
     return created.etag;
   } catch (error) {
     if (!api.isPreconditionFailed(error)) throw error;
@@ -127,7 +124,7 @@ export const accessListImplementation: ProviderImplementation = {
     const identifiers = (inputs: AccessListInputs) => inputs.resources.map((c) => c.identifier);
     await reconcile(ctx, {
       inputs: after,
-      listFields: before.name !== after.name || before.description !== after.description,
+      listFields: !jsonEqual(listBody(before), listBody(after)),
       members: knownOnlyBefore(before.members, after.members),
       connections: jsonEqual(before.resources, after.resources)
         ? undefined

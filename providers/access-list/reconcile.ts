@@ -3,9 +3,10 @@ import type { ProviderContext } from "../lib/context";
 import {
   batches,
   connectionDelta,
+  inputsFromLive,
+  listBody,
+  listFieldsDiffer,
   memberDelta,
-  projectConnections,
-  projectMembers,
   type Removable,
 } from "./mapping";
 import type { AccessListInputs } from "./schema";
@@ -58,7 +59,7 @@ export async function reconcile(ctx: ProviderContext, plan: Plan): Promise<void>
 async function applyOnce(ctx: ProviderContext, plan: Plan): Promise<void> {
   const { inputs } = plan;
   const ref = refOf(inputs);
-  const body = { name: inputs.name, description: inputs.description };
+  const body = listBody(inputs);
   // Chained through the writes of a list just created; undefined means read before writing.
   let createdEtag = plan.createdEtag;
   const current = createdEtag === undefined ? await api.getAccessList(ctx, ref) : undefined;
@@ -71,10 +72,7 @@ async function applyOnce(ctx: ProviderContext, plan: Plan): Promise<void> {
     await api.putAccessList(ctx, ref, body, { ifNoneMatch: "*" });
     members ??= { known: [] };
     connections ??= { known: [] };
-  } else if (
-    plan.listFields &&
-    (current.value.name !== inputs.name || current.value.description !== inputs.description)
-  ) {
+  } else if (plan.listFields && listFieldsDiffer(current.value, inputs)) {
     await api.putAccessList(ctx, ref, body, { ifMatch: current.etag });
   }
   if (members) {
@@ -146,13 +144,5 @@ export async function liveInputs(
     api.readResourceConnections(ctx, ref),
   ]);
   if (!members || !connections) return undefined;
-  return {
-    owner: ref.owner,
-    identifier: ref.identifier,
-    name: list.name,
-    description: list.description,
-    members: projectMembers(members.value, managed.members),
-    resources: projectConnections(connections.value),
-    adopt: managed.adopt,
-  };
+  return inputsFromLive(ref, list, members.value, connections.value, managed);
 }
