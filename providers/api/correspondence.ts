@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { send, type HttpRequest, type RetryPolicy } from "../lib/http";
-import { parseBody } from "./response";
+import { parseBody } from "../lib/response";
 
 /**
  * Altinn Correspondence (docs/altinn-apis.md section 7), as the verification uses it with its own

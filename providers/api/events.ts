@@ -3,7 +3,7 @@ import { oncePerContext, type ProviderContext } from "../lib/context";
 import { ApiError, isApiError } from "../lib/errors";
 import { send, type HttpRequest, type HttpResponse } from "../lib/http";
 import { getResource } from "./resource-registry";
-import { parseBody } from "./response";
+import { parseBody } from "../lib/response";
 
 /**
  * Altinn Events subscriptions (docs/altinn-apis.md section 5). Every call takes an

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ProviderContext } from "../lib/context";
 import { send } from "../lib/http";
-import { parseBody } from "./response";
+import { parseBody } from "../lib/response";
 
 /** Altinn's list of service owners (altinn-orgs.json), anonymous: org code to number and environments. */
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { send, type RetryPolicy } from "../lib/http";
-import { parseBody } from "./response";
+import { parseBody } from "../lib/response";
 
 /**
  * What the verification reads besides Correspondence, with its own client's token: the policy

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { ProviderContext } from "./context";
-import { ApiError, type ServiceName } from "./errors";
+import type { ApiError, ServiceName } from "./errors";
 import { send, toApiError, type HttpRequest, type HttpResponse } from "./http";
+import { parseBody } from "./response";
 
 /**
  * An API client bound once per service: its name in messages, its base URL in the context's
@@ -28,7 +29,7 @@ export interface ServiceClient {
   readonly service: ServiceName;
   base(ctx: ProviderContext): string;
   send(ctx: ProviderContext, call: ServiceCall): Promise<HttpResponse>;
-  /** The answer's body read with `schema`; a body of another shape is an ApiError. */
+  /** The answer's body read with `schema` (providers/lib/response.ts). */
   parse<S extends z.ZodType>(schema: S, response: HttpResponse, call: ServiceCall): z.output<S>;
   /** The ApiError of an answer the caller does not accept after all. */
   error(response: HttpResponse, call: ServiceCall): ApiError;
@@ -49,21 +50,8 @@ export function serviceClient(binding: ServiceBinding): ServiceClient {
     service: binding.service,
     base: (ctx) => binding.base(ctx),
     send: (ctx, call) => send(request(ctx, call)),
-    parse(schema, response, call) {
-      const parsed = schema.safeParse(response.data);
-      if (parsed.success) return parsed.data;
-      const issue = parsed.error.issues[0];
-      const at = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join(".")}` : "";
-      throw new ApiError({
-        service: binding.service,
-        operation: call.operation,
-        method: call.method,
-        path: new URL(call.url).pathname,
-        status: response.status,
-        detail: `the answer is not what the API documents${at}: ${issue?.message ?? "unreadable"}`,
-        retryable: false,
-      });
-    },
+    parse: (schema, response, call) =>
+      parseBody(schema, response, { service: binding.service, operation: call.operation }),
     error: (response, call) => toApiError({ service: binding.service, ...call }, response),
   };
 }

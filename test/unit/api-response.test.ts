@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseBody } from "../../providers/api/response";
+import { parseBody } from "../../providers/lib/response";
 
 /** Answers read with minimal schemas: what the code relies on, or an error naming what differs. */
 

@@ -1,5 +1,5 @@
 import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "../../lib/context";
-import { parseBody } from "../response";
+import { parseBody } from "../../lib/response";
 import { clientListSchema, clientSchema, type ClientRegistration } from "./model";
 import { clientPath, SELF_SERVICE, selfServiceCall } from "./service";
 

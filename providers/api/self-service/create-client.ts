@@ -1,7 +1,7 @@
 import type { ProviderContext } from "../../lib/context";
 import { isApiError } from "../../lib/errors";
 import type { HttpResponse } from "../../lib/http";
-import { parseBody } from "../response";
+import { parseBody } from "../../lib/response";
 import { clientSnapshot, listClients } from "./clients";
 import { clientSchema, type ClientRegistration } from "./model";
 import { SELF_SERVICE, selfServiceCall } from "./service";

@@ -1,5 +1,5 @@
 import type { ProviderContext } from "../../lib/context";
-import { parseBody } from "../response";
+import { parseBody } from "../../lib/response";
 import { jwksSchema, type JwksResponse, type RegisteredJwk } from "./model";
 import { clientPath, SELF_SERVICE, selfServiceCall } from "./service";
 

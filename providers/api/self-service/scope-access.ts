@@ -1,6 +1,6 @@
 import type { ProviderContext } from "../../lib/context";
 import { isApiError } from "../../lib/errors";
-import { parseBody } from "../response";
+import { parseBody } from "../../lib/response";
 import { scopeAccessListSchema, type ScopeAccess } from "./model";
 import { SELF_SERVICE, selfServiceCall } from "./service";
 

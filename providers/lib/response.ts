@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { ServiceName } from "../lib/errors";
-import type { HttpResponse } from "../lib/http";
+import type { ServiceName } from "./errors";
+import type { HttpResponse } from "./http";
 
 /**
  * The body of a response as `schema` reads it. The schemas hold only what the code relies on, so
