@@ -12,9 +12,8 @@ import { guardPlan } from "./program/plan-guards";
 import { platformOrigin } from "./program/platform";
 import { ServiceOwnerSetup } from "./program/service-owner-setup";
 import { verificationOutput } from "./program/verification";
-import { accessListUrn } from "./providers/access-list";
-import { resourceUrn } from "./providers/altinn-resource";
 import { resourceUrlAt } from "./providers/api/resource-registry";
+import { accessListUrn, resourceUrn } from "./providers/lib/identifiers";
 
 const config = loadStackConfig();
 const deployed = guardPlan(config, declaredObjects(config));

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createContext } from "../providers/lib/context";
+import { createContext } from "../providers/auth/context";
 import {
   CREDENTIAL_ENV,
   hasSelfServiceCredentials,

@@ -1,4 +1,4 @@
-import type { ProviderKind } from "../providers/lib/shell";
+import type { ProviderKind } from "../providers/object-kinds";
 import { locateEntry, type StackConfig } from "./config";
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCommandLine, printHelp, runMain, usageError } from "../cli/command";
-import { createContext } from "../providers/lib/context";
+import { createContext } from "../providers/auth/context";
 import { CONFIG_KEYS, settingsFromConfig } from "../providers/lib/settings";
 import { mergeSetup, type MergeOptions } from "./export-merge";
 import { exportSetup } from "./export-setup";

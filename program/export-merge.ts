@@ -416,9 +416,7 @@ function accessListDifferences(
   }
   const connections = (entry: Entry) =>
     normalizeConnections(
-      ((entry.resources ?? []) as Array<{ identifier: string; actionFilters?: string[] }>).map(
-        (r) => ({ resourceIdentifier: r.identifier, actionFilters: r.actionFilters ?? [] }),
-      ),
+      (entry.resources ?? []) as Array<{ identifier: string; actionFilters?: string[] }>,
     );
   if (canonicalJson(connections(declared)) !== canonicalJson(connections(live))) {
     result.push({

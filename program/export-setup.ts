@@ -251,9 +251,9 @@ async function exportAccessLists(
     }
     const own: string[] = [];
     const connected = projectConnections(connections.value).filter((c) => {
-      if (resources.has(c.resourceIdentifier)) return true;
+      if (resources.has(c.identifier)) return true;
       own.push(
-        `access list ${owner}/${list.identifier}: the connection to resource ${c.resourceIdentifier} is left out, since that resource is not ${owner}'s; up will remove it from the list`,
+        `access list ${owner}/${list.identifier}: the connection to resource ${c.identifier} is left out, since that resource is not ${owner}'s; up will remove it from the list`,
       );
       return false;
     });
@@ -263,7 +263,7 @@ async function exportAccessLists(
       ...(list.description ? { description: list.description } : {}),
       members: projectMembers(members.value, []),
       resources: connected.map((c) => ({
-        identifier: c.resourceIdentifier,
+        identifier: c.identifier,
         ...(c.actionFilters.length > 0 ? { actionFilters: c.actionFilters } : {}),
       })),
       adopt: true,

@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import { closest } from "../policies/findings";
 import { oversizedValues } from "../providers/lib/check";
 import { CONFIG_KEYS } from "../providers/lib/settings";
+import { objectKinds } from "../providers/object-kinds";
 
 /**
  * `altinn-iac:include`: setup collections read from YAML or JSON files in the project directory.
@@ -16,15 +17,21 @@ import { CONFIG_KEYS } from "../providers/lib/settings";
 
 export const INCLUDE_KEY = "include";
 
-/** The collections an included file may hold, in the stack file's order. */
-export const INCLUDABLE_KEYS = [
+/** The built-in collections an included file may hold, in the stack file's order. */
+const BUILT_IN_COLLECTIONS = [
   "resources",
   "accessLists",
   "maskinportenClients",
   "maskinportenClientKeys",
   "subscriptions",
-] as const;
-export type IncludableKey = (typeof INCLUDABLE_KEYS)[number];
+];
+
+/** The collections an included file may hold: the built-in ones, then other registered kinds'. */
+export function includableKeys(): string[] {
+  const registered = objectKinds().flatMap(({ stack }) => (stack ? [stack.key] : []));
+  return [...new Set([...BUILT_IN_COLLECTIONS, ...registered])];
+}
+export type IncludableKey = string;
 
 /** Keys that only the stack file holds (its setup keys besides the collections, and include). */
 const STACK_FILE_KEYS = ["environment", "org", "protect", "preflight", "verification", INCLUDE_KEY];
@@ -174,14 +181,14 @@ function readIncludedFile(
   if (typeof content !== "object" || Array.isArray(content)) {
     return {
       problems: [
-        `  ${shown}: the file holds ${Array.isArray(content) ? "a list" : JSON.stringify(content)}: it holds a mapping of collections, such as "resources: [...]" (${INCLUDABLE_KEYS.join(", ")})`,
+        `  ${shown}: the file holds ${Array.isArray(content) ? "a list" : JSON.stringify(content)}: it holds a mapping of collections, such as "resources: [...]" (${includableKeys().join(", ")})`,
       ],
     };
   }
   const problems: string[] = [];
   const entries: IncludedFile["entries"] = {};
   for (const [key, value] of Object.entries(content as Record<string, unknown>)) {
-    if (!(INCLUDABLE_KEYS as readonly string[]).includes(key)) {
+    if (!includableKeys().includes(key)) {
       problems.push(`  ${shown}: ${key}: ${misplacedKey(key)}`);
       continue;
     }
@@ -203,19 +210,19 @@ function readIncludedFile(
 /** Why a top-level key cannot be in an included file, and where it goes. */
 function misplacedKey(key: string): string {
   const bare = key.startsWith(NAMESPACE_PREFIX) ? key.slice(NAMESPACE_PREFIX.length) : key;
-  if ((INCLUDABLE_KEYS as readonly string[]).includes(bare)) {
+  if (includableKeys().includes(bare)) {
     return `write the key without the namespace, as ${bare}`;
   }
   if (SECRET_KEYS.includes(bare)) {
     return `a secret never goes in a plain file: remove it from the file (and replace the secret if the file was ever committed) and set it in the stack with pulumi config set --secret ${NAMESPACE_PREFIX}${bare}`;
   }
   if (STACK_FILE_KEYS.includes(bare) || (Object.values(CONFIG_KEYS) as string[]).includes(bare)) {
-    return `belongs in the stack file (Pulumi.<stack>.yaml) as ${NAMESPACE_PREFIX}${bare}: an included file holds only ${INCLUDABLE_KEYS.join(", ")}`;
+    return `belongs in the stack file (Pulumi.<stack>.yaml) as ${NAMESPACE_PREFIX}${bare}: an included file holds only ${includableKeys().join(", ")}`;
   }
-  const close = closest(bare, [...INCLUDABLE_KEYS]);
+  const close = closest(bare, includableKeys());
   return close
     ? `unknown key: did you mean "${close}"?`
-    : `unknown key: an included file holds only ${INCLUDABLE_KEYS.join(", ")}`;
+    : `unknown key: an included file holds only ${includableKeys().join(", ")}`;
 }
 
 function describe(value: unknown): string {

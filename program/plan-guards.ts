@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ProviderKind } from "../providers/lib/shell";
+import type { ProviderKind } from "../providers/object-kinds";
 import type { StackConfig } from "./config";
 import { DYNAMIC_TYPE_PREFIX, SETUP_TYPE, type DeclaredObject } from "./declared-objects";
 import { ownerFindings, scopeOf, siblingStacks } from "./owner-guard";

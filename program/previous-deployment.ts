@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
-import type { ProviderKind } from "../providers/lib/shell";
+import type { ProviderKind } from "../providers/object-kinds";
 import { DYNAMIC_TYPE_PREFIX, subscriptionKey } from "./declared-objects";
 
 /**

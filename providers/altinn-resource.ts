@@ -33,6 +33,8 @@ import { checkWithSchema, jsonEqual, userInputs, type CheckFailure } from "./lib
 import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "./lib/context";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
+import { lifecycle } from "./lib/lifecycle";
+import { asWritten, type ObjectKind, type StackCollection, type Written } from "./lib/object-kind";
 import type { Inputs } from "./lib/types";
 import { environmentProperties } from "./lib/environments";
 
@@ -199,9 +201,6 @@ const TOOL_FIELDS: ReadonlyArray<keyof AltinnResourceInputs> = [
 
 /** The fields of the API document: every managed field but this tool's own switches. */
 const DOCUMENT_FIELDS = MANAGED_FIELDS.filter((f) => !TOOL_FIELDS.includes(f));
-
-/** The fields `diff` compares (`adopt` only matters when the resource is created). */
-const COMPARED_FIELDS = MANAGED_FIELDS.filter((f) => f !== "adopt");
 
 /**
  * The server's own validation (ServiceResourceHelper.ValidateResource), run at preview so a bad
@@ -503,12 +502,14 @@ function outputsOf(ctx: ProviderContext, inputs: AltinnResourceInputs): AltinnRe
   };
 }
 
-function managedInputs(props: Record<string, unknown>): AltinnResourceInputs {
-  const inputs = userInputs(props);
-  return Object.fromEntries(
-    MANAGED_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
-  ) as AltinnResourceInputs;
-}
+export const altinnResourceLifecycle = lifecycle<AltinnResourceInputs>({
+  schema: altinnResourceInputsSchema,
+  replaceOn: ALTINN_RESOURCE_REPLACE_ON,
+  createOnly: ["adopt"],
+  rules: validateResource,
+});
+
+const { managedInputs } = altinnResourceLifecycle;
 
 /**
  * Every resource of the registry as check first saw them in this run: N new resources are looked
@@ -605,19 +606,15 @@ export const altinnResourceImplementation: ProviderImplementation = {
   },
 
   async diff(_ctx, _id, olds, news) {
-    const before = managedInputs(olds);
-    const after = managedInputs(news);
-    const changed = COMPARED_FIELDS.filter((f) => !jsonEqual(before[f], after[f]));
-    const replaces = changed.filter((f) =>
-      (ALTINN_RESOURCE_REPLACE_ON as readonly string[]).includes(f),
-    );
+    const result = altinnResourceLifecycle.diff(olds, news);
     // Same identifier, new type or owner: the registry holds one resource per identifier, so the
     // old one must go before the new one is made.
-    const sameIdentifier = before.identifier === after.identifier;
+    const sameIdentifier = managedInputs(olds).identifier === managedInputs(news).identifier;
     return {
-      changes: changed.length > 0,
-      replaces,
-      ...(replaces.length > 0 && sameIdentifier ? { deleteBeforeReplace: true } : {}),
+      ...result,
+      ...((result.replaces ?? []).length > 0 && sameIdentifier
+        ? { deleteBeforeReplace: true }
+        : {}),
     };
   },
 
@@ -719,3 +716,48 @@ export class AltinnResource extends pulumi.dynamic.Resource {
 }
 
 const altinnResourceProvider = runtimeProvider("AltinnResource");
+
+/** `altinn-iac:resources[]` before the program adds `policy`: the inputs but what the stack sets. */
+export const resourceEntryBase = altinnResourceInputsSchema
+  .omit({ hasCompetentAuthority: true, accessListModeManagedSeparately: true })
+  // Unknown keys reach the provider's check, which names the closest known one.
+  .loose();
+
+/** The program's entry adds the resource's `policy` (program/config-schema.ts). */
+type ResourceEntry = Written<typeof resourceEntryBase> & { policy?: unknown };
+
+const resourceCollection: StackCollection<ResourceEntry> = {
+  key: "resources",
+  entry: asWritten(resourceEntryBase),
+  name: (entry) => entry.identifier,
+  // The owner is the stack's org; `policy` is the program's (program/resource-policies.ts).
+  inputs: ({ policy: _policy, ...entry }, org) => ({
+    ...entry,
+    hasCompetentAuthority: { organization: org.number, orgcode: org.code },
+  }),
+  // An adopted resource may stay as the registry holds it: check refuses it only if up writes.
+  rulesApply: (entry) => entry.adopt !== true,
+  register: (entry, wiring) => {
+    // Enabled access-list mode is set by a ResourceAccessListMode once the lists exist.
+    const separately = entry.accessListMode === "Enabled";
+    return new AltinnResource(
+      entry.identifier,
+      {
+        ...(resourceCollection.inputs(entry, wiring.org) as AltinnResourceArgs),
+        ...(separately ? { accessListMode: undefined, accessListModeManagedSeparately: true } : {}),
+      },
+      {
+        ...wiring.options(entry.identifier),
+        dependsOn: wiring.after(),
+        retainOnDelete: wiring.production,
+      },
+    );
+  },
+};
+
+export const altinnResourceKind = {
+  kind: "AltinnResource",
+  implementation: altinnResourceImplementation,
+  lifecycle: altinnResourceLifecycle,
+  stack: resourceCollection,
+} as const satisfies ObjectKind;

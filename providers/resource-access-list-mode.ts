@@ -31,6 +31,7 @@ import type { ProviderContext } from "./lib/context";
 import { readExpected } from "./lib/http";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
+import type { ObjectKind } from "./lib/object-kind";
 import type { Inputs } from "./lib/types";
 
 export const resourceAccessListModeInputsSchema = z
@@ -159,3 +160,8 @@ export class ResourceAccessListMode extends pulumi.dynamic.Resource {
 }
 
 const resourceAccessListModeProvider = runtimeProvider("ResourceAccessListMode");
+
+export const resourceAccessListModeKind = {
+  kind: "ResourceAccessListMode",
+  implementation: resourceAccessListModeImplementation,
+} as const satisfies ObjectKind;

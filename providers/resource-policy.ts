@@ -49,6 +49,7 @@ import {
 import type { ProviderContext } from "./lib/context";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
+import type { ObjectKind } from "./lib/object-kind";
 import type { Inputs } from "./lib/types";
 
 export const resourcePolicyInputsSchema = z
@@ -304,3 +305,8 @@ export class ResourcePolicy extends pulumi.dynamic.Resource {
 }
 
 const resourcePolicyProvider = runtimeProvider("ResourcePolicy");
+
+export const resourcePolicyKind = {
+  kind: "ResourcePolicy",
+  implementation: resourcePolicyImplementation,
+} as const satisfies ObjectKind;

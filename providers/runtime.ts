@@ -3,32 +3,12 @@
  * module from disk and asks it for the implementation of one resource kind.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { accessListImplementation } from "./access-list";
-import { altinnResourceImplementation } from "./altinn-resource";
-import { correspondenceVerificationImplementation } from "./correspondence-verification";
-import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
-import { eventSubscriptionImplementation } from "./event-subscription";
-import { createContext, type ProviderContext } from "./lib/context";
+import { createContext } from "./auth/context";
+import type { ProviderContext } from "./lib/context";
 import { dynamicProviderEngineAddress, watchEngine, watchLanguageHosts } from "./lib/engine-watch";
-import { bindProvider, type ProviderImplementation } from "./lib/provider";
-import { maskinportenClientImplementation } from "./maskinporten-client";
-import { maskinportenClientKeyImplementation } from "./maskinporten-client-key";
+import { bindProvider } from "./lib/provider";
 import { settingsFromConfig, type ConfigReader } from "./lib/settings";
-import { resourcePolicyImplementation } from "./resource-policy";
-import type { ProviderKind } from "./lib/shell";
-import { resourceAccessListModeImplementation } from "./resource-access-list-mode";
-
-const implementations: Partial<Record<ProviderKind, ProviderImplementation>> = {
-  AltinnResource: altinnResourceImplementation,
-  AccessList: accessListImplementation,
-  ResourceAccessListMode: resourceAccessListModeImplementation,
-  MaskinportenClient: maskinportenClientImplementation,
-  MaskinportenClientKey: maskinportenClientKeyImplementation,
-  ResourcePolicy: resourcePolicyImplementation,
-  ServiceOwnerPreflight: serviceOwnerPreflightImplementation,
-  CorrespondenceVerification: correspondenceVerificationImplementation,
-  EventSubscription: eventSubscriptionImplementation,
-};
+import { objectKind } from "./object-kinds";
 
 // A killed engine stops nothing: the provider process ends itself (lib/engine-watch.ts).
 const engineAddress = dynamicProviderEngineAddress();
@@ -66,7 +46,7 @@ const bound = new Map<string, pulumi.dynamic.ResourceProvider>();
 export function provider(kind: string): pulumi.dynamic.ResourceProvider {
   let result = bound.get(kind);
   if (!result) {
-    const impl = implementations[kind as ProviderKind];
+    const impl = objectKind(kind)?.implementation;
     if (!impl) throw new Error(`altinn-iac: no provider implementation for "${kind}"`);
     result = bindProvider(impl, currentContext, kind);
     bound.set(kind, result);

@@ -1,5 +1,18 @@
+import { type z } from "zod";
 import { oncePerContext, type ProviderContext } from "../lib/context";
-import { send, type HttpRequest, type HttpResponse } from "../lib/http";
+import type { HttpResponse } from "../lib/http";
+import { serviceClient, type ServiceCall } from "../lib/service-client";
+import {
+  accessListInfoBody,
+  accessListMemberBody,
+  pageBody,
+  resourceConnectionBody,
+  type AccessListInfoDto,
+  type AccessListMemberDto,
+  type ResourceConnectionDto,
+} from "./access-list-bodies";
+
+export type { AccessListInfoDto, AccessListMemberDto, ResourceConnectionDto };
 
 /**
  * Access lists of the Resource Rights Registry (docs/altinn-apis.md section 4), under
@@ -28,35 +41,6 @@ export interface AccessListRef {
   /** The owner's org code. */
   owner: string;
   identifier: string;
-}
-
-export interface ResourceConnectionDto {
-  resourceIdentifier: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Left out (or null) when every action is allowed. */
-  actionFilters?: string[] | null;
-}
-
-export interface AccessListInfoDto {
-  urn: string;
-  identifier: string;
-  name: string;
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-  resourceConnections?: ResourceConnectionDto[];
-}
-
-export interface AccessListMemberDto {
-  /** `urn:altinn:party:uuid:<uuid>` */
-  id: string;
-  since: string;
-  identifiers?: {
-    "urn:altinn:party:uuid"?: string;
-    "urn:altinn:party:id"?: number;
-    "urn:altinn:organization:identifier-no"?: string;
-  } | null;
 }
 
 export interface Versioned<T> {
@@ -88,26 +72,27 @@ export function listLabel(ref: AccessListRef): string {
   return `${ref.owner}/${ref.identifier}`;
 }
 
+const client = serviceClient({
+  service: "Access lists",
+  base: (ctx) => `${ctx.settings.endpoints.platform}/resourceregistry/api/v1/access-lists`,
+  token: (ctx) => ctx.tokens.altinnToken(ACCESS_LIST_SCOPES),
+});
+
 function ownerUrl(ctx: ProviderContext, owner: string): string {
-  return `${ctx.settings.endpoints.platform}/resourceregistry/api/v1/access-lists/${encodeURIComponent(owner)}`;
+  return `${client.base(ctx)}/${encodeURIComponent(owner)}`;
 }
 
 function listUrl(ctx: ProviderContext, ref: AccessListRef): string {
   return `${ownerUrl(ctx, ref.owner)}/${encodeURIComponent(ref.identifier)}`;
 }
 
-type CallOptions = Omit<HttpRequest, "service" | "token" | "retry" | "fixFor">;
-
 /** One call with the access-list token; a 412 becomes PreconditionFailedError. */
 async function call(
   ctx: ProviderContext,
   ref: AccessListRef,
-  request: CallOptions,
+  request: ServiceCall,
 ): Promise<HttpResponse> {
-  const response = await send({
-    service: "Access lists",
-    token: () => ctx.tokens.altinnToken(ACCESS_LIST_SCOPES),
-    retry: ctx.settings.retry,
+  const response = await client.send(ctx, {
     fixFor: (status, _detail, code) => accessListFix(ref, status, code),
     ...request,
     accept: [...(request.accept ?? []), 412],
@@ -146,6 +131,17 @@ function conditionHeaders(condition: WriteCondition): Record<string, string> {
     : { "If-None-Match": condition.ifNoneMatch };
 }
 
+function versioned(
+  response: HttpResponse,
+  ref: AccessListRef,
+  request: ServiceCall,
+): Versioned<AccessListInfoDto> {
+  return {
+    value: client.parse(accessListInfoBody, response, request),
+    etag: etagOf(response, ref, request.operation),
+  };
+}
+
 export async function getAccessList(
   ctx: ProviderContext,
   ref: AccessListRef,
@@ -158,7 +154,7 @@ export async function getAccessList(
     accept: [404],
   });
   if (response.status === 404) return undefined;
-  return { value: response.data as AccessListInfoDto, etag: etagOf(response, ref, operation) };
+  return versioned(response, ref, { operation, method: "GET", url: listUrl(ctx, ref) });
 }
 
 /** PUT the list's name and description: create-only (`If-None-Match: *`) or at a version. */
@@ -170,14 +166,14 @@ export async function putAccessList(
 ): Promise<Versioned<AccessListInfoDto>> {
   ownerListsSnapshot.forget(ctx);
   const operation = `${"ifMatch" in condition ? "update" : "create"} access list ${listLabel(ref)}`;
-  const response = await call(ctx, ref, {
+  const request: ServiceCall = {
     operation,
     method: "PUT",
     url: listUrl(ctx, ref),
     headers: conditionHeaders(condition),
     body,
-  });
-  return { value: response.data as AccessListInfoDto, etag: etagOf(response, ref, operation) };
+  };
+  return versioned(await call(ctx, ref, request), ref, request);
 }
 
 /** DELETE the list with its members and connections; an absent list (204) is already done. */
@@ -195,31 +191,52 @@ export async function deleteAccessList(
 }
 
 /**
- * Every item of a paged collection, all read at one list version. A 412 on a `next` link means the
- * list changed between pages (the token carries the version), so the read starts over from page 1.
- * Undefined when the list does not exist.
+ * Every item of a paged collection, following `links.next` on the platform origin; undefined on an
+ * accepted 404 (the list is gone). `pageUrl` sets again what the server's next link drops.
  */
-async function readAllPages<T>(
+async function everyPage<T extends z.ZodType>(
   ctx: ProviderContext,
   ref: AccessListRef,
-  firstUrl: string,
+  first: { operation: string; url: string; accept?: number[] },
+  item: T,
+  pageUrl: (url: string) => string = (url) => url,
+): Promise<{ items: Array<z.output<T>>; last: HttpResponse } | undefined> {
+  const items: Array<z.output<T>> = [];
+  let url: string | undefined = first.url;
+  let last: HttpResponse | undefined;
+  while (url !== undefined) {
+    const request: ServiceCall = {
+      operation: first.operation,
+      method: "GET",
+      url: pageUrl(url),
+      accept: first.accept,
+    };
+    last = await call(ctx, ref, request);
+    if (last.status === 404) return undefined;
+    const page = client.parse(pageBody(item), last, request);
+    items.push(...(page.data ?? []));
+    url = page.links?.next ? onPlatform(ctx, page.links.next) : undefined;
+  }
+  return { items, last: last! };
+}
+
+/**
+ * Every item of a list's paged collection, all read at one list version. A 412 on a `next` link
+ * means the list changed between pages (the token carries the version), so the read starts over
+ * from page 1. Undefined when the list does not exist.
+ */
+async function readAllPages<T extends z.ZodType>(
+  ctx: ProviderContext,
+  ref: AccessListRef,
+  url: string,
   what: string,
-): Promise<Versioned<T[]> | undefined> {
+  item: T,
+): Promise<Versioned<Array<z.output<T>>> | undefined> {
   const operation = `read the ${what} of access list ${listLabel(ref)}`;
   for (let restart = 0; restart <= MAX_PAGING_RESTARTS; restart++) {
-    const items: T[] = [];
-    let url: string | undefined = firstUrl;
-    let etag = "";
     try {
-      while (url !== undefined) {
-        const response = await call(ctx, ref, { operation, method: "GET", url, accept: [404] });
-        if (response.status === 404) return undefined;
-        const page = response.data as { links?: { next?: string | null }; data?: T[] };
-        items.push(...(page.data ?? []));
-        etag = etagOf(response, ref, operation);
-        url = page.links?.next ? onPlatform(ctx, page.links.next) : undefined;
-      }
-      return { value: items, etag };
+      const read = await everyPage(ctx, ref, { operation, url, accept: [404] }, item);
+      return read && { value: read.items, etag: etagOf(read.last, ref, operation) };
     } catch (error) {
       if (!isPreconditionFailed(error)) throw error;
     }
@@ -243,7 +260,7 @@ export function readMembers(
   ctx: ProviderContext,
   ref: AccessListRef,
 ): Promise<Versioned<AccessListMemberDto[]> | undefined> {
-  return readAllPages(ctx, ref, `${listUrl(ctx, ref)}/members`, "members");
+  return readAllPages(ctx, ref, `${listUrl(ctx, ref)}/members`, "members", accessListMemberBody);
 }
 
 export function readResourceConnections(
@@ -255,6 +272,7 @@ export function readResourceConnections(
     ref,
     `${listUrl(ctx, ref)}/resource-connections`,
     "resource connections",
+    resourceConnectionBody,
   );
 }
 
@@ -330,21 +348,21 @@ export async function listsConnectedTo(
   owner: string,
   resourceIdentifier: string,
 ): Promise<AccessListInfoDto[]> {
-  const ref = { owner, identifier: "*" };
   const operation = `list the access lists of ${owner} connected to resource ${resourceIdentifier}`;
-  const lists: AccessListInfoDto[] = [];
-  let url: string | undefined = ownerUrl(ctx, owner);
-  while (url !== undefined) {
-    const pageUrl = new URL(url);
-    pageUrl.searchParams.delete("includes");
-    pageUrl.searchParams.set("include", "resources");
-    pageUrl.searchParams.set("resource", resourceIdentifier);
-    const response = await call(ctx, ref, { operation, method: "GET", url: pageUrl.toString() });
-    const page = response.data as { links?: { next?: string | null }; data?: AccessListInfoDto[] };
-    lists.push(...(page.data ?? []));
-    url = page.links?.next ? onPlatform(ctx, page.links.next) : undefined;
-  }
-  return lists;
+  const read = await everyPage(
+    ctx,
+    { owner, identifier: "*" },
+    { operation, url: ownerUrl(ctx, owner) },
+    accessListInfoBody,
+    (url) => {
+      const pageUrl = new URL(url);
+      pageUrl.searchParams.delete("includes");
+      pageUrl.searchParams.set("include", "resources");
+      pageUrl.searchParams.set("resource", resourceIdentifier);
+      return pageUrl.toString();
+    },
+  );
+  return read?.items ?? [];
 }
 
 /** Every access list of the owner (name and description; no members or connections), all pages. */
@@ -352,20 +370,13 @@ export async function listAccessLists(
   ctx: ProviderContext,
   owner: string,
 ): Promise<AccessListInfoDto[]> {
-  const ref = { owner, identifier: "*" };
-  const lists: AccessListInfoDto[] = [];
-  let url: string | undefined = ownerUrl(ctx, owner);
-  while (url !== undefined) {
-    const response = await call(ctx, ref, {
-      operation: `list the access lists of ${owner}`,
-      method: "GET",
-      url,
-    });
-    const page = response.data as { links?: { next?: string | null }; data?: AccessListInfoDto[] };
-    lists.push(...(page.data ?? []));
-    url = page.links?.next ? onPlatform(ctx, page.links.next) : undefined;
-  }
-  return lists;
+  const read = await everyPage(
+    ctx,
+    { owner, identifier: "*" },
+    { operation: `list the access lists of ${owner}`, url: ownerUrl(ctx, owner) },
+    accessListInfoBody,
+  );
+  return read?.items ?? [];
 }
 
 /**

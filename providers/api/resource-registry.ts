@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import { oncePerContext, type ProviderContext } from "../lib/context";
-import { send, toApiError } from "../lib/http";
+import { serviceClient, type ServiceCall } from "../lib/service-client";
 
 /**
  * Resource Registry: resources (docs/altinn-apis.md section 3).
@@ -11,30 +12,30 @@ import { send, toApiError } from "../lib/http";
 export const RESOURCE_WRITE_SCOPES = ["altinn:resourceregistry/resource.write"] as const;
 
 /** The ServiceResource document as the API speaks it (camelCase JSON, nulls omitted). */
+const serviceResourceBody = z.looseObject({ identifier: z.string() });
 export type ServiceResourceDto = Record<string, unknown> & { identifier: string };
 
-function base(ctx: ProviderContext): string {
-  return `${ctx.settings.endpoints.platform}/resourceregistry/api/v1/resource`;
-}
-
-function writeToken(ctx: ProviderContext): () => Promise<string> {
-  return () => ctx.tokens.altinnToken(RESOURCE_WRITE_SCOPES);
-}
+const client = serviceClient({
+  service: "Resource Registry",
+  base: (ctx) => `${ctx.settings.endpoints.platform}/resourceregistry/api/v1/resource`,
+  token: (ctx) => ctx.tokens.altinnToken(RESOURCE_WRITE_SCOPES),
+});
+const base = client.base;
 
 export async function getResource(
   ctx: ProviderContext,
   id: string,
 ): Promise<ServiceResourceDto | undefined> {
-  const response = await send({
-    service: "Resource Registry",
+  const request: ServiceCall = {
     operation: `read resource ${id}`,
     method: "GET",
     url: `${base(ctx)}/${encodeURIComponent(id)}`,
     accept: [404],
-    retry: ctx.settings.retry,
-  });
+    anonymous: true,
+  };
+  const response = await client.send(ctx, request);
   if (response.status === 404) return undefined;
-  return response.data as ServiceResourceDto;
+  return client.parse(serviceResourceBody, response, request);
 }
 
 /**
@@ -45,14 +46,17 @@ export async function getResource(
  * so it is left out here: only GET /resource/{id} tells what is stored.
  */
 export async function listResources(ctx: ProviderContext): Promise<ServiceResourceDto[]> {
-  const response = await send({
-    service: "Resource Registry",
+  const request: ServiceCall = {
     operation: "list the resources",
     method: "GET",
     url: `${base(ctx)}/resourcelist?includeApps=false&includeMigratedApps=false`,
-    retry: ctx.settings.retry,
-  });
-  const listed = Array.isArray(response.data) ? (response.data as ServiceResourceDto[]) : [];
+    anonymous: true,
+  };
+  const listed = client.parse(
+    z.array(serviceResourceBody),
+    await client.send(ctx, request),
+    request,
+  );
   return listed.map(({ authorizationReference: _overwritten, ...dto }) => dto);
 }
 
@@ -87,14 +91,11 @@ export async function createResource(
   dto: ServiceResourceDto,
 ): Promise<"created" | "exists"> {
   resourceSnapshot.forget(ctx);
-  const response = await send({
-    service: "Resource Registry",
+  const response = await client.send(ctx, {
     operation: `create resource ${dto.identifier}`,
     method: "POST",
     url: base(ctx),
     body: dto,
-    token: writeToken(ctx),
-    retry: ctx.settings.retry,
     // POST is not idempotent: retry only when a read shows the first attempt did not create it.
     safeToRetry: async () => (await getResource(ctx, dto.identifier)) === undefined,
     accept: [409],
@@ -108,14 +109,11 @@ export async function createResource(
 
 export async function updateResource(ctx: ProviderContext, dto: ServiceResourceDto): Promise<void> {
   resourceSnapshot.forget(ctx);
-  await send({
-    service: "Resource Registry",
+  await client.send(ctx, {
     operation: `update resource ${dto.identifier}`,
     method: "PUT",
     url: `${base(ctx)}/${encodeURIComponent(dto.identifier)}`,
     body: dto,
-    token: writeToken(ctx),
-    retry: ctx.settings.retry,
   });
 }
 
@@ -123,28 +121,18 @@ export type DeleteOutcome = "deleted" | "absent" | "forbidden-in-environment";
 
 export async function deleteResource(ctx: ProviderContext, id: string): Promise<DeleteOutcome> {
   resourceSnapshot.forget(ctx);
-  const response = await send({
-    service: "Resource Registry",
+  const request: ServiceCall = {
     operation: `delete resource ${id}`,
     method: "DELETE",
     url: `${base(ctx)}/${encodeURIComponent(id)}`,
-    token: writeToken(ctx),
     accept: [403, 404],
-    retry: ctx.settings.retry,
-  });
+  };
+  const response = await client.send(ctx, request);
   if (response.status === 404) return "absent";
   if (response.status === 403) {
     // Production refuses every delete with this text; any other 403 is an ownership failure.
     if (/Delete operation is not allowed/i.test(response.text)) return "forbidden-in-environment";
-    throw toApiError(
-      {
-        service: "Resource Registry",
-        operation: `delete resource ${id}`,
-        method: "DELETE",
-        url: `${base(ctx)}/${id}`,
-      },
-      response,
-    );
+    throw client.error(response, { ...request, accept: undefined });
   }
   return "deleted";
 }
@@ -169,14 +157,13 @@ export function policyUrl(ctx: ProviderContext, id: string): string {
 
 /** The live policy XML, or undefined when the resource or its policy does not exist. */
 export async function getPolicy(ctx: ProviderContext, id: string): Promise<string | undefined> {
-  const response = await send({
-    service: "Resource Registry",
+  const response = await client.send(ctx, {
     operation: `read the policy of resource ${id}`,
     method: "GET",
     url: policyUrl(ctx, id),
     headers: { Accept: "text/xml, application/xml" },
     accept: [404],
-    retry: ctx.settings.retry,
+    anonymous: true,
   });
   return response.status === 404 ? undefined : response.text;
 }
@@ -188,15 +175,12 @@ export async function writePolicy(
   method: "POST" | "PUT",
 ): Promise<void> {
   const { body, contentType } = multipartPolicy(xml);
-  await send({
-    service: "Resource Registry",
+  await client.send(ctx, {
     operation: `${method === "POST" ? "upload" : "replace"} the policy of resource ${id}`,
     method,
     url: policyUrl(ctx, id),
     headers: { "Content-Type": contentType },
     body,
-    token: writeToken(ctx),
-    retry: ctx.settings.retry,
     // The upload overwrites whatever is there, so sending it again is safe.
     safeToRetry: async () => true,
     fixFor: (status, detail) => policyFix(id, status, detail),

@@ -2,6 +2,9 @@ import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from "n
 import { decodeJwt, SignJWT } from "jose";
 import type { Endpoints } from "../lib/environments";
 import { send, type RetryPolicy } from "../lib/http";
+import type { MaskinportenCredentials } from "../lib/types";
+
+export type { MaskinportenCredentials };
 
 /**
  * The Maskinporten JWT-bearer grant (docs/altinn-apis.md section 2.1) and the exchange of
@@ -9,16 +12,6 @@ import { send, type RetryPolicy } from "../lib/http";
  * key, named by `kid` (a key registered on the client) or by `x5c` (the business certificate, as
  * Digdir's self-service admin clients do).
  */
-
-export interface MaskinportenCredentials {
-  clientId: string;
-  /** `kid` of the client's registered key; omit when signing with a certificate chain. */
-  keyId?: string;
-  /** PKCS#8 or PKCS#1 PEM, or a private JWK as JSON. */
-  privateKey: string;
-  /** Base64 DER certificates for the `x5c` header (business certificate first). */
-  certificateChain?: string[];
-}
 
 /** Maskinporten refuses assertions whose `exp - iat` exceeds 120 s; a minute leaves room for skew. */
 const ASSERTION_LIFETIME_SECONDS = 60;

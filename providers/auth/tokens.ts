@@ -1,19 +1,7 @@
 import type { Endpoints } from "../lib/environments";
 import type { RetryPolicy } from "../lib/http";
-import {
-  exchangeForAltinnToken,
-  requestMaskinportenToken,
-  type IssuedToken,
-  type MaskinportenCredentials,
-} from "./maskinporten";
-
-/** Where API clients get their bearer tokens. */
-export interface TokenSource {
-  /** A raw Maskinporten token (Correspondence accepts these; the self-service API needs them). */
-  maskinportenToken(scopes: readonly string[]): Promise<string>;
-  /** An Altinn token exchanged from a Maskinporten token (Resource Registry, access lists, Events). */
-  altinnToken(scopes: readonly string[]): Promise<string>;
-}
+import { exchangeForAltinnToken, requestMaskinportenToken, type IssuedToken } from "./maskinporten";
+import type { MaskinportenCredentials, TokenSource } from "../lib/types";
 
 export interface CachedTokenOptions {
   retry?: RetryPolicy;

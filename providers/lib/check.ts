@@ -1,8 +1,8 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { canonicalJson } from "../../policies/canonical-json";
 import { closest } from "../../policies/findings";
 import { hostileValues } from "./hostile";
+import type { CheckFailure } from "./types";
 
 /** During preview the engine sends this string for any value not known yet, whatever its type. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -20,7 +20,7 @@ export function userInputs(props: Record<string, unknown>): Record<string, unkno
   return rest;
 }
 
-export type CheckFailure = pulumi.dynamic.CheckFailure;
+export type { CheckFailure };
 
 /**
  * zod issues as per-property failures: `title.nn: ...`. An unknown property is named itself, with

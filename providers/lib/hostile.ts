@@ -1,5 +1,5 @@
 import { domainToUnicode } from "node:url";
-import type { CheckFailure } from "./check";
+import type { CheckFailure } from "./types";
 
 /**
  * Values a stack file can carry that no API refuses but that mislead a reader or the program:

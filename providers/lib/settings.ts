@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate, type JsonWebKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
-import type { MaskinportenCredentials } from "../auth/maskinporten";
+import type { MaskinportenCredentials } from "./types";
 import {
   ENVIRONMENT_NAMES,
   resolveEndpoints,

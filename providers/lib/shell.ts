@@ -1,17 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** The dynamic resource types altinn-iac registers (`pulumi-nodejs:dynamic/altinn:<kind>`). */
-export type ProviderKind =
-  | "AltinnResource"
-  | "ResourcePolicy"
-  | "AccessList"
-  | "ResourceAccessListMode"
-  | "MaskinportenClient"
-  | "MaskinportenClientKey"
-  | "EventSubscription"
-  | "ServiceOwnerPreflight"
-  | "CorrespondenceVerification";
-
 /**
  * The provider object Pulumi serializes into state for every dynamic resource.
  *
@@ -29,7 +17,7 @@ export type ProviderKind =
  * Nothing here may capture a value from outside the function but `kind` (a string literal), and
  * every character is stored twice per resource: one `call` serves all methods.
  */
-export function runtimeProvider(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+export function runtimeProvider(kind: string): pulumi.dynamic.ResourceProvider {
   const call = (method: string, args: unknown[]) =>
     require("module")
       .createRequire(`${process.cwd()}/package.json`)("altinn-iac/providers/runtime")

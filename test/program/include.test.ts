@@ -157,7 +157,7 @@ describe("loadStackConfig with altinn-iac:include", () => {
       identifier: "digdir-mottakere",
       name: "Mottakere",
       members: ["991825827", "920000001"],
-      resourceConnections: [{ resourceIdentifier: "digdir-melding" }],
+      resources: [{ identifier: "digdir-melding" }],
     });
   });
 

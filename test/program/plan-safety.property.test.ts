@@ -6,7 +6,7 @@ import { planFindings } from "../../program/plan-guards";
 import type { PreviousObject } from "../../program/previous-deployment";
 import type { ProviderContext } from "../../providers/lib/context";
 import { bindProvider, type ProviderImplementation } from "../../providers/lib/provider";
-import type { ProviderKind } from "../../providers/lib/shell";
+import type { ProviderKind } from "../../providers/object-kinds";
 import {
   initialWorld as firstWorld,
   planEdits,

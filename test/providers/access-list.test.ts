@@ -80,7 +80,7 @@ describe("AccessList create and read", () => {
       spec(id, {
         description: "Banker med avtale",
         members: [...members].reverse(),
-        resourceConnections: [{ resourceIdentifier: "digdir-melding", actionFilters: ["read"] }],
+        resources: [{ identifier: "digdir-melding", actionFilters: ["read"] }],
       }),
     );
     expect(resourceId).toBe(`digdir/${id}`);
@@ -108,7 +108,7 @@ describe("AccessList create and read", () => {
       name: "Liste",
       description: "Banker med avtale",
       members,
-      resourceConnections: [{ resourceIdentifier: "digdir-melding", actionFilters: ["read"] }],
+      resources: [{ identifier: "digdir-melding", actionFilters: ["read"] }],
       adopt: false,
       accessListUrn: `urn:altinn:access-list:digdir:${id}`,
     });
@@ -120,7 +120,7 @@ describe("AccessList create and read", () => {
     const { id: resourceId, outs } = await created(
       spec(id, {
         members: ["991825827", uuidUrn("974760673")],
-        resourceConnections: [{ resourceIdentifier: "digdir-melding" }],
+        resources: [{ identifier: "digdir-melding" }],
       }),
     );
     const read = await impl.read(ctx, resourceId, outs);
@@ -275,9 +275,9 @@ describe("AccessList update", () => {
     const id = fresh();
     const { id: resourceId, outs } = await created(
       spec(id, {
-        resourceConnections: [
-          { resourceIdentifier: "digdir-melding", actionFilters: ["read"] },
-          { resourceIdentifier: "digdir-svar" },
+        resources: [
+          { identifier: "digdir-melding", actionFilters: ["read"] },
+          { identifier: "digdir-svar" },
         ],
       }),
     );
@@ -288,9 +288,7 @@ describe("AccessList update", () => {
       outs,
       await checkedChange(
         spec(id, {
-          resourceConnections: [
-            { resourceIdentifier: "digdir-melding", actionFilters: ["read", "subscribe"] },
-          ],
+          resources: [{ identifier: "digdir-melding", actionFilters: ["read", "subscribe"] }],
         }),
       ),
     );
@@ -308,7 +306,7 @@ describe("AccessList update", () => {
     const { id: resourceId, outs } = await created(
       spec(id, {
         members: orgNumbers(2),
-        resourceConnections: [{ resourceIdentifier: "digdir-melding" }],
+        resources: [{ identifier: "digdir-melding" }],
       }),
     );
     const token = await ctx.tokens.altinnToken(["altinn:resourceregistry/accesslist.write"]);
@@ -322,7 +320,7 @@ describe("AccessList update", () => {
         spec(id, {
           name: "Igjen",
           members: orgNumbers(2),
-          resourceConnections: [{ resourceIdentifier: "digdir-melding" }],
+          resources: [{ identifier: "digdir-melding" }],
         }),
       ),
     );

@@ -2,7 +2,7 @@ import {
   altinnResourceImplementation as impl,
   altinnResourceInputsSchema,
 } from "../../providers/altinn-resource";
-import { createContext } from "../../providers/lib/context";
+import { createContext } from "../../providers/auth/context";
 import { resourcePolicyImplementation } from "../../providers/resource-policy";
 import { parsePolicyModel } from "../../policies/model";
 import { correspondencePolicy } from "../../policies/templates";

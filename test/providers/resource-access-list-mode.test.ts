@@ -49,7 +49,7 @@ async function connectList(listIdentifier: string, resourceIdentifier: string): 
       identifier: listIdentifier,
       name: "Liste",
       members: ["974760673"],
-      resourceConnections: [{ resourceIdentifier }],
+      resources: [{ identifier: resourceIdentifier }],
     },
   );
   await accessListImplementation.create(ctx, checked.inputs!);

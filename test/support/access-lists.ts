@@ -1,4 +1,4 @@
-import { createContext } from "../../providers/lib/context";
+import { createContext } from "../../providers/auth/context";
 import { simulatorEndpoints } from "../../providers/lib/environments";
 import type { Simulator } from "../../simulator/server";
 import { demoPublicJwk } from "../../simulator/state";

@@ -3,7 +3,7 @@ import { parseDocument } from "yaml";
 import { mergeSetup } from "../../program/export-merge";
 import { uniqueName } from "../../program/export-setup";
 import { promoteStack } from "../../program/promote-stack";
-import type { ProviderKind } from "../../providers/lib/shell";
+import type { ProviderKind } from "../../providers/object-kinds";
 
 /**
  * Stack-file edits for the plan-safety property (test/program/plan-safety.property.test.ts) and

@@ -5,7 +5,8 @@ import {
   type IssuedToken,
   type MaskinportenCredentials,
 } from "../../providers/auth/maskinporten";
-import { createContext, type ProviderContext } from "../../providers/lib/context";
+import { createContext } from "../../providers/auth/context";
+import type { ProviderContext } from "../../providers/lib/context";
 import { simulatorEndpoints } from "../../providers/lib/environments";
 import type { SelfServiceCredentialSettings } from "../../providers/lib/settings";
 import { createClient, type ClientRegistration } from "../../providers/api/self-service";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createContext, type ProviderContext } from "../../providers/lib/context";
+import { createContext } from "../../providers/auth/context";
+import type { ProviderContext } from "../../providers/lib/context";
 import { simulatorEndpoints } from "../../providers/lib/environments";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../simulator/server";
 import { DEMO_CLIENT_ID, DEMO_ORG, DEMO_ORGNR } from "../../simulator/state";

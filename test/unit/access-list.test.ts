@@ -45,9 +45,9 @@ describe("AccessList check", () => {
           "974760673",
           "991825827",
         ],
-        resourceConnections: [
-          { resourceIdentifier: "digdir-svar", actionFilters: ["subscribe", "read", "read"] },
-          { resourceIdentifier: "digdir-melding" },
+        resources: [
+          { identifier: "digdir-svar", actionFilters: ["subscribe", "read", "read"] },
+          { identifier: "digdir-melding" },
         ],
       },
     );
@@ -58,9 +58,9 @@ describe("AccessList check", () => {
         name: "Godkjente banker",
         description: "",
         members: ["974760673", "991825827", `urn:altinn:party:uuid:${UUID_A}`],
-        resourceConnections: [
-          { resourceIdentifier: "digdir-melding", actionFilters: [] },
-          { resourceIdentifier: "digdir-svar", actionFilters: ["read", "subscribe"] },
+        resources: [
+          { identifier: "digdir-melding", actionFilters: [] },
+          { identifier: "digdir-svar", actionFilters: ["read", "subscribe"] },
         ],
         adopt: false,
         __provider: undefined,
@@ -78,10 +78,10 @@ describe("AccessList check", () => {
         identifier: "Godkjente Banker",
         name: " ",
         members: ["991825827", "12345", "urn:altinn:party:id:5001"],
-        resourceConnections: [
-          { resourceIdentifier: "digdir-melding", actionFilters: [""] },
-          { resourceIdentifier: "digdir-melding" },
-          { resourceIdentifier: "a/b" },
+        resources: [
+          { identifier: "digdir-melding", actionFilters: [""] },
+          { identifier: "digdir-melding" },
+          { identifier: "a/b" },
         ],
       },
     );
@@ -111,17 +111,17 @@ describe("AccessList check", () => {
           '"urn:altinn:party:id:5001" is not a member: use an organisation number (9 digits, such as "991825827") or a party URN "urn:altinn:party:uuid:<uuid>"',
       },
       {
-        property: "resourceConnections.0.actionFilters.0",
+        property: "resources.0.actionFilters.0",
         reason:
           'an action filter cannot be empty: name an action such as "read", or leave actionFilters empty to allow every action',
       },
       {
-        property: "resourceConnections.1.resourceIdentifier",
+        property: "resources.1.identifier",
         reason:
           'resource "digdir-melding" is connected twice: list each resource once, with all its actions in actionFilters',
       },
       {
-        property: "resourceConnections.2.resourceIdentifier",
+        property: "resources.2.identifier",
         reason:
           '"a/b" is not a resource identifier: use the identifier of a Resource Registry resource, such as "digdir-melding"',
       },
@@ -232,15 +232,15 @@ describe("connectionDelta", () => {
       connectionDelta(
         live,
         [
-          { resourceIdentifier: "digdir-melding", actionFilters: ["read", "subscribe"] },
-          { resourceIdentifier: "digdir-ny", actionFilters: [] },
+          { identifier: "digdir-melding", actionFilters: ["read", "subscribe"] },
+          { identifier: "digdir-ny", actionFilters: [] },
         ],
         { known: ["digdir-svar"] },
       ),
     ).toStrictEqual({
       upsert: [
-        { resourceIdentifier: "digdir-melding", actionFilters: ["read", "subscribe"] },
-        { resourceIdentifier: "digdir-ny", actionFilters: [] },
+        { identifier: "digdir-melding", actionFilters: ["read", "subscribe"] },
+        { identifier: "digdir-ny", actionFilters: [] },
       ],
       remove: ["digdir-svar"],
     });
@@ -248,7 +248,7 @@ describe("connectionDelta", () => {
 
   it("sees an every-action connection as unchanged", () => {
     expect(
-      connectionDelta(live, [{ resourceIdentifier: "digdir-svar", actionFilters: [] }], {
+      connectionDelta(live, [{ identifier: "digdir-svar", actionFilters: [] }], {
         known: [],
       }),
     ).toStrictEqual({ upsert: [], remove: [] });
@@ -278,12 +278,12 @@ describe("accessListModeWarnings", () => {
           {
             identifier: "tom",
             members: [],
-            resourceConnections: [{ resourceIdentifier: "digdir-b" }],
+            resources: [{ identifier: "digdir-b" }],
           },
           {
             identifier: "full",
             members: ["991825827"],
-            resourceConnections: [{ resourceIdentifier: "digdir-c" }],
+            resources: [{ identifier: "digdir-c" }],
           },
         ],
       }),

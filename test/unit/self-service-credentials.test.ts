@@ -1,4 +1,4 @@
-import { createContext } from "../../providers/lib/context";
+import { createContext } from "../../providers/auth/context";
 import {
   requireSelfServiceCredentials,
   settingsFromConfig,
