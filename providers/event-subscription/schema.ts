@@ -62,9 +62,5 @@ export const EVENT_SUBSCRIPTION_REPLACE_ON = [
   "typeFilter",
 ] as const;
 
-export const MANAGED_FIELDS = Object.keys(eventSubscriptionInputsSchema.shape) as Array<
-  keyof EventSubscriptionInputs
->;
-
 /** Filters Events accepts only for Altinn apps; for any other resource they are a 400. */
 export const APP_ONLY_FILTERS = ["sourceFilter", "alternativeSubjectFilter"] as const;
