@@ -1,4 +1,4 @@
-import { OPERATION_LABELS, type Operation, type Workload } from "./workload";
+import { OPERATION_LABELS, TARGETS, type Operation, type Workload } from "./workload";
 
 /** What `npm run bench` measured, as written to bench/results/bench.json. */
 export interface BenchResult {
@@ -10,6 +10,8 @@ export interface BenchResult {
   /** Runs of no-op up, preview and refresh; their median time is reported. */
   repeat: number;
   cores: number;
+  /** Resource operations the engine runs at once (`pulumi --parallel`; its default is 4 per core). */
+  parallelism: number;
   /** `os.loadavg()` (1, 5, 15 minutes) before and after: other work on the machine. */
   loadBefore: number[];
   loadAfter: number[];
@@ -58,6 +60,8 @@ export interface OperationResult {
   ms: number;
   floorMs: number;
   bareFloorMs: number;
+  /** What the minimum calls need at the simulator's latency (workload.ts `latencyFloorMs`). */
+  latencyFloorMs: number;
   summary: string;
   floorSummary: string;
 }
@@ -67,18 +71,28 @@ const seconds = (ms: number) => fixed(ms / 1000, 1);
 const ratioText = (ratio: number | null) =>
   ratio === null ? "calls where 0 needed" : fixed(ratio);
 
+/** Latency floor, target and whether the time is within it (issue 18's targets; "-" for none). */
+function targetCells(op: OperationResult): string {
+  const target = TARGETS[op.operation];
+  if (!target) return "- | - | -";
+  const latency = target.latency ? op.latencyFloorMs : 0;
+  const targetMs = op.floorMs * target.factor + latency;
+  const formula = `${target.factor}x floor${target.latency ? " + latency floor" : ""}`;
+  return `${target.latency ? seconds(latency) : "-"} | ${seconds(targetMs)} (${formula}) | ${op.ms <= targetMs ? "yes" : `no, by ${seconds(op.ms - targetMs)} s`}`;
+}
+
 /** The Markdown page of a result: the table the README shows, then the detail. */
 export function markdownReport(result: BenchResult): string {
   const lines = [
-    `Measured ${result.date} with node ${result.node} and pulumi ${result.pulumi}, simulator latency ${result.latencyMs} ms per call, ${result.membersPerList} members per access list; times of no-op up, preview and refresh are the median of ${result.repeat} runs; ${result.cores} cores, load average ${result.loadBefore.map((l) => fixed(l)).join(" ")} before and ${result.loadAfter.map((l) => fixed(l)).join(" ")} after (other work shares the machine).`,
+    `Measured ${result.date} with node ${result.node} and pulumi ${result.pulumi}, simulator latency ${result.latencyMs} ms per call, engine parallelism ${result.parallelism}, ${result.membersPerList} members per access list; times of no-op up, preview and refresh are the median of ${result.repeat} runs; ${result.cores} cores, load average ${result.loadBefore.map((l) => fixed(l)).join(" ")} before and ${result.loadAfter.map((l) => fixed(l)).join(" ")} after (other work shares the machine).`,
     "",
-    "| N | operation | calls | minimum | of which checks | calls / min | calls / physical min | writes | wall s | floor s | time / floor | bare floor s | time / bare floor |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| N | operation | calls | minimum | of which checks | calls / min | calls / physical min | writes | wall s | floor s | time / floor | latency floor s | target s | within target | bare floor s | time / bare floor |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
   ];
   for (const size of result.sizes) {
     for (const op of size.operations) {
       lines.push(
-        `| ${size.objects} | ${OPERATION_LABELS[op.operation]} | ${op.totalCalls} | ${op.minimumCalls} | ${op.minimumCalls - op.physicalMinimumCalls} | ${ratioText(op.ratio)} | ${ratioText(op.physicalRatio)} | ${op.writes} | ${seconds(op.ms)} | ${seconds(op.floorMs)} | ${fixed(op.ms / op.floorMs)} | ${seconds(op.bareFloorMs)} | ${fixed(op.ms / op.bareFloorMs)} |`,
+        `| ${size.objects} | ${OPERATION_LABELS[op.operation]} | ${op.totalCalls} | ${op.minimumCalls} | ${op.minimumCalls - op.physicalMinimumCalls} | ${ratioText(op.ratio)} | ${ratioText(op.physicalRatio)} | ${op.writes} | ${seconds(op.ms)} | ${seconds(op.floorMs)} | ${fixed(op.ms / op.floorMs)} | ${targetCells(op)} | ${seconds(op.bareFloorMs)} | ${fixed(op.ms / op.bareFloorMs)} |`,
       );
     }
   }

@@ -31,6 +31,7 @@ import {
   callRatio,
   changedConfig,
   excess,
+  latencyFloorMs,
   minimumCalls,
   objectCount,
   OPERATIONS,
@@ -48,6 +49,9 @@ const README_START = "<!-- bench:start -->";
 const README_END = "<!-- bench:end -->";
 /** Where the setup file is written: ignored by git, inside the project as include requires. */
 const SETUP_DIR = join(PROJECT_ROOT, ".altinn-iac", "bench");
+
+/** The engine's default `--parallel` (pulumi/pkg cmd/pulumi/operations/up.go): 4 per core. */
+const PARALLELISM = Number(process.env.PULUMI_PARALLEL) || cpus().length * 4;
 
 interface Options {
   sizes: number[];
@@ -190,7 +194,10 @@ async function runSize(objects: number, options: Options): Promise<SizeResult> {
         TimedResult,
         TimedResult,
       ];
-      const measuredOperation = result(operation, workload, calls, measured, floored, bare);
+      const measuredOperation = result(operation, workload, calls, [measured, floored, bare], {
+        latencyMs: options.latencyMs,
+        parallelism: PARALLELISM,
+      });
       operations.push(measuredOperation);
       const over = measuredOperation.excess.map((e) => `${e.kind} ${e.calls}/${e.minimum}`);
       process.stdout.write(
@@ -218,9 +225,8 @@ function result(
   operation: Operation,
   workload: ReturnType<typeof workloadOf>,
   calls: Simulator["calls"],
-  measured: TimedResult,
-  floored: TimedResult,
-  bare: TimedResult,
+  [measured, floored, bare]: [TimedResult, TimedResult, TimedResult],
+  { latencyMs, parallelism }: { latencyMs: number; parallelism: number },
 ): OperationResult {
   const counted = tally(calls);
   const minimum = minimumCalls(operation, workload);
@@ -240,6 +246,7 @@ function result(
     ms: Math.round(measured.ms),
     floorMs: Math.round(floored.ms),
     bareFloorMs: Math.round(bare.ms),
+    latencyFloorMs: latencyFloorMs(minimum, latencyMs, parallelism),
     summary: changeSummary(measured.output),
     floorSummary: changeSummary(floored.output),
   };
@@ -332,6 +339,7 @@ async function main(): Promise<void> {
     membersPerList: options.membersPerList,
     repeat: options.repeat,
     cores: cpus().length,
+    parallelism: PARALLELISM,
     loadBefore,
     loadAfter: loadavg(),
     sizes,

@@ -401,3 +401,35 @@ export function excess(
     .map((kind) => ({ kind, calls: actual[kind] ?? 0, minimum: minimum[kind] ?? 0 }))
     .filter((row) => row.calls > row.minimum);
 }
+
+/**
+ * The targets of issue 18: no-op up and a one-field change within 1.15x the engine floor; refresh
+ * and up from empty within 1.25x the floor plus their latency floor (what their minimum calls
+ * need at the simulator's latency); preview has none.
+ */
+export const TARGETS: Partial<Record<Operation, { factor: number; latency: boolean }>> = {
+  "noop-up": { factor: 1.15, latency: false },
+  change: { factor: 1.15, latency: false },
+  refresh: { factor: 1.25, latency: true },
+  up: { factor: 1.25, latency: true },
+};
+
+/**
+ * The least time the minimum calls (`minimumCalls`, the checks included) take at `latencyMs` each
+ * when the engine runs `parallelism` resource operations at once: the token and its exchange come
+ * first, one after the other (every call waits for them; tokens of other scope sets run beside
+ * them), then the other calls `parallelism` at a time. Dependencies between objects are left out:
+ * at the benchmark's sizes the calls outnumber the longest chain (4 calls) many times over.
+ */
+export function latencyFloorMs(
+  minimum: Record<string, number>,
+  latencyMs: number,
+  parallelism: number,
+): number {
+  const tokenKinds = Object.keys(minimum).filter((kind) => kind.startsWith("token "));
+  const chain = (tokenKinds.length > 0 ? 1 : 0) + (minimum.exchange ? 1 : 0);
+  const tokenCalls =
+    tokenKinds.reduce((sum, kind) => sum + minimum[kind]!, 0) + (minimum.exchange ?? 0);
+  const others = total(minimum) - tokenCalls;
+  return latencyMs * (chain + Math.ceil(others / parallelism));
+}

@@ -10,7 +10,7 @@ import { subscriptionEntrySchema } from "../providers/event-subscription/stack";
 import { clientKeyEntrySchema, keyOptionsSchema } from "../providers/maskinporten-client-key/stack";
 import { objectKinds } from "../providers/object-kinds";
 import { closest } from "../policies/findings";
-import { RECIPIENT_PATTERN } from "../verify/verify";
+import { RECIPIENT_PATTERN } from "../providers/verification/target";
 import { issueText, shapeKeysAt, unknownKeyText } from "./config-issues";
 import { valueAt } from "./config-paths";
 

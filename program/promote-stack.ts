@@ -6,7 +6,9 @@ import {
   type EnvironmentName,
 } from "../providers/lib/environments";
 import { environmentMeant } from "./config-issues";
-import { appendEntries, setValue, stackFileText, updateValue } from "./yaml-edit";
+import { asEntries, COLLECTIONS, promoteCollection, type Entry } from "./promote-entries";
+import { shown } from "./stack-values";
+import { setValue, stackFileText } from "./yaml-edit";
 
 /**
  * Promote: the setup of one stack (test) carried into another stack's file (prod), object by
@@ -22,8 +24,6 @@ import { appendEntries, setValue, stackFileText, updateValue } from "./yaml-edit
 
 const NS = "altinn-iac:";
 
-type Entry = Record<string, unknown>;
-
 /** Keys of one environment only: never copied, each reported when the target lacks it. */
 const ENVIRONMENT_KEYS = [
   "maskinportenClientId",
@@ -37,37 +37,6 @@ const ENVIRONMENT_KEYS = [
   "endpoints",
   "clockOffsetSeconds",
 ] as const;
-
-const COLLECTIONS = ["resources", "accessLists", "maskinportenClients", "subscriptions"] as const;
-type Collection = (typeof COLLECTIONS)[number];
-
-/** How an entry of a collection is the same object in both stacks. */
-const IDENTITY: Record<Collection, string> = {
-  resources: "identifier",
-  accessLists: "identifier",
-  maskinportenClients: "name",
-  subscriptions: "name",
-};
-
-/** Fields whose value belongs to the environment: the target's is kept when it has one. */
-const TARGET_FIELDS: Record<Collection, string[]> = {
-  resources: ["title", "description", "rightDescription", "homepage", "contactPoints"],
-  accessLists: ["name", "description", "members"],
-  maskinportenClients: ["clientName", "description"],
-  subscriptions: ["endPoint", "subjectFilter"],
-};
-
-/** Fields that name an object or a key of the source environment: never copied. */
-const SOURCE_ONLY_FIELDS: Record<Collection, string[]> = {
-  resources: ["adopt"],
-  accessLists: ["adopt"],
-  maskinportenClients: ["clientId", "key"],
-  subscriptions: [],
-};
-
-/** Norwegian organisation numbers start with 8 or 9; Tenor's synthetic test ones do not. */
-const PRODUCTION_ORGNR = /^[89]\d{8}$/;
-const TEST_WORDING = /\b(test|tt02|staging)\b/i;
 
 export interface PromoteOptions {
   /** The target's environment (targetEnvironment), set when its file has none. */
@@ -173,7 +142,8 @@ export function promoteStack(
   for (const key of COLLECTIONS) {
     const entries = sourceOf(key);
     if (!Array.isArray(entries)) continue;
-    promoteCollection(key, entries as Entry[], targetOf(key), document, options, unmapped, kept);
+    const overwrite = options.overwriteTargetValues;
+    promoteCollection(key, entries as Entry[], targetOf(key), document, overwrite, unmapped, kept);
   }
   for (const [i, entry] of asEntries(sourceOf("maskinportenClientKeys")).entries()) {
     unmapped.push(
@@ -196,153 +166,6 @@ export function promoteStack(
   // Untouched, the file stays byte for byte as it was (the yaml package re-renders some forms).
   const same = text === stackFileText(parseDocument(target), target);
   return { text: same ? target : text, unmapped, kept };
-}
-
-function promoteCollection(
-  key: Collection,
-  sourceEntries: Entry[],
-  targetValue: unknown,
-  document: ReturnType<typeof parseDocument>,
-  options: PromoteOptions,
-  unmapped: string[],
-  kept: string[],
-): void {
-  const path = ["config", `${NS}${key}`];
-  const targetEntries = asEntries(targetValue);
-  const id = IDENTITY[key];
-  const matched = new Set<number>();
-  const additions: Entry[] = [];
-  for (const source of sourceEntries) {
-    const index = targetEntries.findIndex((t, i) => !matched.has(i) && t[id] === source[id]);
-    if (index < 0) {
-      additions.push(source);
-      continue;
-    }
-    matched.add(index);
-    const target = targetEntries[index]!;
-    const at = `${NS}${key}.${index}`;
-    const mapped = mapEntry(key, structuredClone(source), at, unmapped, target);
-    const fields = new Set([...Object.keys(mapped), ...Object.keys(target)]);
-    for (const field of fields) {
-      if (SOURCE_ONLY_FIELDS[key].includes(field)) continue;
-      const from = mapped[field];
-      const own = target[field];
-      if (canonicalJson(from) === canonicalJson(own)) continue;
-      const targetOwned = TARGET_FIELDS[key].includes(field);
-      const emptiesMembers =
-        field === "members" &&
-        Array.isArray(from) &&
-        from.length === 0 &&
-        Array.isArray(own) &&
-        own.length > 0;
-      if (
-        from === undefined ||
-        (own !== undefined && targetOwned && !options.overwriteTargetValues) ||
-        emptiesMembers
-      ) {
-        kept.push(
-          `${at}.${field}: the target's ${shown(own)} is kept; the source has ${shown(from)}${canonicalJson(from) !== canonicalJson(source[field]) ? " once its test organisations are left out" : ""}${from !== undefined && !emptiesMembers ? " (--overwrite-target-values takes it)" : ""}`,
-        );
-        continue;
-      }
-      updateValue(document, [...path, index, field], own, from);
-      if (targetOwned) warnTestWording(key, `${at}.${field}`, from, unmapped);
-    }
-  }
-  targetEntries.forEach((t, i) => {
-    if (!matched.has(i)) {
-      kept.push(
-        `${NS}${key}.${i}: ${String(t[id])} is kept: the source does not declare it (remove it by hand if it should go)`,
-      );
-    }
-  });
-  if (additions.length === 0) return;
-  const base = targetEntries.length;
-  const mapped = additions.map((entry, i) =>
-    mapEntry(key, structuredClone(entry), `${NS}${key}.${base + i}`, unmapped),
-  );
-  appendEntries(document, path, mapped);
-}
-
-/**
- * The source entry without what names the source environment. For an entry the target already
- * has (`target`), members are not filtered here: the target's own are kept.
- */
-function mapEntry(
-  key: Collection,
-  entry: Entry,
-  at: string,
-  unmapped: string[],
-  target?: Entry,
-): Entry {
-  if (entry.adopt !== undefined) {
-    delete entry.adopt;
-    if (!target) {
-      unmapped.push(
-        `${at}.adopt: dropped (adopting in the source says nothing about the target): run npm run export against the target stack to adopt what exists there`,
-      );
-    }
-  }
-  switch (key) {
-    case "resources":
-      if (!target) {
-        for (const [field, text] of texts(entry)) {
-          if (TEST_WORDING.test(text)) {
-            unmapped.push(
-              `${at}.${field}: "${text}" mentions a test environment: kept as it is, reword it for production`,
-            );
-          }
-        }
-      }
-      return entry;
-    case "accessLists": {
-      const members = (entry.members as unknown[] | undefined) ?? [];
-      const production = members.filter((m) => PRODUCTION_ORGNR.test(String(m)));
-      const dropped = members.filter((m) => !production.includes(m));
-      if (dropped.length > 0 && (!target || target.members === undefined)) {
-        unmapped.push(
-          `${at}.members: ${dropped.join(", ")} left out: not production organisation numbers (Tenor test organisations, or party uuids of the test environment); add the production members`,
-        );
-      }
-      return { ...entry, members: production };
-    }
-    case "maskinportenClients": {
-      if (entry.clientId !== undefined && !target) {
-        unmapped.push(
-          `${at}.clientId: ${String(entry.clientId)} is a client of the source environment: left out, so up creates the client (or set the target's client_id to adopt it)`,
-        );
-      }
-      delete entry.clientId;
-      const clientKey = entry.key as Entry | undefined;
-      if (clientKey?.publicJwk !== undefined) {
-        if (!target) {
-          unmapped.push(
-            `${at}.key.publicJwk: the source's key is not reused: left out, so up generates a key (or bring the target's public key)`,
-          );
-        }
-        delete clientKey.publicJwk;
-      }
-      return entry;
-    }
-    case "subscriptions":
-      if (!target) {
-        unmapped.push(
-          `${at}.endPoint: "${String(entry.endPoint)}" is kept as it is: check that it is the target's receiver`,
-        );
-      }
-      return entry;
-  }
-}
-
-/** A text of the source taken over the target's (--overwrite-target-values) that says "test". */
-function warnTestWording(key: Collection, at: string, value: unknown, unmapped: string[]): void {
-  if (key !== "resources") return;
-  const values = value && typeof value === "object" ? Object.values(value as Entry) : [value];
-  for (const text of values) {
-    if (typeof text === "string" && TEST_WORDING.test(text)) {
-      unmapped.push(`${at}: "${text}" mentions a test environment: reword it for production`);
-    }
-  }
 }
 
 /**
@@ -385,26 +208,4 @@ function promoteInclude(
       );
     }
   }
-}
-
-function asEntries(value: unknown): Entry[] {
-  return Array.isArray(value) ? (value as Array<Entry | null>).map((e) => e ?? {}) : [];
-}
-
-/** The localized texts and URLs of a resource, as [path, text]. */
-function texts(resource: Entry): Array<[string, string]> {
-  const result: Array<[string, string]> = [];
-  for (const field of ["title", "description", "rightDescription"]) {
-    const localized = resource[field] as Record<string, unknown> | undefined;
-    for (const [language, text] of Object.entries(localized ?? {})) {
-      if (typeof text === "string") result.push([`${field}.${language}`, text]);
-    }
-  }
-  if (typeof resource.homepage === "string") result.push(["homepage", resource.homepage]);
-  return result;
-}
-
-function shown(value: unknown): string {
-  const text = value === undefined ? "nothing" : JSON.stringify(value);
-  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

@@ -98,3 +98,9 @@ export function environmentOf(values: Map<string, string>): EnvironmentName {
     }`,
   );
 }
+
+/** A value as messages show it: its JSON, cut after 200 characters. */
+export function shown(value: unknown): string {
+  const text = value === undefined ? "nothing" : JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}

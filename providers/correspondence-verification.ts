@@ -1,5 +1,5 @@
 /**
- * CorrespondenceVerification: the end-to-end check of verify/verify.ts as a step of `pulumi up`.
+ * CorrespondenceVerification: the end-to-end check of verification/verify.ts as a step of `pulumi up`.
  * It manages no remote object: create and update run the verification (a Maskinporten token with
  * the created client's key, a test message through Correspondence with an idempotentKey, its
  * status, the policy's grants, the Events subscriptions) and fail the update with the report
@@ -15,11 +15,12 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkLabel, RECIPIENT_PATTERN, verify } from "../verify/verify";
 import { canonicalJson, checkWithSchema, jsonEqual, userInputs } from "./lib/check";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
+import { checkLabel, RECIPIENT_PATTERN } from "./verification/target";
+import { verify } from "./verification/verify";
 
 export const verificationInputsSchema = z
   .object({

@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ensure_node_modules
+ensure_build
 case " $* " in
   *" --help "* | *" -h "*) ;;
   *) ensure_engine ;;

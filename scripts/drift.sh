@@ -6,4 +6,6 @@
 set -euo pipefail
 stack=${1:?usage: scripts/drift.sh <stack>}
 cd "$(dirname "$0")/.."
+# Pulumi.yaml runs the compiled program (dist/).
+node scripts/build.js
 exec pulumi refresh --stack "$stack" --preview-only --expect-no-changes --diff --non-interactive

@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { usePulumiEngine } from "../cli/pulumi-engine";
 import { z } from "zod";
 import { ENVIRONMENT_NAMES, resolveEndpoints } from "../providers/lib/environments";
-import { checkLabel, verify } from "./verify";
+import { checkLabel } from "../providers/verification/target";
+import { verify } from "../providers/verification/verify";
 
 /**
  * `npm run verify -- --stack <name> [--allow-prod]`: verifies a deployed stack end to end from its

@@ -61,7 +61,7 @@ export function isProduction(environment: string | undefined): boolean {
   return (
     environment !== undefined &&
     Object.hasOwn(ENVIRONMENTS, environment) &&
-    environmentProperties(environment).production
+    ENVIRONMENTS[environment as EnvironmentName].production
   );
 }
 

@@ -2,7 +2,8 @@ import { buildPolicyXml } from "../../policies/build";
 import { parsePolicyModel } from "../../policies/model";
 import { correspondencePolicy } from "../../policies/templates";
 import { simulatorEndpoints } from "../../providers/lib/environments";
-import { verify, type VerificationTarget } from "../../verify/verify";
+import type { VerificationTarget } from "../../providers/verification/target";
+import { verify } from "../../providers/verification/verify";
 import { parseArgs } from "../../verify/cli";
 import {
   DEMO_CLIENT_ID,

@@ -4,6 +4,7 @@ import {
   callRatio,
   changedConfig,
   excess,
+  latencyFloorMs,
   minimumCalls,
   objectCount,
   tally,
@@ -292,5 +293,21 @@ describe("callRatio and excess", () => {
         { "PUT resource": 1, exchange: 2 },
       ),
     ).toStrictEqual([{ kind: "GET resource", calls: 4, minimum: 0 }]);
+  });
+});
+
+describe("latencyFloorMs", () => {
+  it("is the token and its exchange in a row, then the other calls so many at a time", () => {
+    const minimum = {
+      "GET resource": 10,
+      "GET client": 7,
+      exchange: 1,
+      "token altinn:resourceregistry/resource.write": 1,
+      "token idporten:dcr.read idporten:dcr.write": 1,
+    };
+    // 50 ms x (token + exchange + ceil(17 / 8) = 3 rounds of reads)
+    expect(latencyFloorMs(minimum, 50, 8)).toBe(250);
+    expect(latencyFloorMs({}, 50, 8)).toBe(0);
+    expect(latencyFloorMs({ "PUT resource": 1 }, 50, 8)).toBe(50);
   });
 });

@@ -1,20 +1,20 @@
-/**
- * The engine floor of `npm run bench`: dynamic resources whose provider does nothing, serialized
- * by value as every dynamic provider is. What the engine, the Node language host and the
- * dynamic-provider process cost for these objects, with no API and no tool code behind them;
- * bench/run.ts runs the same operations on it as on the altinn-iac program.
- *
- * With `altinn-iac-bench-floor:setupFile` (the benchmark's included setup file), one resource per
- * object of that setup, carrying the object's own declaration as its input: the same objects with
- * the same data as the tool's. Without it, `altinn-iac-bench-floor:count` bare resources with one
- * short input each (the "bare floor").
- */
-import { readFileSync } from "node:fs";
-import * as pulumi from "@pulumi/pulumi";
+// The engine floor of `npm run bench`: dynamic resources whose provider does nothing, serialized
+// by value as every dynamic provider is. What the engine, the Node language host and the
+// dynamic-provider process cost for these objects, with no API and no tool code behind them;
+// bench/run.ts runs the same operations on it as on the altinn-iac program. Plain JavaScript, as
+// the altinn-iac program runs compiled: loading a TypeScript compiler is no part of the floor.
+//
+// With `altinn-iac-bench-floor:setupFile` (the benchmark's included setup file), one resource per
+// object of that setup, carrying the object's own declaration as its input: the same objects with
+// the same data as the tool's. Without it, `altinn-iac-bench-floor:count` bare resources with one
+// short input each (the "bare floor").
+"use strict";
+const { readFileSync } = require("node:fs");
+const pulumi = require("@pulumi/pulumi");
 
 const config = new pulumi.Config();
 
-const nothing: pulumi.dynamic.ResourceProvider = {
+const nothing = {
   async create(inputs) {
     return { id: String(inputs.name), outs: inputs };
   },
@@ -31,22 +31,14 @@ const nothing: pulumi.dynamic.ResourceProvider = {
 };
 
 class Nothing extends pulumi.dynamic.Resource {
-  constructor(name: string, value: unknown) {
+  constructor(name, value) {
     super(nothing, name, { name, value }, {}, "floor", "Nothing");
   }
 }
 
-type Entry = Record<string, unknown>;
-interface Setup {
-  resources?: Entry[];
-  accessLists?: Entry[];
-  maskinportenClients?: Entry[];
-  subscriptions?: Entry[];
-}
-
 /** Each object of the setup as the tool makes them: resource, policy, list, client, key, subscription. */
-function objectsOf(setup: Setup): Array<[string, unknown]> {
-  const objects: Array<[string, unknown]> = [];
+function objectsOf(setup) {
+  const objects = [];
   for (const { policy, ...resource } of setup.resources ?? []) {
     objects.push([`resource-${String(resource.identifier)}`, resource]);
     if (policy !== undefined) objects.push([`policy-${String(resource.identifier)}`, policy]);
@@ -65,7 +57,7 @@ function objectsOf(setup: Setup): Array<[string, unknown]> {
 
 const setupFile = config.get("setupFile");
 if (setupFile) {
-  for (const [name, value] of objectsOf(JSON.parse(readFileSync(setupFile, "utf8")) as Setup)) {
+  for (const [name, value] of objectsOf(JSON.parse(readFileSync(setupFile, "utf8")))) {
     new Nothing(name, value);
   }
 } else {
