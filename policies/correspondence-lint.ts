@@ -4,14 +4,17 @@
  * docs/altinn-apis.md sections 3.1 and 3.4 are the sources.
  */
 import { isPermitted } from "./evaluate";
-import type { Finding } from "./findings";
+import { closest, type Finding } from "./findings";
 import { PLACEHOLDER } from "./lint-values";
 import {
+  actionId,
   actionMatch,
+  CORRESPONDENCE_ACTIONS,
   matchesValue,
   RESOURCE_ATTRIBUTE,
   SUBJECT_SHORTHANDS,
   subjectMatches,
+  type Action,
   type Policy,
 } from "./model";
 
@@ -23,6 +26,19 @@ export interface CorrespondenceContext {
   resourceId?: string;
   /** The service owner's org code, the sender of the messages. */
   owner?: string;
+}
+
+/** Why an action is never asked for, when Correspondence never asks the PDP for it. */
+export function unusedAction(action: Action): Pick<Finding, "message" | "fix"> | undefined {
+  if (CORRESPONDENCE_ACTIONS.some((known) => matchesValue(actionMatch(action), known))) {
+    return undefined;
+  }
+  const id = actionId(action);
+  const suggestion = closest(id, CORRESPONDENCE_ACTIONS);
+  return {
+    message: `Correspondence asks only for read, write and subscribe, so the action "${id}" is never used`,
+    fix: suggestion ? `did you mean "${suggestion}"?` : "use read, write or subscribe",
+  };
 }
 
 export function correspondenceFindings(policy: Policy, context: CorrespondenceContext): Finding[] {

@@ -3,17 +3,14 @@
  * (errors), and what breaks a Correspondence service later (correspondence-lint.ts). Every finding
  * names the rule and the fix. docs/altinn-apis.md sections 3.1 and 3.4 are the sources.
  */
-import { correspondenceFindings } from "./correspondence-lint";
+import { correspondenceFindings, unusedAction } from "./correspondence-lint";
 import { closest, type Finding } from "./findings";
 import { describeSubject } from "./describe";
 import { checkAttribute, checkComparison, checkValue, PLACEHOLDER } from "./lint-values";
 import {
   actionId,
-  actionMatch,
-  CORRESPONDENCE_ACTIONS,
   KNOWN_RESOURCE_ATTRIBUTES,
   KNOWN_SUBJECT_ATTRIBUTES,
-  matchesValue,
   RESOURCE_ATTRIBUTE,
   SUBJECT_SHORTHANDS,
   subjectMatches,
@@ -102,19 +99,9 @@ export function lintPolicy(policy: Policy, context: LintContext = {}): Finding[]
       checkValue(id, `the action "${id}"`, (code, message, fix) =>
         add("error", code, `actions.${a}`, message, fix),
       );
-      if (
-        context.resourceType === "CorrespondenceService" &&
-        !CORRESPONDENCE_ACTIONS.some((known) => matchesValue(actionMatch(action), known))
-      ) {
-        const suggestion = closest(id, CORRESPONDENCE_ACTIONS);
-        add(
-          "warning",
-          "unknown-action",
-          `actions.${a}`,
-          `Correspondence asks only for read, write and subscribe, so the action "${id}" is never used`,
-          suggestion ? `did you mean "${suggestion}"?` : "use read, write or subscribe",
-        );
-      }
+      const unused =
+        context.resourceType === "CorrespondenceService" ? unusedAction(action) : undefined;
+      if (unused) add("warning", "unknown-action", `actions.${a}`, unused.message, unused.fix);
     });
 
     if (rule.resources) {
