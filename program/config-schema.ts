@@ -6,6 +6,8 @@ import { resourceEntryBase } from "../providers/altinn-resource";
 import { ENVIRONMENT_NAMES } from "../providers/lib/environments";
 import { numberText, ORG_CODE_PATTERN, ORGANIZATION_NUMBER } from "../providers/lib/identifiers";
 import { asWritten } from "../providers/lib/object-kind";
+import { subscriptionEntrySchema } from "../providers/event-subscription/stack";
+import { clientKeyEntrySchema, keyOptionsSchema } from "../providers/maskinporten-client-key/stack";
 import { objectKinds } from "../providers/object-kinds";
 import { closest } from "../policies/findings";
 import { RECIPIENT_PATTERN } from "../providers/verification/target";
@@ -122,58 +124,8 @@ const maskinportenClientSpec = z
      * deleting it and making a new one. Keep them until every stack has run `up` once.
      */
     aliases: z.array(z.string()).optional(),
-    key: z
-      .object({
-        rotation: z.number().optional(),
-        renewBeforeDays: z.number().optional(),
-        publicJwk: z.record(z.string(), z.unknown()).optional(),
-      })
-      .strict()
-      .default({}),
-  })
-  .strict();
-
-/** The key set of a client made outside the stack (in Samarbeidsportalen, say). */
-const maskinportenClientKeySpec = z
-  .object({
-    name: maskinportenClientSpec.shape.name,
-    clientId: z.string(),
-    /**
-     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
-     * deleting it and making a new one. Keep them until every stack has run `up` once.
-     */
-    aliases: z.array(z.string()).optional(),
-    rotation: z.number().optional(),
-    renewBeforeDays: z.number().optional(),
-    publicJwk: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
-
-/**
- * An Altinn Events subscription of the org to one resource's events. Fields are checked by the
- * EventSubscription provider at preview, naming the property and the fix.
- */
-const subscriptionSpec = z
-  .object({
-    name: z
-      .string()
-      .regex(
-        /^[a-z0-9][a-z0-9-]*$/,
-        "name is the subscription's stable logical name in lowercase kebab-case, such as melding-read",
-      ),
-    /** The resource identifier (a resource of this stack, or one managed elsewhere). */
-    resource: z.string(),
-    endPoint: z.string(),
-    typeFilter: z.string().optional(),
-    subjectFilter: z.string().optional(),
-    validationWaitSeconds: z.number().optional(),
-    /** Delete the old subscription before creating its replacement (default: create first). */
-    deleteBeforeReplace: z.boolean().optional(),
-    /**
-     * Earlier names of this entry, so a rename keeps the object (a Pulumi alias) instead of
-     * deleting it and making a new one. Keep them until every stack has run `up` once.
-     */
-    aliases: z.array(z.string()).optional(),
+    /** The client's key set: the MaskinportenClientKey's own options. */
+    key: keyOptionsSchema.default({}),
   })
   .strict();
 
@@ -257,10 +209,10 @@ export const stackConfigSchema = z
       .array(maskinportenClientSpec)
       .default([])
       .refine(uniqueNames, { message: "each Maskinporten client needs its own name" }),
-    maskinportenClientKeys: z.array(maskinportenClientKeySpec).default([]).refine(uniqueNames, {
+    maskinportenClientKeys: z.array(clientKeyEntrySchema).default([]).refine(uniqueNames, {
       message: "each entry needs its own name",
     }),
-    subscriptions: z.array(subscriptionSpec).default([]).refine(uniqueNames, {
+    subscriptions: z.array(subscriptionEntrySchema).default([]).refine(uniqueNames, {
       message: "each subscription needs its own name",
     }),
     verification: verificationSpec.optional(),

@@ -7,23 +7,23 @@
 import { accessListKind } from "./access-list";
 import { altinnResourceKind } from "./altinn-resource";
 import { correspondenceVerificationKind } from "./correspondence-verification";
-import { eventSubscriptionImplementation } from "./event-subscription";
+import { eventSubscriptionKind } from "./event-subscription";
 import type { ObjectKind } from "./lib/object-kind";
-import { maskinportenClientImplementation } from "./maskinporten-client";
-import { maskinportenClientKeyImplementation } from "./maskinporten-client-key";
+import { maskinportenClientKind } from "./maskinporten-client";
+import { maskinportenClientKeyKind } from "./maskinporten-client-key";
 import { resourceAccessListModeKind } from "./resource-access-list-mode";
 import { resourcePolicyKind } from "./resource-policy";
-import { serviceOwnerPreflightImplementation } from "./service-owner-preflight";
+import { serviceOwnerPreflightKind } from "./service-owner-preflight";
 
 const BUILT_IN = [
-  { kind: "ServiceOwnerPreflight", implementation: serviceOwnerPreflightImplementation },
+  serviceOwnerPreflightKind,
   altinnResourceKind,
   resourcePolicyKind,
   accessListKind,
-  { kind: "EventSubscription", implementation: eventSubscriptionImplementation },
+  eventSubscriptionKind,
   resourceAccessListModeKind,
-  { kind: "MaskinportenClient", implementation: maskinportenClientImplementation },
-  { kind: "MaskinportenClientKey", implementation: maskinportenClientKeyImplementation },
+  maskinportenClientKind,
+  maskinportenClientKeyKind,
   correspondenceVerificationKind,
 ] as const satisfies readonly ObjectKind[];
 

@@ -21,16 +21,12 @@ import {
   uncoveredOperations,
 } from "./api/self-service";
 import { listServiceOwners, type ServiceOwnerEntry } from "./api/service-owners";
-import {
-  checkWithSchema,
-  containsUnknown,
-  jsonEqual,
-  userInputs,
-  type CheckFailure,
-} from "./lib/check";
+import { userInputs, type CheckFailure } from "./lib/check";
 import type { ProviderContext } from "./lib/context";
 import { isApiError } from "./lib/errors";
 import { hasSelfServiceCredentials } from "./lib/settings";
+import { lifecycle, readResult } from "./lib/lifecycle";
+import type { ObjectKind } from "./lib/object-kind";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -198,11 +194,15 @@ export function selfServiceSteps(
   )}`;
 }
 
+const preflightLifecycle = lifecycle<PreflightInputs>({
+  schema: preflightInputsSchema,
+  replaceOn: [],
+});
+
 export const serviceOwnerPreflightImplementation: ProviderImplementation = {
   async check(ctx, _olds, news) {
-    const result = checkWithSchema(preflightInputsSchema, news);
-    if (result.failures.length > 0 || containsUnknown(userInputs(news))) return result;
-    const inputs = userInputs(result.inputs) as PreflightInputs;
+    const { result, inputs } = preflightLifecycle.check(news);
+    if (!inputs) return result;
     const failures = [
       ...(await serviceOwnerFailures(ctx, inputs)),
       ...(await scopeFailures(ctx, inputs)),
@@ -212,7 +212,7 @@ export const serviceOwnerPreflightImplementation: ProviderImplementation = {
   },
 
   async diff(_ctx, _id, olds, news) {
-    return { changes: !jsonEqual(userInputs(olds), userInputs(news)), replaces: [] };
+    return preflightLifecycle.diff(olds, news);
   },
 
   async create(_ctx, inputs) {
@@ -220,7 +220,7 @@ export const serviceOwnerPreflightImplementation: ProviderImplementation = {
   },
 
   async read(_ctx, id, props) {
-    return { id, props, inputs: userInputs(props) };
+    return readResult(id, userInputs(props), props);
   },
 
   async update(_ctx, _id, _olds, news) {
@@ -240,3 +240,9 @@ export class ServiceOwnerPreflight extends pulumi.dynamic.Resource {
 }
 
 const serviceOwnerPreflightProvider = runtimeProvider("ServiceOwnerPreflight");
+
+export const serviceOwnerPreflightKind = {
+  kind: "ServiceOwnerPreflight",
+  implementation: serviceOwnerPreflightImplementation,
+  lifecycle: preflightLifecycle,
+} as const satisfies ObjectKind;

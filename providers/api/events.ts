@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { oncePerContext, type ProviderContext } from "../lib/context";
 import { ApiError, isApiError } from "../lib/errors";
-import { send, type HttpRequest, type HttpResponse } from "../lib/http";
+import { serviceClient, type ServiceCall } from "../lib/service-client";
 import { getResource } from "./resource-registry";
-import { parseBody } from "./response";
 
 /**
  * Altinn Events subscriptions (docs/altinn-apis.md section 5). Every call takes an
@@ -63,32 +62,26 @@ const subscriptionListSchema = z.preprocess(
   }),
 );
 
-const EVENTS = "Altinn Events";
+const client = serviceClient({
+  service: "Altinn Events",
+  base: (ctx) => `${ctx.settings.endpoints.platform}/events/api/v1/subscriptions`,
+  token: (ctx) => ctx.tokens.altinnToken(EVENTS_SCOPES),
+});
 
-/** A call to the subscriptions API: `path` is under `/events/api/v1/subscriptions`. */
-type EventsRequest = Pick<
-  HttpRequest,
-  "operation" | "method" | "body" | "accept" | "safeToRetry" | "fixFor"
-> & { path?: string };
-
-/** `send` with the base URL, the Events token and the retries bound. */
+/** A call to the subscriptions API: `path` is under its base (none: the collection). */
 function eventsCall(ctx: ProviderContext, { path = "", ...rest }: EventsRequest) {
-  return send({
-    ...rest,
-    service: EVENTS,
-    url: `${ctx.settings.endpoints.platform}/events/api/v1/subscriptions${path}`,
-    token: () => ctx.tokens.altinnToken(EVENTS_SCOPES),
-    retry: ctx.settings.retry,
-  });
+  const call: ServiceCall = { ...rest, url: `${client.base(ctx)}${path}` };
+  return client.send(ctx, call).then((response) => ({
+    status: response.status,
+    body: <S extends z.ZodType>(schema: S): z.output<S> => client.parse(schema, response, call),
+  }));
 }
+
+type EventsRequest = Omit<ServiceCall, "url" | "anonymous"> & { path?: string };
 
 /** The subscription's path, its id made a safe path segment. */
 function subscriptionPath(id: string): string {
   return `/${encodeURIComponent(id)}`;
-}
-
-function subscriptionOf(response: HttpResponse, operation: string): SubscriptionDto {
-  return parseBody(subscriptionSchema, response, { service: EVENTS, operation });
 }
 
 export async function createSubscription(
@@ -96,17 +89,16 @@ export async function createSubscription(
   request: SubscriptionRequest,
 ): Promise<SubscriptionDto> {
   subscriptionSnapshot.forget(ctx);
-  const operation = `subscribe to ${request.resourceFilter}`;
   try {
     const response = await eventsCall(ctx, {
-      operation,
+      operation: `subscribe to ${request.resourceFilter}`,
       method: "POST",
       body: request,
       // Events returns the existing subscription for an identical request, so a repeat is harmless.
       safeToRetry: async () => true,
       fixFor: (status) => (status === 403 ? SCOPE_FIX : undefined),
     });
-    return subscriptionOf(response, operation);
+    return response.body(subscriptionSchema);
   } catch (error) {
     if (isApiError(error) && error.status === 403 && /Not authorized/i.test(error.detail)) {
       // The PDP said no: its policy, or, in access-list mode, the lists. Which one is the fix.
@@ -141,9 +133,11 @@ export function pdpRefusalFix(
 
 /** The caller's subscriptions (Events lists those filed under the token's consumer). */
 export async function listSubscriptions(ctx: ProviderContext): Promise<SubscriptionDto[]> {
-  const operation = "list the org's subscriptions";
-  const response = await eventsCall(ctx, { operation, method: "GET" });
-  return parseBody(subscriptionListSchema, response, { service: EVENTS, operation }).subscriptions;
+  const response = await eventsCall(ctx, {
+    operation: "list the org's subscriptions",
+    method: "GET",
+  });
+  return response.body(subscriptionListSchema).subscriptions;
 }
 
 /** The live subscription with exactly this request's endpoint and filters, as Events matches a repeat. */
@@ -197,15 +191,14 @@ export async function getSubscription(
   ctx: ProviderContext,
   id: string,
 ): Promise<SubscriptionDto | undefined> {
-  const operation = `read subscription ${id}`;
   const response = await eventsCall(ctx, {
-    operation,
+    operation: `read subscription ${id}`,
     method: "GET",
     path: subscriptionPath(id),
     accept: [404],
     fixFor: (status) => (status === 403 ? ownerFix(id) : undefined),
   });
-  return response.status === 404 ? undefined : subscriptionOf(response, operation);
+  return response.status === 404 ? undefined : response.body(subscriptionSchema);
 }
 
 export async function deleteSubscription(

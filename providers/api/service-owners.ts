@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { ProviderContext } from "../lib/context";
-import { send } from "../lib/http";
-import { parseBody } from "./response";
+import { serviceClient, type ServiceCall } from "../lib/service-client";
 
 /** Altinn's list of service owners (altinn-orgs.json), anonymous: org code to number and environments. */
 
@@ -19,19 +18,19 @@ const orgListSchema = z.looseObject({
     .optional(),
 });
 
+const client = serviceClient({
+  service: "Service-owner list",
+  base: (ctx) => ctx.settings.endpoints.orgList,
+});
+
 /** The service owners by org code. */
 export async function listServiceOwners(
   ctx: ProviderContext,
 ): Promise<Record<string, ServiceOwnerEntry>> {
-  const request = {
-    service: "Service-owner list",
+  const call: ServiceCall = {
     operation: "read the Altinn service-owner list",
-  } as const;
-  const response = await send({
-    ...request,
     method: "GET",
-    url: ctx.settings.endpoints.orgList,
-    retry: ctx.settings.retry,
-  });
-  return parseBody(orgListSchema, response, request).orgs ?? {};
+    url: client.base(ctx),
+  };
+  return client.parse(orgListSchema, await client.send(ctx, call), call).orgs ?? {};
 }

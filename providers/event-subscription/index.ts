@@ -24,7 +24,9 @@
  * whether it has, and `pulumi refresh` updates it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ObjectKind } from "../lib/object-kind";
 import { runtimeProvider } from "../lib/shell";
+import { eventSubscriptionImplementation, eventSubscriptionLifecycle } from "./provider";
 import type { EventSubscriptionArgs } from "./schema";
 
 export { toSubscriptionRequest } from "./mapping";
@@ -69,3 +71,9 @@ export class EventSubscription extends pulumi.dynamic.Resource {
 }
 
 const eventSubscriptionProvider = runtimeProvider("EventSubscription");
+
+export const eventSubscriptionKind = {
+  kind: "EventSubscription",
+  implementation: eventSubscriptionImplementation,
+  lifecycle: eventSubscriptionLifecycle,
+} as const satisfies ObjectKind;

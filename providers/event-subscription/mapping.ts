@@ -1,25 +1,18 @@
 import * as events from "../api/events";
-import { containsUnknown, userInputs } from "../lib/check";
-import {
-  MANAGED_FIELDS,
-  type EventSubscriptionInputs,
-  type EventSubscriptionOutputs,
-} from "./schema";
+import { containsUnknown } from "../lib/check";
+import type { EventSubscriptionInputs, EventSubscriptionOutputs } from "./schema";
 
-/** The inputs, the endpoint and resource filter as Events stores them (events.absoluteUri). */
-export function managedInputs(props: Record<string, unknown>): EventSubscriptionInputs {
-  const inputs = userInputs(props);
-  const managed = Object.fromEntries(
-    MANAGED_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
-  ) as EventSubscriptionInputs;
-  if (typeof managed.endPoint === "string" && !containsUnknown(managed.endPoint)) {
-    managed.endPoint = events.absoluteUri(managed.endPoint);
+/** The endpoint and resource filter as Events stores them (values unknown in preview as they are). */
+export function asStored(inputs: EventSubscriptionInputs): EventSubscriptionInputs {
+  const stored = { ...inputs };
+  if (typeof stored.endPoint === "string" && !containsUnknown(stored.endPoint)) {
+    stored.endPoint = events.absoluteUri(stored.endPoint);
   }
   // SubscriptionRepository stores ResourceFilter.ToLower().
-  if (typeof managed.resourceFilter === "string" && !containsUnknown(managed.resourceFilter)) {
-    managed.resourceFilter = managed.resourceFilter.toLowerCase();
+  if (typeof stored.resourceFilter === "string" && !containsUnknown(stored.resourceFilter)) {
+    stored.resourceFilter = stored.resourceFilter.toLowerCase();
   }
-  return managed;
+  return stored;
 }
 
 /** The request body: only the filters that are set, and never the app-only ones. */

@@ -1,17 +1,18 @@
 import * as events from "../api/events";
 import * as registry from "../api/resource-registry";
-import { checkWithSchema, containsUnknown, jsonEqual, userInputs } from "../lib/check";
+import { checkWithSchema, containsUnknown, userInputs } from "../lib/check";
 import { oncePerContext, type ProviderContext } from "../lib/context";
+import { isNew, lifecycle, previewedAdopting, readResult, withAdoption } from "../lib/lifecycle";
 import type { ProviderImplementation } from "../lib/provider";
 import { appOnlyFailures, describeEndPoint, validateSubscription } from "./rules";
-import { fromSubscriptionDto, managedInputs, outputsOf, toSubscriptionRequest } from "./mapping";
+import { asStored, fromSubscriptionDto, outputsOf, toSubscriptionRequest } from "./mapping";
 import {
   APP_ONLY_FILTERS,
   EVENT_SUBSCRIPTION_REPLACE_ON,
   eventSubscriptionInputsSchema,
   LOOK_UP_RESOURCE,
-  MANAGED_FIELDS,
   RESOURCE_URN_PREFIX,
+  type EventSubscriptionInputs,
 } from "./schema";
 import { awaitValidation } from "./validation-watch";
 
@@ -33,6 +34,15 @@ async function missingResource(
     ? undefined
     : `the Resource Registry (${ctx.settings.endpoints.platform}) has no resource "${id}", and the stack declares none by that name, so Events would refuse the subscription (403): check the identifier, or declare the resource under altinn-iac:resources`;
 }
+
+export const eventSubscriptionLifecycle = lifecycle<EventSubscriptionInputs>({
+  schema: eventSubscriptionInputsSchema,
+  replaceOn: EVENT_SUBSCRIPTION_REPLACE_ON,
+  // Declared as Events will store it, so a refresh (which reads the stored form) is no change.
+  normalize: asStored,
+});
+
+const { managedInputs } = eventSubscriptionLifecycle;
 
 /**
  * The org's subscriptions as check first saw them in this run: new subscriptions of one run are
@@ -58,10 +68,10 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
     ];
     if (failures.length > 0) return { inputs: news, failures };
     if (result.inputs === news) return { inputs: result.inputs, failures };
-    const isNew = Object.keys(userInputs(olds)).length === 0;
+    const created = isNew(olds);
     const filter = result.inputs.resourceFilter;
     if (
-      isNew &&
+      created &&
       raw[LOOK_UP_RESOURCE] === true &&
       typeof filter === "string" &&
       !containsUnknown(filter)
@@ -70,34 +80,23 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
       if (missing)
         return { inputs: news, failures: [{ property: "resourceFilter", reason: missing }] };
     }
-    // Declared as Events will store it, so a refresh (which reads the stored form) is no change.
-    const normalized = { ...result.inputs, ...managedInputs(result.inputs) };
-    if (!isNew) return { inputs: normalized, failures };
+    const checked = { inputs: { ...result.inputs, ...managedInputs(result.inputs) }, failures };
+    if (!created) return checked;
     // A new subscription: Events answers an identical request with the existing one, so say now
     // that up takes it over (by endpoint and filters) rather than making a new one.
     const live = events.identicalSubscription(
       await subscriptionsBefore(ctx),
       toSubscriptionRequest(managedInputs(result.inputs)),
     );
-    if (!live) return { inputs: normalized, failures };
+    if (!live) return checked;
     const state = live.validated ? "" : ", not validated yet";
-    return {
-      inputs: {
-        ...normalized,
-        adopting: `existing subscription ${live.id}${state}, already as declared: no write`,
-      },
-      failures,
-    };
+    return withAdoption(checked, {
+      adopting: `existing subscription ${live.id}${state}, already as declared: no write`,
+    });
   },
 
   async diff(_ctx, _id, olds, news) {
-    const before = managedInputs(olds);
-    const after = managedInputs(news);
-    const changed = MANAGED_FIELDS.filter((f) => !jsonEqual(before[f], after[f]));
-    const replaces = changed.filter((f) =>
-      (EVENT_SUBSCRIPTION_REPLACE_ON as readonly string[]).includes(f),
-    );
-    return { changes: changed.length > 0, replaces };
+    return eventSubscriptionLifecycle.diff(olds, news);
   },
 
   async create(ctx, props) {
@@ -105,10 +104,9 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
     const request = toSubscriptionRequest(inputs);
     // Check found an identical subscription: take it over without a POST (a write, even if
     // Events would answer it with the same subscription).
-    const existing =
-      userInputs(props).adopting !== undefined
-        ? events.identicalSubscription(await events.listSubscriptions(ctx), request)
-        : undefined;
+    const existing = previewedAdopting(props)
+      ? events.identicalSubscription(await events.listSubscriptions(ctx), request)
+      : undefined;
     const created = existing ?? (await events.createSubscription(ctx, request));
     const live = await awaitValidation(ctx, created, inputs.validationWaitSeconds * 1000);
     if (!live.validated) {
@@ -123,7 +121,7 @@ export const eventSubscriptionImplementation: ProviderImplementation = {
     const live = await events.readSubscription(ctx, id);
     if (!live) return {};
     const inputs = fromSubscriptionDto(live, managedInputs(props));
-    return { id, props: outputsOf(inputs, live), inputs: { ...inputs } };
+    return readResult(id, inputs, outputsOf(inputs, live));
   },
 
   async update(ctx, id, _olds, news) {

@@ -1,5 +1,5 @@
 import { closest } from "../../policies/findings";
-import { IDENTIFIER_PATTERN } from "../altinn-resource";
+import { RESOURCE_IDENTIFIER_PATTERN } from "../lib/identifiers";
 import { containsUnknown, type CheckFailure } from "../lib/check";
 import { isLoopbackHost, type EnvironmentName } from "../lib/environments";
 import { hostFinding, simulatorAdminProblem } from "../lib/hostile";
@@ -68,7 +68,7 @@ function endPointProblem(value: string, environment: EnvironmentName): string | 
 }
 
 function resourceFilterProblem(value: string): string | undefined {
-  const example = IDENTIFIER_PATTERN.test(value)
+  const example = RESOURCE_IDENTIFIER_PATTERN.test(value)
     ? `"${RESOURCE_URN_PREFIX}${value}"`
     : `"${RESOURCE_URN_PREFIX}digdir-melding"`;
   if (!value.startsWith(RESOURCE_URN_PREFIX)) {
@@ -78,7 +78,7 @@ function resourceFilterProblem(value: string): string | undefined {
   if (id.startsWith("app_")) {
     return `"${value}" is an Altinn app: app subscriptions need a sourceFilter, which EventSubscription does not manage; subscribe to a resource such as a correspondence resource`;
   }
-  if (!IDENTIFIER_PATTERN.test(id)) {
+  if (!RESOURCE_IDENTIFIER_PATTERN.test(id)) {
     return `"${id}" is not a resource identifier (lowercase a-z, 0-9, "_" and "-", at least 4 characters), so Events would refuse the filter: write ${example}`;
   }
   return undefined;

@@ -44,7 +44,7 @@ export type EventSubscriptionArgs = Inputs<
 
 export const LOOK_UP_RESOURCE = "lookUpResource";
 
-export interface EventSubscriptionOutputs extends EventSubscriptionInputs {
+export type EventSubscriptionOutputs = EventSubscriptionInputs & {
   /** The number Events gave the subscription (the resource id as a number). */
   subscriptionId: number;
   /** Whether the endpoint has answered Events' validation event; nothing is delivered before. */
@@ -52,7 +52,7 @@ export interface EventSubscriptionOutputs extends EventSubscriptionInputs {
   /** Who the subscription belongs to, such as `/org/digdir`. */
   consumer: string;
   created: string;
-}
+};
 
 /** The properties Events stores: a change of any of them is a new subscription. */
 export const EVENT_SUBSCRIPTION_REPLACE_ON = [
@@ -61,10 +61,6 @@ export const EVENT_SUBSCRIPTION_REPLACE_ON = [
   "subjectFilter",
   "typeFilter",
 ] as const;
-
-export const MANAGED_FIELDS = Object.keys(eventSubscriptionInputsSchema.shape) as Array<
-  keyof EventSubscriptionInputs
->;
 
 /** Filters Events accepts only for Altinn apps; for any other resource they are a 400. */
 export const APP_ONLY_FILTERS = ["sourceFilter", "alternativeSubjectFilter"] as const;

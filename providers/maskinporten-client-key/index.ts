@@ -28,7 +28,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisteredJwk } from "../api/self-service";
+import type { ObjectKind } from "../lib/object-kind";
 import { runtimeProvider } from "../lib/shell";
+import { keyLifecycle, maskinportenClientKeyImplementation } from "./provider";
 import { MASKINPORTEN_CLIENT_KEY_SECRET_OUTPUTS, type MaskinportenClientKeyArgs } from "./schema";
 
 export { maskinportenClientKeyImplementation } from "./provider";
@@ -89,3 +91,9 @@ export class MaskinportenClientKey extends pulumi.dynamic.Resource {
 }
 
 const maskinportenClientKeyProvider = runtimeProvider("MaskinportenClientKey");
+
+export const maskinportenClientKeyKind = {
+  kind: "MaskinportenClientKey",
+  implementation: maskinportenClientKeyImplementation,
+  lifecycle: keyLifecycle,
+} as const satisfies ObjectKind;

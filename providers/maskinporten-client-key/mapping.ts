@@ -1,20 +1,10 @@
 import type { JwksResponse, RegisteredJwk } from "../api/self-service";
-import { userInputs } from "../lib/check";
 import type { KeyMaterial } from "./key-material";
 import {
-  INPUT_FIELDS,
   type KeyRecord,
   type MaskinportenClientKeyInputs,
   type MaskinportenClientKeyOutputs,
 } from "./schema";
-
-/** The declared fields of the engine's props (inputs or outputs). */
-export function inputsOf(props: Record<string, unknown>): MaskinportenClientKeyInputs {
-  const inputs = userInputs(props);
-  return Object.fromEntries(
-    INPUT_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
-  ) as MaskinportenClientKeyInputs;
-}
 
 /** When Digdir stops accepting the key, from the server's `exp` (epoch seconds). */
 function expiresAtOf(key: RegisteredJwk | undefined): string | undefined {

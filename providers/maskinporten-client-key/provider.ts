@@ -1,16 +1,10 @@
 import * as selfService from "../api/self-service";
-import { checkWithSchema, containsUnknown, jsonEqual, userInputs } from "../lib/check";
+import { checkWithSchema, containsUnknown, userInputs } from "../lib/check";
 import type { ProviderContext } from "../lib/context";
+import { lifecycle, readResult } from "../lib/lifecycle";
 import type { ProviderImplementation } from "../lib/provider";
 import { newKey } from "./key-material";
-import {
-  currentKeyOf,
-  inputsOf,
-  outputsOf,
-  overlapOf,
-  recordOf,
-  refreshedOutputs,
-} from "./mapping";
+import { currentKeyOf, outputsOf, overlapOf, recordOf, refreshedOutputs } from "./mapping";
 import {
   expectedKeyIds,
   keyChange,
@@ -22,7 +16,6 @@ import {
   validateKeyInputs,
 } from "./rules";
 import {
-  INPUT_FIELDS,
   MASKINPORTEN_CLIENT_KEY_REPLACE_ON,
   maskinportenClientKeyInputsSchema,
   type MaskinportenClientKeyInputs,
@@ -56,6 +49,13 @@ function warnKeyPlan(
   }
 }
 
+export const keyLifecycle = lifecycle<MaskinportenClientKeyInputs>({
+  schema: maskinportenClientKeyInputsSchema,
+  replaceOn: MASKINPORTEN_CLIENT_KEY_REPLACE_ON,
+});
+
+const inputsOf = keyLifecycle.managedInputs;
+
 export const maskinportenClientKeyImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
     const raw = userInputs(news);
@@ -82,20 +82,17 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
   },
 
   async diff(ctx, _id, olds, news) {
-    const before = inputsOf(olds);
-    const after = inputsOf(news);
-    const changed = INPUT_FIELDS.filter((f) => !jsonEqual(before[f], after[f]));
-    const replaces = changed.filter((f) =>
-      (MASKINPORTEN_CLIENT_KEY_REPLACE_ON as readonly string[]).includes(f),
-    );
-    if (containsUnknown(userInputs(news))) return { changes: true, replaces };
+    const fields = keyLifecycle.diff(olds, news);
+    if (containsUnknown(userInputs(news))) return { ...fields, changes: true };
+    // Beyond the inputs: a new key due, an overlap to end, keys changed behind the stack's back.
     const state = olds as Partial<MaskinportenClientKeyOutputs>;
+    const after = inputsOf(news);
     const change = keyChange(state, after, ctx.now());
     warnKeyPlan(ctx, state, after, change);
     const overlapPending = (state.previousKeyIds ?? []).length > 0;
     return {
-      changes: changed.length > 0 || change !== "none" || overlapPending || keySetDrifted(state),
-      replaces,
+      ...fields,
+      changes: fields.changes || change !== "none" || overlapPending || keySetDrifted(state),
     };
   },
 
@@ -139,7 +136,7 @@ export const maskinportenClientKeyImplementation: ProviderImplementation = {
     const state = props as Partial<MaskinportenClientKeyOutputs>;
     const live = await selfService.getJwks(ctx, String(state.clientId ?? id));
     if (!live) return {};
-    return { id, props: refreshedOutputs(props, live), inputs: { ...inputsOf(props) } };
+    return readResult(id, inputsOf(props), refreshedOutputs(props, live));
   },
 
   async update(ctx, _id, olds, news) {

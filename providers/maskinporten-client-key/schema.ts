@@ -79,7 +79,3 @@ export interface MaskinportenClientKeyOutputs extends MaskinportenClientKeyInput
 /** One resource owns a client's whole key set, because every write replaces the set. */
 export const MASKINPORTEN_CLIENT_KEY_REPLACE_ON = ["clientId"] as const;
 export const MASKINPORTEN_CLIENT_KEY_SECRET_OUTPUTS = ["privateKeyPem", "privateJwk"];
-
-export const INPUT_FIELDS = Object.keys(maskinportenClientKeyInputsSchema.shape) as Array<
-  keyof MaskinportenClientKeyInputs
->;

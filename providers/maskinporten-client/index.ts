@@ -20,7 +20,10 @@
  * create whose answer is lost: unconfirmed.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ObjectKind } from "../lib/object-kind";
 import { runtimeProvider } from "../lib/shell";
+import { clientLifecycle } from "./lifecycle";
+import { maskinportenClientImplementation } from "./provider";
 import type { MaskinportenClientArgs } from "./schema";
 
 export { fromClientRegistration } from "./mapping";
@@ -60,3 +63,9 @@ export class MaskinportenClient extends pulumi.dynamic.Resource {
 }
 
 const maskinportenClientProvider = runtimeProvider("MaskinportenClient");
+
+export const maskinportenClientKind = {
+  kind: "MaskinportenClient",
+  implementation: maskinportenClientImplementation,
+  lifecycle: clientLifecycle,
+} as const satisfies ObjectKind;

@@ -1,11 +1,7 @@
 import type { ClientRegistration } from "../api/self-service";
-import { jsonEqual, userInputs } from "../lib/check";
-import {
-  CLIENT_FIELDS,
-  MANAGED_FIELDS,
-  type MaskinportenClientInputs,
-  type MaskinportenClientOutputs,
-} from "./schema";
+import { jsonEqual } from "../lib/check";
+import { clientLifecycle } from "./lifecycle";
+import type { MaskinportenClientInputs, MaskinportenClientOutputs } from "./schema";
 
 /** Inputs to the API model. */
 export function toClientRegistration(inputs: MaskinportenClientInputs): ClientRegistration {
@@ -60,7 +56,9 @@ export function changedClientFields(
   before: Partial<MaskinportenClientInputs>,
   after: Partial<MaskinportenClientInputs>,
 ): Array<keyof MaskinportenClientInputs> {
-  return CLIENT_FIELDS.filter((f) => !jsonEqual(normalized(before, f), normalized(after, f)));
+  return clientLifecycle.compared.filter(
+    (f) => !jsonEqual(normalized(before, f), normalized(after, f)),
+  );
 }
 
 /** Whether the live client already holds every declared field. */
@@ -69,14 +67,6 @@ export function holdsDeclared(
   declared: MaskinportenClientInputs,
 ): boolean {
   return changedClientFields(fromClientRegistration(live, declared), declared).length === 0;
-}
-
-/** The managed fields of the engine's props (inputs or outputs). */
-export function managedInputs(props: Record<string, unknown>): MaskinportenClientInputs {
-  const inputs = userInputs(props);
-  return Object.fromEntries(
-    MANAGED_FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]]),
-  ) as MaskinportenClientInputs;
 }
 
 export function outputsOf(

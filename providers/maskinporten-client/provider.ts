@@ -1,6 +1,8 @@
 import * as selfService from "../api/self-service";
-import { checkWithSchema, containsUnknown, userInputs, type CheckFailure } from "../lib/check";
+import type * as pulumi from "@pulumi/pulumi";
+import { containsUnknown, userInputs } from "../lib/check";
 import { oncePerContext, type ProviderContext } from "../lib/context";
+import { isNew, readResult, withAdoption } from "../lib/lifecycle";
 import type { ProviderImplementation } from "../lib/provider";
 import {
   adoptionPreview,
@@ -9,14 +11,13 @@ import {
   missingClientError,
   takenOver,
 } from "./adoption";
+import { clientLifecycle } from "./lifecycle";
 import {
   changedClientFields,
   fromClientRegistration,
-  managedInputs,
   outputsOf,
   toClientRegistration,
 } from "./mapping";
-import { maskinportenClientInputsSchema, MASKINPORTEN_CLIENT_REPLACE_ON } from "./schema";
 import { scopeAccessFailures } from "./scope-access";
 import {
   deleteUnconfirmed,
@@ -36,9 +37,9 @@ const scopeAccessOnce = oncePerContext(selfService.listScopeAccess);
 async function scopeCheck(
   ctx: ProviderContext,
   olds: Record<string, unknown>,
-  result: { inputs: Record<string, unknown>; failures: CheckFailure[] },
-): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  const requested = (result.inputs.scopes ?? []) as string[];
+  result: pulumi.dynamic.CheckResult,
+): Promise<pulumi.dynamic.CheckResult> {
+  const requested = (result.inputs?.scopes ?? []) as string[];
   // Scopes already on the client were accepted when they were added; only new ones need the
   // read, so a preview with no new scopes makes no call at all.
   const before = Array.isArray(olds.scopes) ? (olds.scopes as string[]) : [];
@@ -51,24 +52,17 @@ async function scopeCheck(
   };
 }
 
+const { managedInputs } = clientLifecycle;
+
 export const maskinportenClientImplementation: ProviderImplementation = {
   async check(ctx, olds, news) {
-    const result = checkWithSchema(maskinportenClientInputsSchema, news);
-    if (result.failures.length > 0 || containsUnknown(userInputs(news).scopes)) return result;
+    const { result, inputs } = clientLifecycle.check(news);
+    if (result.failures?.length || containsUnknown(userInputs(news).scopes)) return result;
     // Inputs still unknown in preview are checked at up; adoption reads only with all known,
     // and only for a new resource.
-    const isNew = Object.keys(userInputs(olds)).length === 0;
-    const adoption =
-      result.inputs === news || !isNew
-        ? undefined
-        : await adoptionPreview(ctx, managedInputs(result.inputs));
-    if (adoption && "failure" in adoption) {
-      return { inputs: result.inputs, failures: [adoption.failure] };
-    }
-    const scopes = await scopeCheck(ctx, olds, result);
-    return adoption
-      ? { ...scopes, inputs: { ...scopes.inputs, adopting: adoption.adopting } }
-      : scopes;
+    const adoption = inputs && isNew(olds) ? await adoptionPreview(ctx, inputs) : undefined;
+    if (adoption && "failure" in adoption) return withAdoption(result, adoption);
+    return withAdoption(await scopeCheck(ctx, olds, result), adoption);
   },
 
   async diff(ctx, id, olds, news) {
@@ -80,7 +74,7 @@ export const maskinportenClientImplementation: ProviderImplementation = {
     if (after.clientId !== undefined && after.clientId !== before.clientId)
       changed.push("clientId");
     const replaces = changed.filter((f) =>
-      ([...MASKINPORTEN_CLIENT_REPLACE_ON, "clientId"] as readonly string[]).includes(f),
+      ([...clientLifecycle.replaceOn, "clientId"] as readonly string[]).includes(f),
     );
     return { changes: changed.length > 0, replaces };
   },
@@ -120,7 +114,7 @@ export const maskinportenClientImplementation: ProviderImplementation = {
     const live = await selfService.readClient(ctx, id);
     if (!live) return {};
     const inputs = fromClientRegistration(live, managedInputs(props));
-    return { id, props: outputsOf(inputs, live), inputs: { ...inputs } };
+    return readResult(id, inputs, outputsOf(inputs, live));
   },
 
   async update(ctx, id, _olds, news) {

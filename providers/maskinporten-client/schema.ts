@@ -58,12 +58,12 @@ export const maskinportenClientInputsSchema = z
 export type MaskinportenClientInputs = z.output<typeof maskinportenClientInputsSchema>;
 export type MaskinportenClientArgs = Inputs<z.input<typeof maskinportenClientInputsSchema>>;
 
-export interface MaskinportenClientOutputs extends Omit<MaskinportenClientInputs, "clientId"> {
+export type MaskinportenClientOutputs = Omit<MaskinportenClientInputs, "clientId"> & {
   /** The client_id Digdir gave the client: the `iss` of its JWT grants. */
   clientId: string;
   /** The org number the client belongs to (the self-service admin client's org). */
   clientOrgno: string;
-}
+};
 
 /**
  * The outputs of a create whose outcome is unknown (id `unconfirmed:<createAttemptedAt>`): the
@@ -76,10 +76,3 @@ export interface UnconfirmedClientOutputs extends MaskinportenClientInputs {
 
 /** The API refuses to change the integration type of an existing client. */
 export const MASKINPORTEN_CLIENT_REPLACE_ON = ["integrationType"] as const;
-
-export const MANAGED_FIELDS = Object.keys(maskinportenClientInputsSchema.shape) as Array<
-  keyof MaskinportenClientInputs
->;
-
-/** The fields of the client itself; `clientId` is the key, compared on its own in `diff`. */
-export const CLIENT_FIELDS = MANAGED_FIELDS.filter((f) => f !== "clientId");

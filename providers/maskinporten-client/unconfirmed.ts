@@ -2,7 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as selfService from "../api/self-service";
 import type { ProviderContext } from "../lib/context";
 import { PartialCreateError } from "../lib/provider";
-import { fromClientRegistration, managedInputs, outputsOf } from "./mapping";
+import { clientLifecycle } from "./lifecycle";
+import { fromClientRegistration, outputsOf } from "./mapping";
 import type { MaskinportenClientInputs, UnconfirmedClientOutputs } from "./schema";
 
 /**
@@ -96,7 +97,7 @@ export async function readUnconfirmed(
   ctx.warn(
     `client "${String(props.clientName)}" was recorded as unconfirmed: the client its create made (${String(only.client_id)}) is taken over`,
   );
-  const inputs = fromClientRegistration(only, managedInputs(props));
+  const inputs = fromClientRegistration(only, clientLifecycle.managedInputs(props));
   return { id: String(only.client_id), props: outputsOf(inputs, only), inputs: { ...inputs } };
 }
 

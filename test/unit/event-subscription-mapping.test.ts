@@ -1,8 +1,5 @@
-import {
-  fromSubscriptionDto,
-  managedInputs,
-  outputsOf,
-} from "../../providers/event-subscription/mapping";
+import { fromSubscriptionDto, outputsOf } from "../../providers/event-subscription/mapping";
+import { eventSubscriptionLifecycle } from "../../providers/event-subscription/provider";
 import { UNKNOWN } from "../../providers/lib/check";
 
 /** A subscription's inputs as Events stores them, and a live subscription as inputs and outputs. */
@@ -24,7 +21,7 @@ const dto = {
 describe("EventSubscription mapping", () => {
   it("declares the endpoint and resource filter as Events stores them", () => {
     expect(
-      managedInputs({
+      eventSubscriptionLifecycle.managedInputs({
         endPoint: "HTTPS://Example.org:443",
         resourceFilter: "urn:altinn:resource:Digdir-Melding",
         validationWaitSeconds: 30,
@@ -39,7 +36,9 @@ describe("EventSubscription mapping", () => {
   });
 
   it("leaves values unknown in preview as they are", () => {
-    expect(managedInputs({ endPoint: UNKNOWN, resourceFilter: UNKNOWN })).toStrictEqual({
+    expect(
+      eventSubscriptionLifecycle.managedInputs({ endPoint: UNKNOWN, resourceFilter: UNKNOWN }),
+    ).toStrictEqual({
       endPoint: UNKNOWN,
       resourceFilter: UNKNOWN,
     });

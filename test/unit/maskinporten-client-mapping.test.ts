@@ -1,7 +1,7 @@
+import { clientLifecycle } from "../../providers/maskinporten-client/lifecycle";
 import {
   changedClientFields,
   holdsDeclared,
-  managedInputs,
   toClientRegistration,
 } from "../../providers/maskinporten-client/mapping";
 
@@ -62,7 +62,12 @@ describe("MaskinportenClient mapping", () => {
 
   it("keeps only the managed fields of the engine's props", () => {
     expect(
-      managedInputs({ ...declared, __provider: "p", clientOrgno: "991825827", adopting: "x" }),
+      clientLifecycle.managedInputs({
+        ...declared,
+        __provider: "p",
+        clientOrgno: "991825827",
+        adopting: "x",
+      }),
     ).toStrictEqual(declared);
   });
 });

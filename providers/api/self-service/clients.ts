@@ -1,29 +1,30 @@
 import { CreatedInThisProcess, oncePerContext, type ProviderContext } from "../../lib/context";
-import { parseBody } from "../response";
 import { clientListSchema, clientSchema, type ClientRegistration } from "./model";
-import { clientPath, SELF_SERVICE, selfServiceCall } from "./service";
+import { clientPath, selfServiceCall } from "./service";
 
 /** The org's clients: list, read, update and delete (create: create-client.ts). */
 
 export async function listClients(ctx: ProviderContext): Promise<ClientRegistration[]> {
-  const operation = "list the organisation's clients";
-  const response = await selfServiceCall(ctx, { operation, method: "GET", path: "/clients" });
-  return parseBody(clientListSchema, response, { service: SELF_SERVICE, operation });
+  const response = await selfServiceCall(ctx, {
+    operation: "list the organisation's clients",
+    method: "GET",
+    path: "/clients",
+  });
+  return response.body(clientListSchema);
 }
 
 export async function getClient(
   ctx: ProviderContext,
   clientId: string,
 ): Promise<ClientRegistration | undefined> {
-  const operation = `read client ${clientId}`;
   const response = await selfServiceCall(ctx, {
-    operation,
+    operation: `read client ${clientId}`,
     method: "GET",
     path: clientPath(clientId),
     accept: [404],
   });
   if (response.status === 404) return undefined;
-  return parseBody(clientSchema, response, { service: SELF_SERVICE, operation });
+  return response.body(clientSchema);
 }
 
 /**
@@ -47,14 +48,13 @@ export async function updateClient(
   registration: ClientRegistration,
 ): Promise<ClientRegistration> {
   clientSnapshot.forget(ctx);
-  const operation = `update client ${clientId}`;
   const response = await selfServiceCall(ctx, {
-    operation,
+    operation: `update client ${clientId}`,
     method: "PUT",
     path: clientPath(clientId),
     body: registration,
   });
-  return parseBody(clientSchema, response, { service: SELF_SERVICE, operation });
+  return response.body(clientSchema);
 }
 
 export async function deleteClient(

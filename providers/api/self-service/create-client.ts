@@ -1,10 +1,8 @@
 import type { ProviderContext } from "../../lib/context";
 import { isApiError } from "../../lib/errors";
-import type { HttpResponse } from "../../lib/http";
-import { parseBody } from "../response";
 import { clientSnapshot, listClients } from "./clients";
 import { clientSchema, type ClientRegistration } from "./model";
-import { SELF_SERVICE, selfServiceCall } from "./service";
+import { selfServiceCall, type SelfServiceAnswer } from "./service";
 
 /**
  * POST /clients. The server picks the client_id, so a POST is not idempotent: when its answer
@@ -98,11 +96,10 @@ export async function createClient(
       throw error;
     }
   };
-  const operation = `create client "${registration.client_name}"`;
-  let response: HttpResponse;
+  let response: SelfServiceAnswer;
   try {
     response = await selfServiceCall(ctx, {
-      operation,
+      operation: `create client "${registration.client_name}"`,
       method: "POST",
       path: "/clients",
       body: registration,
@@ -123,7 +120,7 @@ export async function createClient(
     }
     return settle(registration, attemptedAt, error as Error, lookup!);
   }
-  const created = parseBody(clientSchema, response, { service: SELF_SERVICE, operation });
+  const created = response.body(clientSchema);
   if (typeof created.client_id !== "string") {
     throw new Error("Digdir self-service: the create response has no client_id");
   }

@@ -1,7 +1,6 @@
 import type { ProviderContext } from "../../lib/context";
-import { parseBody } from "../response";
 import { jwksSchema, type JwksResponse, type RegisteredJwk } from "./model";
-import { clientPath, SELF_SERVICE, selfServiceCall } from "./service";
+import { clientPath, selfServiceCall } from "./service";
 
 /** A client's key set (JWKS): the API has no per-key operations, every write replaces the set. */
 
@@ -14,15 +13,14 @@ export async function getJwks(
   ctx: ProviderContext,
   clientId: string,
 ): Promise<JwksResponse | undefined> {
-  const operation = `read the keys of client ${clientId}`;
   const response = await selfServiceCall(ctx, {
-    operation,
+    operation: `read the keys of client ${clientId}`,
     method: "GET",
     path: jwksPath(clientId),
     accept: [404],
   });
   if (response.status === 404) return undefined;
-  return parseBody(jwksSchema, response, { service: SELF_SERVICE, operation });
+  return response.body(jwksSchema);
 }
 
 /**
@@ -34,15 +32,14 @@ export async function registerJwks(
   clientId: string,
   keys: RegisteredJwk[],
 ): Promise<JwksResponse> {
-  const operation = `register the keys ${keys.map((k) => k.kid).join(", ")} on client ${clientId}`;
   const response = await selfServiceCall(ctx, {
-    operation,
+    operation: `register the keys ${keys.map((k) => k.kid).join(", ")} on client ${clientId}`,
     method: "POST",
     path: jwksPath(clientId),
     body: { keys: keys.map(publicPart) },
     safeToRetry: async () => true,
   });
-  return parseBody(jwksSchema, response, { service: SELF_SERVICE, operation });
+  return response.body(jwksSchema);
 }
 
 /** Removes every key of the client: an empty set cannot be posted, it is deleted instead. */

@@ -1,6 +1,8 @@
+import type { z } from "zod";
 import type { ProviderContext } from "../../lib/context";
 import { ApiError } from "../../lib/errors";
-import { describeErrorBody, send, type HttpRequest, type HttpResponse } from "../../lib/http";
+import { describeErrorBody, type HttpResponse } from "../../lib/http";
+import { serviceClient, type ServiceCall } from "../../lib/service-client";
 import { DEFAULT_SELF_SERVICE_SCOPES } from "../../lib/settings";
 
 /**
@@ -38,33 +40,37 @@ export function heldScopes(ctx: ProviderContext): string[] {
   return ctx.settings.selfServiceScopes ?? DEFAULT_SELF_SERVICE_SCOPES;
 }
 
-export const SELF_SERVICE = "Digdir self-service";
+const client = serviceClient({
+  service: "Digdir self-service",
+  base: apiRoot,
+  token: (ctx) => ctx.selfServiceTokens.maskinportenToken(heldScopes(ctx)),
+});
 
 /** A call to the self-service API: `path` is under the API root, such as `/clients`. */
-export interface SelfServiceRequest extends Pick<
-  HttpRequest,
-  "operation" | "method" | "body" | "accept" | "safeToRetry"
-> {
+export type SelfServiceRequest = Omit<ServiceCall, "url" | "anonymous" | "fixFor"> & {
   path: string;
+};
+
+/** An answer the caller accepts: its status, and its body read with a minimal schema. */
+export interface SelfServiceAnswer {
+  status: number;
+  body<S extends z.ZodType>(schema: S): z.output<S>;
 }
 
-/** `send` with the base URL, the admin token and the retries bound, and the API's error body read. */
+/** A call with the API's error body read into the ApiError of an answer the caller does not accept. */
 export async function selfServiceCall(
   ctx: ProviderContext,
   { path, ...rest }: SelfServiceRequest,
-): Promise<HttpResponse> {
-  const request: HttpRequest = {
-    ...rest,
-    service: SELF_SERVICE,
-    url: `${apiRoot(ctx)}${path}`,
-    token: () => ctx.selfServiceTokens.maskinportenToken(heldScopes(ctx)),
-    retry: ctx.settings.retry,
-  };
-  const response = await send({ ...request, accept: CLIENT_ERRORS });
-  if (response.status >= 400 && !(request.accept ?? []).includes(response.status)) {
-    throw selfServiceError(request, response);
+): Promise<SelfServiceAnswer> {
+  const call: ServiceCall = { ...rest, url: `${client.base(ctx)}${path}` };
+  const response = await client.send(ctx, { ...call, accept: CLIENT_ERRORS });
+  if (response.status >= 400 && !(call.accept ?? []).includes(response.status)) {
+    throw selfServiceError(call, response);
   }
-  return response;
+  return {
+    status: response.status,
+    body: (schema) => client.parse(schema, response, call),
+  };
 }
 
 /** The path of one client, its id made a safe path segment. */
@@ -92,7 +98,7 @@ const CLIENT_ERRORS = [400, 401, 403, 404, 405, 409, 410, 412, 415, 422];
  * fieldIdentifier}], error, error_description}`, where `error` and `error_description` are the
  * messages joined as ", m1, m2". The field messages become the ApiError's field errors.
  */
-function selfServiceError(request: HttpRequest, response: HttpResponse): ApiError {
+function selfServiceError(request: ServiceCall, response: HttpResponse): ApiError {
   const body = response.data;
   let detail: string;
   let fieldErrors: Record<string, string[]> | undefined;
@@ -114,7 +120,7 @@ function selfServiceError(request: HttpRequest, response: HttpResponse): ApiErro
     detail = describeErrorBody(response).detail;
   }
   return new ApiError({
-    service: request.service,
+    service: client.service,
     operation: request.operation,
     method: request.method,
     path: new URL(request.url).pathname,
