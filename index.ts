@@ -5,7 +5,6 @@
  */
 import "./program/stop-with-engine";
 import "./program/redacted-debug-log";
-import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./program/config";
 import { declaredObjects } from "./program/declared-objects";
 import { guardPlan } from "./program/plan-guards";
@@ -50,21 +49,3 @@ export const verification =
     config,
     [...setup.keys].map(([name, key]) => ({ name, key })),
   ) ?? null;
-/**
- * Per client name: the key the sending application signs with, a secret output (encrypted in
- * state, shown only with --show-secrets). `npm run client-key -- --stack <name> --client <client>
- * --out key.pem` writes it to a file only you can read, never to the log.
- */
-export const clientKeys = pulumi.secret(
-  Object.fromEntries(
-    [...setup.keys].map(([name, key]) => [
-      name,
-      {
-        clientId: key.clientId,
-        keyId: key.keyId,
-        privateKeyPem: key.privateKeyPem,
-        privateJwk: key.privateJwk,
-      },
-    ]),
-  ),
-);

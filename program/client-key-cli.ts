@@ -7,9 +7,10 @@ export const CLIENT_KEY_HELP = `usage: npm run client-key -- --stack <name> --cl
        npm run -s client-key -- --stack <name> --client <name> --out - | <your secret store's command>
 
 Hands the private key of a Maskinporten client the stack made (altinn-iac:maskinportenClients)
-to the application that sends messages with it: reads the stack's secret output clientKeys
-(\`pulumi stack output clientKeys --show-secrets\`) and writes the client's key to <file>, created
-with mode 0600 (readable by you alone). The key is never printed: --out - writes it to stdout
+to the application that sends messages with it: finds the client's key resource in the stack's
+state (\`pulumi stack output maskinportenClients\`, then \`pulumi stack export --show-secrets\`, the
+key decrypted in memory only) and writes the client's key to <file>, created with mode 0600
+(readable by you alone). The key is never printed: --out - writes it to stdout
 only when stdout is a pipe. The client_id and kid the application also needs are printed.
 
 Reads:  the stack's outputs (its backend and secrets provider, as for any pulumi command).
@@ -22,6 +23,58 @@ interface ClientKey {
   keyId?: string;
   privateKeyPem?: string;
   privateJwk?: string;
+}
+
+interface StateResource {
+  type?: string;
+  outputs?: Record<string, unknown>;
+}
+
+const KEY_RESOURCE_TYPE = "pulumi-nodejs:dynamic/altinn:MaskinportenClientKey";
+/** How `stack export --show-secrets` writes a decrypted secret (Pulumi's secret signature). */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+
+function revealed(value: unknown): unknown {
+  if (value && typeof value === "object" && SECRET_SIGNATURE in value && "plaintext" in value) {
+    return JSON.parse(String((value as { plaintext: unknown }).plaintext));
+  }
+  return value;
+}
+
+/**
+ * The key resource of each client the stack names (its output maskinportenClients), read from the
+ * state. The key is not a stack output of its own: that would store every private key in the
+ * state twice (docs/decisions.md, "The sending application's key").
+ */
+export function clientKeysFromState(
+  clients: Record<string, { clientId?: string; keyId?: string }>,
+  resources: StateResource[],
+): Record<string, ClientKey> {
+  const keyResources = resources
+    .filter((resource) => resource.type === KEY_RESOURCE_TYPE)
+    .map(
+      (resource) =>
+        Object.fromEntries(
+          Object.entries(resource.outputs ?? {}).map(([name, value]) => [name, revealed(value)]),
+        ) as ClientKey,
+    );
+  return Object.fromEntries(
+    Object.entries(clients).map(([name, client]) => {
+      const candidates = keyResources.filter((key) => key.clientId === client.clientId);
+      const key = candidates.find((candidate) => candidate.keyId === client.keyId) ?? candidates[0];
+      return [name, { clientId: client.clientId, keyId: client.keyId, ...key }];
+    }),
+  );
+}
+
+function pulumiJson(args: string[]): unknown {
+  return JSON.parse(
+    execFileSync("pulumi", args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 * 1024 * 1024,
+    }),
+  );
 }
 
 export interface ClientKeyArgs {
@@ -62,17 +115,25 @@ export function main(argv: string[]): number {
   usePulumiEngine(stack);
   let keys: Record<string, ClientKey>;
   try {
-    keys = JSON.parse(
-      execFileSync(
-        "pulumi",
-        ["stack", "output", "clientKeys", "--show-secrets", "--json", "--stack", stack],
-        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 },
-      ),
-    ) as Record<string, ClientKey>;
+    const clients = pulumiJson([
+      "stack",
+      "output",
+      "maskinportenClients",
+      "--json",
+      "--stack",
+      stack,
+    ]);
+    const state = pulumiJson(["stack", "export", "--show-secrets", "--stack", stack]) as {
+      deployment?: { resources?: StateResource[] };
+    };
+    keys = clientKeysFromState(
+      (clients ?? {}) as Record<string, { clientId?: string; keyId?: string }>,
+      state.deployment?.resources ?? [],
+    );
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
     console.error(
-      `reading the output clientKeys of stack ${stack} failed: ${stderr || (error as Error).message} (run pulumi up first: the output is made by up)`,
+      `reading the keys of stack ${stack} failed: ${stderr || (error as Error).message} (run pulumi up first: the keys are made by up)`,
     );
     return 1;
   }

@@ -15,7 +15,9 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { canonicalJson, checkWithSchema, jsonEqual, userInputs } from "./lib/check";
+import { canonicalJson } from "./lib/check";
+import { lifecycle } from "./lib/lifecycle";
+import type { ObjectKind } from "./lib/object-kind";
 import type { ProviderImplementation } from "./lib/provider";
 import { runtimeProvider } from "./lib/shell";
 import type { Inputs } from "./lib/types";
@@ -77,24 +79,30 @@ function comparableTriggers(olds: unknown, news: unknown): unknown {
   });
 }
 
+const verificationLifecycle = lifecycle<VerificationInputs>({
+  schema: verificationInputsSchema,
+  replaceOn: [],
+  // How long to wait for events is not what is verified: a change does not send again.
+  createOnly: ["eventsWaitSeconds"],
+});
+
 export const correspondenceVerificationImplementation: ProviderImplementation = {
   async check(_ctx, _olds, news) {
-    return checkWithSchema(verificationInputsSchema, news);
+    return verificationLifecycle.check(news).result;
   },
 
   async diff(_ctx, _id, olds, news) {
-    // How long to wait for events is not what is verified: a change does not send again.
-    const keys = Object.keys(verificationInputsSchema.shape).filter(
-      (k) => k !== "eventsWaitSeconds",
-    );
-    const changed = keys.filter(
-      (k) => !jsonEqual(k === "triggers" ? comparableTriggers(olds[k], news[k]) : olds[k], news[k]),
+    const before = verificationLifecycle.managedInputs(olds);
+    const after = verificationLifecycle.managedInputs(news);
+    const changed = verificationLifecycle.changedFields(
+      { ...before, triggers: comparableTriggers(before.triggers, after.triggers) as string[] },
+      after,
     );
     return { changes: changed.length > 0, replaces: [] };
   },
 
   async create(ctx, props) {
-    const outs = await run(ctx, userInputs(props) as VerificationInputs);
+    const outs = await run(ctx, verificationLifecycle.managedInputs(props));
     return { id: `${String(props.resourceId)}-verification`, outs };
   },
 
@@ -103,7 +111,7 @@ export const correspondenceVerificationImplementation: ProviderImplementation = 
   },
 
   async update(ctx, _id, _olds, news) {
-    return { outs: await run(ctx, userInputs(news) as VerificationInputs) };
+    return { outs: await run(ctx, verificationLifecycle.managedInputs(news)) };
   },
 
   async delete() {
@@ -167,3 +175,9 @@ export class CorrespondenceVerification extends pulumi.dynamic.Resource {
 }
 
 const correspondenceVerificationProvider = runtimeProvider("CorrespondenceVerification");
+
+export const correspondenceVerificationKind = {
+  kind: "CorrespondenceVerification",
+  implementation: correspondenceVerificationImplementation,
+  lifecycle: verificationLifecycle,
+} as const satisfies ObjectKind;

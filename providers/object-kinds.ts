@@ -6,7 +6,7 @@
  */
 import { accessListKind } from "./access-list";
 import { altinnResourceKind } from "./altinn-resource";
-import { correspondenceVerificationImplementation } from "./correspondence-verification";
+import { correspondenceVerificationKind } from "./correspondence-verification";
 import { eventSubscriptionKind } from "./event-subscription";
 import type { ObjectKind } from "./lib/object-kind";
 import { maskinportenClientKind } from "./maskinporten-client";
@@ -24,7 +24,7 @@ const BUILT_IN = [
   resourceAccessListModeKind,
   maskinportenClientKind,
   maskinportenClientKeyKind,
-  { kind: "CorrespondenceVerification", implementation: correspondenceVerificationImplementation },
+  correspondenceVerificationKind,
 ] as const satisfies readonly ObjectKind[];
 
 /** The dynamic resource types altinn-iac registers (`pulumi-nodejs:dynamic/altinn:<kind>`). */

@@ -76,7 +76,6 @@ describe("the local stack's full org setup", () => {
     expect(Object.keys(outputs).sort()).toStrictEqual(
       [
         "accessLists",
-        "clientKeys",
         "environment",
         "maskinportenClients",
         "org",
