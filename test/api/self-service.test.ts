@@ -473,17 +473,24 @@ describe("client keys (JWKS)", () => {
   });
 
   it("keeps a key's expiry when the set is posted again and gives a new key a year", async () => {
-    const ctx = context();
-    const id = await newClient(ctx);
-    const a = await makeKey("key-a");
-    const b = await makeKey("key-b");
-    const first = await selfService.registerJwks(ctx, id, [a.publicJwk]);
-    await advanceClock(10 * 86_400);
-    const second = await selfService.registerJwks(ctx, id, [a.publicJwk, b.publicJwk]);
-    expect(second.keys.map((k) => [k.kid, k.exp])).toStrictEqual([
-      ["key-a", first.keys[0]!.exp],
-      ["key-b", first.keys[0]!.exp! + 10 * 86_400],
-    ]);
+    // The clock stands still but for the advance: a second boundary passed between the two posts
+    // would move the new key's expiry by one second.
+    const frozen = jest.spyOn(Date, "now").mockReturnValue(Date.now());
+    try {
+      const ctx = context();
+      const id = await newClient(ctx);
+      const a = await makeKey("key-a");
+      const b = await makeKey("key-b");
+      const first = await selfService.registerJwks(ctx, id, [a.publicJwk]);
+      await advanceClock(10 * 86_400);
+      const second = await selfService.registerJwks(ctx, id, [a.publicJwk, b.publicJwk]);
+      expect(second.keys.map((k) => [k.kid, k.exp])).toStrictEqual([
+        ["key-a", first.keys[0]!.exp],
+        ["key-b", first.keys[0]!.exp! + 10 * 86_400],
+      ]);
+    } finally {
+      frozen.mockRestore();
+    }
   });
 
   it("gives no token to a removed key (MP-122) nor to an expired one (MP-121)", async () => {
