@@ -13,7 +13,8 @@ key decrypted in memory only) and writes the client's key to <file>, created wit
 (readable by you alone). The key is never printed: --out - writes it to stdout
 only when stdout is a pipe. The client_id and kid the application also needs are printed.
 
-Reads:  the stack's outputs (its backend and secrets provider, as for any pulumi command).
+Reads:  the stack's outputs and state, secrets decrypted in memory (its backend and secrets
+        provider, as for any pulumi command).
 Writes: <file>, only when it does not exist (a key file is never overwritten).
 Exits:  0 written; 1 pulumi failed or the file exists; 2 usage, an unknown client, or a client
         whose key the stack did not make (publicJwk: the key is yours already).`;
